@@ -1,0 +1,62 @@
+// Command parley is a self-hosted server that speaks the Azure AI Language
+// Conversational Language Understanding (CLU) REST API, and a client for it.
+//
+//	parley serve [flags]                      start the server
+//	parley project list|show|delete [NAME]    manage projects
+//	parley import FILE [--project NAME]       import a project file
+//	parley export PROJECT [-o FILE]           export a project file
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage:
+  parley serve [--listen ADDR] [--data DIR] [--key KEY]... [--public-url URL]
+  parley project list|show NAME|delete NAME
+  parley import FILE [--project NAME]
+  parley export PROJECT [-o FILE]
+
+Client commands take --endpoint (PARLEY_ENDPOINT) and --key (PARLEY_KEY).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "parley:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command")
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if cmd, ok := clientCommands[args[0]]; ok {
+		return cmd(ctx, args[1:], stdout, stderr)
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// clientCommands are the commands that talk to a server over HTTP; they are
+// registered by client.go.
+var clientCommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/project"
+)
+
+// authoringPrefix is where the authoring API lives under the endpoint.
+const authoringPrefix = "/language/authoring/analyze-conversations"
+
+// healthPath answers load balancers without a key.
+const healthPath = "/healthz"
+
+// route is one operation of the API. Handlers get the request's api-version,
+// already checked against versions.
+type route struct {
+	method    string
+	path      string // under authoringPrefix; ":" segments are literal
+	operation string // the spec's operationId
+	handle    func(s *Server, w http.ResponseWriter, r *http.Request, v project.APIVersion)
+	versions  []project.APIVersion // nil: every served version
+}
+
+// v2AndV4Plus are the versions with resource-assignment and newer operations
+// (AUTHORING.md §0 #21).
+var v2AndV4Plus = []project.APIVersion{project.V20221001Preview, project.V20230415Preview, project.V20241115Preview, project.V20250515Preview}
+
+// withoutV1 are the versions after 2022-05-01 (load snapshot).
+var withoutV1 = []project.APIVersion{project.V20221001Preview, project.V20230401, project.V20230415Preview, project.V20241115Preview, project.V20250515Preview}
+
+// v4Plus are the versions with :evaluate and copy.
+var v4Plus = []project.APIVersion{project.V20230415Preview, project.V20241115Preview, project.V20250515Preview}
+
+// routes is the route table, in the order of AUTHORING.md §1. Operations
+// Parley does not carry out yet have no handler: they answer a clear
+// NotImplemented error rather than a 404.
+var routes = []route{
+	{"GET", "/projects", "ConversationalAnalysisAuthoring_ListProjects", (*Server).listProjects, nil},
+	{"GET", "/projects/{projectName}", "ConversationalAnalysisAuthoring_GetProject", (*Server).getProject, nil},
+	{"PATCH", "/projects/{projectName}", "ConversationalAnalysisAuthoring_CreateProject", (*Server).createProject, nil},
+	{"DELETE", "/projects/{projectName}", "ConversationalAnalysisAuthoring_DeleteProject", (*Server).deleteProject, nil},
+	{"POST", "/projects/{projectName}/:export", "ConversationalAnalysisAuthoring_Export", (*Server).exportProject, nil},
+	{"GET", "/projects/{projectName}/export/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetExportStatus", (*Server).getExportStatus, nil},
+	{"GET", "/projects/{projectName}/export/jobs/{jobId}/result", "ConversationalAnalysisAuthoring_GetExportResult", (*Server).getExportResult, nil},
+	{"POST", "/projects/{projectName}/:import", "ConversationalAnalysisAuthoring_Import", (*Server).importProject, nil},
+	{"GET", "/projects/{projectName}/import/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetImportStatus", (*Server).getImportStatus, nil},
+	{"POST", "/projects/{projectName}/:train", "ConversationalAnalysisAuthoring_Train", nil, nil},
+	{"GET", "/projects/{projectName}/train/jobs", "ConversationalAnalysisAuthoring_ListTrainingJobs", nil, nil},
+	{"GET", "/projects/{projectName}/train/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetTrainingStatus", nil, nil},
+	{"POST", "/projects/{projectName}/train/jobs/{jobId}/:cancel", "ConversationalAnalysisAuthoring_CancelTrainingJob", nil, nil},
+	{"GET", "/projects/{projectName}/models", "ConversationalAnalysisAuthoring_ListTrainedModels", nil, nil},
+	{"GET", "/projects/{projectName}/models/{trainedModelLabel}", "ConversationalAnalysisAuthoring_GetTrainedModel", nil, nil},
+	{"DELETE", "/projects/{projectName}/models/{trainedModelLabel}", "ConversationalAnalysisAuthoring_DeleteTrainedModel", nil, nil},
+	{"POST", "/projects/{projectName}/models/{trainedModelLabel}/:load-snapshot", "ConversationalAnalysisAuthoring_LoadSnapshot", nil, withoutV1},
+	{"GET", "/projects/{projectName}/models/{trainedModelLabel}/load-snapshot/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetLoadSnapshotStatus", nil, withoutV1},
+	{"GET", "/projects/{projectName}/models/{trainedModelLabel}/evaluation/result", "ConversationalAnalysisAuthoring_GetModelEvaluationResults", nil, nil},
+	{"GET", "/projects/{projectName}/models/{trainedModelLabel}/evaluation/summary-result", "ConversationalAnalysisAuthoring_GetModelEvaluationSummary", nil, nil},
+	{"POST", "/projects/{projectName}/models/{trainedModelLabel}/:evaluate", "ConversationalAnalysisAuthoring_EvaluateModel", nil, v4Plus},
+	{"GET", "/projects/{projectName}/models/{trainedModelLabel}/evaluate/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetEvaluateStatus", nil, v4Plus},
+	{"GET", "/projects/{projectName}/deployments", "ConversationalAnalysisAuthoring_ListDeployments", nil, nil},
+	{"GET", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_GetDeployment", nil, nil},
+	{"PUT", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_DeployProject", nil, nil},
+	{"DELETE", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_DeleteDeployment", nil, nil},
+	{"GET", "/projects/{projectName}/deployments/{deploymentName}/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetDeploymentStatus", nil, nil},
+	{"POST", "/projects/{projectName}/deployments/:swap", "ConversationalAnalysisAuthoring_SwapDeployments", nil, nil},
+	{"GET", "/projects/{projectName}/deployments/swap/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetSwapDeploymentsStatus", nil, nil},
+	{"POST", "/projects/{projectName}/deployments/{deploymentName}/:delete-from-resources", "ConversationalAnalysisAuthoring_DeleteDeploymentFromResources", nil, v2AndV4Plus},
+	{"GET", "/projects/{projectName}/deployments/{deploymentName}/delete-from-resources/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetDeploymentDeleteFromResourcesStatus", nil, v2AndV4Plus},
+	{"GET", "/projects/{projectName}/resources", "ConversationalAnalysisAuthoring_ListDeploymentResources", nil, v2AndV4Plus},
+	{"POST", "/projects/{projectName}/resources/:assign", "ConversationalAnalysisAuthoring_AssignDeploymentResources", nil, v2AndV4Plus},
+	{"POST", "/projects/{projectName}/resources/:unassign", "ConversationalAnalysisAuthoring_UnassignDeploymentResources", nil, v2AndV4Plus},
+	{"GET", "/projects/{projectName}/resources/assign/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetAssignDeploymentResourcesStatus", nil, v2AndV4Plus},
+	{"GET", "/projects/{projectName}/resources/unassign/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetUnassignDeploymentResourcesStatus", nil, v2AndV4Plus},
+	{"POST", "/projects/{projectName}/:authorize-copy", "ConversationalAnalysisAuthoring_CopyProjectAuthorization", nil, v4Plus},
+	{"POST", "/projects/{projectName}/:copy", "ConversationalAnalysisAuthoring_CopyProject", nil, v4Plus},
+	{"GET", "/projects/{projectName}/copy/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetCopyProjectStatus", nil, v4Plus},
+	{"GET", "/projects/global/deletion-jobs/{jobId}", "ConversationalAnalysisAuthoring_GetProjectDeletionStatus", (*Server).getProjectDeletionStatus, nil},
+	{"GET", "/projects/global/deployments/resources", "ConversationalAnalysisAuthoring_ListAssignedResourceDeployments", nil, v2AndV4Plus},
+	{"GET", "/projects/global/languages", "ConversationalAnalysisAuthoring_GetSupportedLanguages", (*Server).listSupportedLanguages, nil},
+	{"GET", "/projects/global/prebuilt-entities", "ConversationalAnalysisAuthoring_GetSupportedPrebuiltEntities", (*Server).listSupportedPrebuiltEntities, nil},
+	{"GET", "/projects/global/training-config-versions", "ConversationalAnalysisAuthoring_ListTrainingConfigVersions", (*Server).listTrainingConfigVersions, nil},
+}
+
+// register adds the routes to mux. A request that matches no route's
+// method and path goes to a second mux of method-less twins, so that a wrong
+// method gets our 405 and an unknown path the gateway's 404. (One mux cannot
+// hold both: "/deployments/:swap" for every method would conflict with
+// "GET /deployments/{deploymentName}".)
+func (s *Server) register(mux *http.ServeMux) {
+	methods := map[string][]string{}
+	for _, rt := range routes {
+		mux.HandleFunc(rt.method+" "+authoringPrefix+rt.path, s.dispatch(rt))
+		methods[rt.path] = append(methods[rt.path], rt.method)
+	}
+	mux.HandleFunc("GET "+healthPath, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	misses := http.NewServeMux()
+	for path, ms := range methods {
+		allow := strings.Join(ms, ", ")
+		misses.HandleFunc(authoringPrefix+path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			s.writeError(w, r, azerr.New(azerr.MethodNotAllowed, "The method %s is not allowed on this resource; allowed: %s.", r.Method, allow))
+		})
+	}
+	misses.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, gatewayNotFound) })
+	mux.Handle("/", misses)
+}
+
+// dispatch checks the api-version, which must be served and offer the
+// operation; otherwise the gateway's 404 answers (AUTHORING.md §4.4).
+func (s *Server) dispatch(rt route) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := project.APIVersion(r.URL.Query().Get("api-version"))
+		if !v.Known() || (rt.versions != nil && !slices.Contains(rt.versions, v)) {
+			s.writeError(w, r, gatewayNotFound)
+			return
+		}
+		if rt.handle == nil {
+			s.writeError(w, r, azerr.New(azerr.NotImplemented, "The operation %s is not supported by Parley yet.", rt.operation))
+			return
+		}
+		rt.handle(s, w, r, v)
+	}
+}

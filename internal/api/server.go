@@ -1,0 +1,159 @@
+// Package api is the HTTP surface of Parley: the CLU authoring REST API as
+// Azure serves it. It owns the route table (one handler per spec
+// operationId), the wire types, api-version and key checks, paging, and the
+// one place where errors become HTTP statuses.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/project"
+)
+
+// Config configures a Server.
+type Config struct {
+	// Keys are the accepted values of Ocp-Apim-Subscription-Key; two let
+	// a key be rotated without downtime.
+	Keys []string
+	// PublicURL, when set, is the endpoint absolute URLs start with (behind
+	// a proxy); otherwise they are built from the request.
+	PublicURL string
+	// MaxBodyBytes limits request bodies; default 64 MiB.
+	MaxBodyBytes int64
+	// PageSize is the default page size of lists; default 100.
+	PageSize int
+	// RetryAfter is the Retry-After, in seconds, of 202s and unfinished
+	// jobs; default 1.
+	RetryAfter int
+	Logger     *slog.Logger
+}
+
+// Server is the http.Handler of the API.
+type Server struct {
+	cfg     Config
+	svc     *project.Service
+	log     *slog.Logger
+	keys    [][32]byte
+	handler http.Handler
+}
+
+// New returns a Server over svc.
+func New(svc *project.Service, cfg Config) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 64 << 20
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 100
+	}
+	if cfg.RetryAfter <= 0 {
+		cfg.RetryAfter = 1
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
+	s := &Server{cfg: cfg, svc: svc, log: cfg.Logger}
+	for _, k := range cfg.Keys {
+		s.keys = append(s.keys, sha256.Sum256([]byte(k)))
+	}
+	mux := http.NewServeMux()
+	s.register(mux)
+	s.handler = s.recover(s.authenticate(mux))
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+// requestID returns the apim-request-id given to the request being answered.
+func requestID(w http.ResponseWriter) string { return w.Header().Get("apim-request-id") }
+
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// recover gives every request an id and turns a panic into a 500 whose
+// request id is in the log.
+func (s *Server) recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := newRequestID()
+		w.Header().Set("apim-request-id", id)
+		if c := r.Header.Get("x-ms-client-request-id"); c != "" {
+			w.Header().Set("x-ms-client-request-id", c)
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", p)
+				e := azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", id)
+				w.Header().Set("x-ms-error-code", string(e.Code))
+				writeJSON(w, http.StatusInternalServerError, errorBody{Error: e})
+			}
+		}()
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+	})
+}
+
+// authenticate checks Ocp-Apim-Subscription-Key on every route but the
+// health check, before the route or api-version are looked at, so a wrong key
+// always gets 401 (AUTHORING.md §4.3).
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == healthPath {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := r.Header.Get("Ocp-Apim-Subscription-Key")
+		if key == "" || !s.validKey(key) {
+			msg := "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."
+			if key == "" {
+				msg = "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API."
+			}
+			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`AzureApiManagementKey realm="%s/language",name="Ocp-Apim-Subscription-Key",type="header"`, s.baseURL(r)))
+			w.Header().Set("x-ms-error-code", string(azerr.GatewayUnauthorized))
+			writeJSON(w, http.StatusUnauthorized, errorBody{Error: &azerr.Error{Code: azerr.GatewayUnauthorized, Message: msg}})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// validKey compares key with every configured key in constant time: hashing
+// first makes the comparison independent of the keys' lengths too.
+func (s *Server) validKey(key string) bool {
+	h := sha256.Sum256([]byte(key))
+	ok := 0
+	for _, k := range s.keys {
+		ok |= subtle.ConstantTimeCompare(h[:], k[:])
+	}
+	return ok == 1
+}
+
+// baseURL is the endpoint as the client sees it: PublicURL, or the scheme
+// and host of the request.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

@@ -1,0 +1,158 @@
+// Package job is Parley's durable job machinery: the Azure-visible job record
+// (long-running operations of the CLU authoring API), the allowed status
+// transitions, and a Runner that claims jobs from a Store under a lease.
+//
+// The design follows riverqueue/river: a job is claimed by a conditional
+// UPDATE that sets a lease owner and expiry, a running job extends its lease
+// while it works, and a job whose lease expired (its process died) is claimed
+// again, up to MaxAttempts times, after which it fails. Retries never show on
+// the wire: a re-claimed job stays "running".
+package job
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parley-dev/parley/internal/azerr"
+)
+
+// Status is a job status; the values are the spec's JobStatus wire strings.
+type Status string
+
+// Job statuses of the spec's JobStatus enum that authoring jobs use.
+const (
+	StatusNotStarted Status = "notStarted"
+	StatusRunning    Status = "running"
+	StatusCancelling Status = "cancelling"
+	StatusSucceeded  Status = "succeeded"
+	StatusFailed     Status = "failed"
+	StatusCancelled  Status = "cancelled"
+)
+
+// Terminal reports whether no further transition leaves s.
+func (s Status) Terminal() bool {
+	return s == StatusSucceeded || s == StatusFailed || s == StatusCancelled
+}
+
+// transitions lists, for each target status, the statuses a job may move from.
+// Stores apply them with a conditional UPDATE; nothing reads a row, checks it
+// in Go and writes it back.
+var transitions = map[Status][]Status{
+	StatusRunning:    {StatusNotStarted, StatusRunning},
+	StatusCancelling: {StatusNotStarted, StatusRunning},
+	StatusSucceeded:  {StatusRunning},
+	StatusFailed:     {StatusNotStarted, StatusRunning, StatusCancelling},
+	StatusCancelled:  {StatusNotStarted, StatusRunning, StatusCancelling},
+	StatusNotStarted: {StatusRunning},
+}
+
+// From returns the statuses a job may move to "to" from.
+func From(to Status) []Status { return transitions[to] }
+
+// Kind says which operation a job carries out. It picks the handler, and its
+// job URL, so a job id is only found under the URL of its own kind.
+type Kind string
+
+// Job kinds of the authoring API.
+const (
+	KindExport        Kind = "export"
+	KindImport        Kind = "import"
+	KindDeleteProject Kind = "deleteProject"
+)
+
+// Warning is an entry of a job's warnings array.
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Job is the Azure-visible job record plus what the runner needs.
+type Job struct {
+	ID         string
+	Kind       Kind
+	Project    string
+	APIVersion string // of the request that started the job; its URLs carry it
+	Status     Status
+	Created    time.Time
+	Updated    time.Time
+	Expires    time.Time
+	Attempt    int
+	Errors     []*azerr.Error
+	Warnings   []Warning
+}
+
+// Sentinel errors that Store methods wrap.
+var (
+	// ErrNotFound: no job with that id, or it has expired.
+	ErrNotFound = errors.New("job not found")
+	// ErrLeaseLost: the caller no longer holds the job's lease, so its
+	// outcome is dropped (another claim owns the job now).
+	ErrLeaseLost = errors.New("job lease lost")
+)
+
+// NewID returns a job id in the service's shape: a lowercase GUID, "_", and
+// the .NET tick count of midnight UTC of the creation day (AUTHORING.md §2.3).
+func NewID(now time.Time) string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on Linux
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	day := now.UTC().Truncate(24 * time.Hour)
+	const ticksAtUnixEpoch = 621355968000000000
+	ticks := ticksAtUnixEpoch + day.Unix()*10_000_000
+	return fmt.Sprintf("%x-%x-%x-%x-%x_%d", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16], ticks)
+}
+
+// Store keeps jobs durably. Methods that take now compare times with it, so
+// tests can inject a clock.
+type Store interface {
+	// CreateJob stores a new job in StatusNotStarted with its payload.
+	CreateJob(ctx context.Context, j *Job, payload []byte) error
+	// GetJob returns a job that has not expired; ErrNotFound otherwise.
+	GetJob(ctx context.Context, id string, now time.Time) (*Job, error)
+	// ClaimJobs leases up to p.Limit runnable jobs to p.Owner: jobs not
+	// started yet, and running jobs whose lease expired before p.Now with
+	// fewer than p.MaxAttempts attempts. Claimed jobs are running.
+	ClaimJobs(ctx context.Context, p ClaimParams) ([]*Job, error)
+	// JobPayload returns what CreateJob stored with the job.
+	JobPayload(ctx context.Context, id string) ([]byte, error)
+	// ExtendLease moves the lease of a job owner still holds; ErrLeaseLost
+	// otherwise.
+	ExtendLease(ctx context.Context, id, owner string, until time.Time) error
+	// FinishJob moves a job owner holds to a terminal status, or back to
+	// notStarted (p.Status) to give up its claim; ErrLeaseLost if the
+	// lease is not owner's any more.
+	FinishJob(ctx context.Context, p FinishParams) error
+	// FailAbandonedJobs fails jobs whose lease expired on their last attempt.
+	FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempts int, e *azerr.Error) (int, error)
+	// DeleteExpiredJobs removes jobs, payloads and results expired before now.
+	DeleteExpiredJobs(ctx context.Context, now time.Time) (int, error)
+	// JobResult returns the result stored by FinishJob for a job that has
+	// not expired; ErrNotFound otherwise.
+	JobResult(ctx context.Context, id string, now time.Time) ([]byte, error)
+}
+
+// ClaimParams are the arguments of Store.ClaimJobs.
+type ClaimParams struct {
+	Owner       string
+	Now         time.Time
+	LeaseUntil  time.Time
+	Limit       int
+	MaxAttempts int
+}
+
+// FinishParams are the arguments of Store.FinishJob.
+type FinishParams struct {
+	ID       string
+	Owner    string
+	Status   Status
+	Now      time.Time
+	Errors   []*azerr.Error
+	Warnings []Warning
+	Result   []byte
+}

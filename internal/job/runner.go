@@ -1,0 +1,324 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/parley-dev/parley/internal/azerr"
+)
+
+// HandlerFunc carries out one job. A returned *azerr.Error fails the job with
+// that error, as the client will see it; any other error is retried until
+// the job's attempts run out. Handlers must be idempotent: a job whose process
+// died is run again.
+type HandlerFunc func(ctx context.Context, j *Job, payload []byte) (*Outcome, error)
+
+// Outcome is what a successful handler leaves on its job.
+type Outcome struct {
+	Result   []byte
+	Warnings []Warning
+}
+
+// Config configures a Runner. Zero fields take the defaults in validate.
+type Config struct {
+	Owner        string        // lease owner; default a random id per process
+	Workers      int           // jobs run at once; default 4
+	Lease        time.Duration // how long a claim lasts without renewal; default 30s
+	PollInterval time.Duration // how often the store is checked without Notify; default 1s
+	MaxAttempts  int           // claims per job before it fails; default 3
+	Now          func() time.Time
+	Logger       *slog.Logger
+}
+
+func (c *Config) validate() {
+	if c.Owner == "" {
+		c.Owner = "parley-" + NewID(time.Now())[:8]
+	}
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.Lease <= 0 {
+		c.Lease = 30 * time.Second
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = time.Second
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// errAbandoned is the error of a job whose process died on every attempt.
+var errAbandoned = azerr.New(azerr.InternalServerError, "The job was interrupted too many times and did not complete; start it again.")
+
+// Runner claims jobs from a Store and runs their handlers.
+type Runner struct {
+	cfg      Config
+	store    Store
+	handlers map[Kind]HandlerFunc
+	wake     chan struct{}
+
+	mu      sync.Mutex
+	stop    context.CancelFunc // stops claiming
+	abort   context.CancelFunc // cancels running handlers
+	done    chan struct{}
+	running sync.WaitGroup
+	slots   chan struct{}
+}
+
+// NewRunner returns a Runner over store; register handlers with Handle before Start.
+func NewRunner(store Store, cfg Config) *Runner {
+	cfg.validate()
+	return &Runner{
+		cfg:      cfg,
+		store:    store,
+		handlers: make(map[Kind]HandlerFunc),
+		wake:     make(chan struct{}, 1),
+		slots:    make(chan struct{}, cfg.Workers),
+	}
+}
+
+// Handle registers the handler of kind.
+func (r *Runner) Handle(kind Kind, h HandlerFunc) { r.handlers[kind] = h }
+
+// Notify wakes the runner: a job was just created.
+func (r *Runner) Notify() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Start runs the runner in the background until Stop.
+func (r *Runner) Start(ctx context.Context) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done != nil {
+		return
+	}
+	claimCtx, stop := context.WithCancel(ctx)
+	workCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
+	r.stop, r.abort, r.done = stop, abort, make(chan struct{})
+	go r.loop(claimCtx, workCtx)
+}
+
+// Stop stops claiming and waits for running jobs until ctx ends; then it
+// cancels them, and their claims are released so that the next process runs
+// them again. Stop is safe to call twice.
+func (r *Runner) Stop(ctx context.Context) error {
+	r.mu.Lock()
+	stop, abort, done := r.stop, r.abort, r.done
+	r.mu.Unlock()
+	if done == nil {
+		return nil
+	}
+	stop()
+	<-done
+	finished := make(chan struct{})
+	go func() { r.running.Wait(); close(finished) }()
+	select {
+	case <-finished:
+		abort()
+		return nil
+	case <-ctx.Done():
+		abort()
+		<-finished
+		return ctx.Err()
+	}
+}
+
+func (r *Runner) loop(claimCtx, workCtx context.Context) {
+	defer close(r.done)
+	tick := time.NewTicker(r.cfg.PollInterval)
+	defer tick.Stop()
+	lastMaintenance := time.Time{}
+	for {
+		if now := r.cfg.Now(); now.Sub(lastMaintenance) >= 10*r.cfg.PollInterval {
+			r.maintain(claimCtx, now)
+			lastMaintenance = now
+		}
+		for r.claimAndStart(claimCtx, workCtx) {
+		}
+		select {
+		case <-claimCtx.Done():
+			return
+		case <-r.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// maintain fails abandoned jobs and deletes expired ones.
+func (r *Runner) maintain(ctx context.Context, now time.Time) {
+	if n, err := r.store.FailAbandonedJobs(ctx, now, r.cfg.MaxAttempts, errAbandoned); err != nil {
+		r.logErr(ctx, "fail abandoned jobs", err)
+	} else if n > 0 {
+		r.cfg.Logger.Warn("failed abandoned jobs", "count", n)
+	}
+	if _, err := r.store.DeleteExpiredJobs(ctx, now); err != nil {
+		r.logErr(ctx, "delete expired jobs", err)
+	}
+}
+
+// claimAndStart claims as many jobs as there are free workers and starts
+// them; it reports whether it filled every free slot (so there may be more).
+func (r *Runner) claimAndStart(claimCtx, workCtx context.Context) bool {
+	free := 0
+	for free < cap(r.slots) {
+		select {
+		case r.slots <- struct{}{}:
+			free++
+			continue
+		default:
+		}
+		break
+	}
+	if free == 0 {
+		// Wait for a worker to finish, or for Stop.
+		select {
+		case r.slots <- struct{}{}:
+			free = 1
+		case <-claimCtx.Done():
+			return false
+		}
+	}
+	jobs, err := r.claim(claimCtx, free)
+	if err != nil {
+		r.logErr(claimCtx, "claim jobs", err)
+	}
+	for range free - len(jobs) {
+		<-r.slots
+	}
+	for _, j := range jobs {
+		r.running.Add(1)
+		go func() {
+			defer func() { <-r.slots; r.running.Done() }()
+			r.run(workCtx, j)
+		}()
+	}
+	return err == nil && len(jobs) == free
+}
+
+func (r *Runner) claim(ctx context.Context, n int) ([]*Job, error) {
+	if ctx.Err() != nil {
+		return nil, nil
+	}
+	now := r.cfg.Now()
+	return r.store.ClaimJobs(ctx, ClaimParams{
+		Owner: r.cfg.Owner, Now: now, LeaseUntil: now.Add(r.cfg.Lease),
+		Limit: n, MaxAttempts: r.cfg.MaxAttempts,
+	})
+}
+
+// RunOnce claims up to Workers jobs and runs them to the end before it
+// returns how many it ran. Tests step the runner with it.
+func (r *Runner) RunOnce(ctx context.Context) (int, error) {
+	r.maintain(ctx, r.cfg.Now())
+	jobs, err := r.claim(ctx, r.cfg.Workers)
+	if err != nil {
+		return 0, err
+	}
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Go(func() { r.run(ctx, j) })
+	}
+	wg.Wait()
+	return len(jobs), nil
+}
+
+// run runs one claimed job, renewing its lease while the handler works.
+func (r *Runner) run(ctx context.Context, j *Job) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	log := r.cfg.Logger.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt)
+
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(r.cfg.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				err := r.store.ExtendLease(ctx, j.ID, r.cfg.Owner, r.cfg.Now().Add(r.cfg.Lease))
+				if errors.Is(err, ErrLeaseLost) {
+					log.Warn("job lease lost; abandoning this run")
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+
+	out, err := r.call(ctx, j)
+	cancel()
+	<-renewed
+
+	p := FinishParams{ID: j.ID, Owner: r.cfg.Owner, Now: r.cfg.Now()}
+	var ae *azerr.Error
+	switch {
+	case err == nil:
+		p.Status = StatusSucceeded
+		if out != nil {
+			p.Result, p.Warnings = out.Result, out.Warnings
+		}
+	case errors.As(err, &ae):
+		p.Status, p.Errors = StatusFailed, []*azerr.Error{ae}
+	case ctx.Err() != nil || j.Attempt < r.cfg.MaxAttempts:
+		// Stopped or a transient failure: give the claim up so that this or
+		// another process runs the job again. Its status stays running.
+		log.Warn("job interrupted; it will run again", "err", err)
+		if err := r.store.ExtendLease(context.WithoutCancel(ctx), j.ID, r.cfg.Owner, r.cfg.Now()); err != nil && !errors.Is(err, ErrLeaseLost) {
+			r.logErr(ctx, "release job", err)
+		}
+		r.Notify()
+		return
+	default:
+		log.Error("job failed", "err", err)
+		p.Status, p.Errors = StatusFailed, []*azerr.Error{azerr.New(azerr.InternalServerError, "The job failed because of an internal error.")}
+	}
+	if err := r.store.FinishJob(context.WithoutCancel(ctx), p); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			log.Warn("job finished after its lease was lost; outcome dropped")
+			return
+		}
+		r.logErr(ctx, "finish job", err)
+	}
+}
+
+// call runs the handler, turning a panic into an error.
+func (r *Runner) call(ctx context.Context, j *Job) (out *Outcome, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job %s panicked: %v", j.ID, p)
+		}
+	}()
+	h, ok := r.handlers[j.Kind]
+	if !ok {
+		return nil, azerr.New(azerr.InternalServerError, "No handler for jobs of kind %q.", j.Kind)
+	}
+	payload, err := r.store.JobPayload(ctx, j.ID)
+	if err != nil {
+		return nil, fmt.Errorf("job %s payload: %w", j.ID, err)
+	}
+	return h(ctx, j, payload)
+}
+
+func (r *Runner) logErr(ctx context.Context, what string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	r.cfg.Logger.Error(what, "err", err)
+}

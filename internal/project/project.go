@@ -1,0 +1,136 @@
+package project
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Kind is a project kind of the spec's ProjectKind enum.
+type Kind string
+
+// Project kinds.
+const (
+	KindConversation  Kind = "Conversation"
+	KindOrchestration Kind = "Orchestration"
+	KindSummarization Kind = "CustomConversationSummarization"
+)
+
+// Project is a project's metadata: what GET .../projects/{p} shows.
+type Project struct {
+	Name                      string
+	Kind                      Kind
+	Language                  string
+	Description               string
+	Multilingual              bool
+	Settings                  *Settings // nil: the project has no settings object
+	StorageInputContainerName string
+	Created                   time.Time
+	Modified                  time.Time
+	LastTrained               time.Time // zero until the first training
+	LastDeployed              time.Time // zero until the first deployment
+}
+
+// Settings is a project's settings object.
+type Settings struct {
+	ConfidenceThreshold float64
+	// Extra holds members other than confidenceThreshold (normalizeCasing,
+	// augmentDiacritics, ...) so that a project file round-trips unchanged.
+	Extra map[string]json.RawMessage
+}
+
+// MarshalJSON writes confidenceThreshold first, then Extra in key order.
+func (s Settings) MarshalJSON() ([]byte, error) {
+	b := []byte(`{"confidenceThreshold":`)
+	v, err := json.Marshal(s.ConfidenceThreshold)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, v...)
+	for _, k := range sortedKeys(s.Extra) {
+		kb, _ := json.Marshal(k)
+		b = append(append(append(b, ','), kb...), ':')
+		b = append(b, s.Extra[k]...)
+	}
+	return append(b, '}'), nil
+}
+
+// UnmarshalJSON reads confidenceThreshold and keeps every other member.
+func (s *Settings) UnmarshalJSON(data []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	*s = Settings{}
+	if v, ok := m["confidenceThreshold"]; ok {
+		if err := json.Unmarshal(v, &s.ConfidenceThreshold); err != nil {
+			return &json.UnmarshalTypeError{Value: string(v), Field: "settings.confidenceThreshold", Type: floatType}
+		}
+		delete(m, "confidenceThreshold")
+	}
+	if len(m) > 0 {
+		s.Extra = make(map[string]json.RawMessage, len(m))
+		for k, v := range m {
+			s.Extra[k] = compactJSON(v)
+		}
+	}
+	return nil
+}
+
+// Limits are the data limits a project must stay within (AUTHORING.md §9).
+type Limits struct {
+	Projects              int
+	Intents               int
+	Entities              int
+	Utterances            int
+	UtteranceLength       int // UTF-16 code units
+	SynonymsPerEntity     int
+	PrebuiltsPerEntity    int
+	RegexesPerProject     int
+	ValidationErrorsShown int
+}
+
+// DefaultLimits are the service's limits, except utterances: Parley allows
+// 50,000 per project where the service allows 25,000.
+var DefaultLimits = Limits{
+	Projects:              500,
+	Intents:               500,
+	Entities:              350,
+	Utterances:            50_000,
+	UtteranceLength:       500,
+	SynonymsPerEntity:     20_000,
+	PrebuiltsPerEntity:    7,
+	RegexesPerProject:     20,
+	ValidationErrorsShown: 50,
+}
+
+// Sentinel errors that Store methods wrap.
+var (
+	ErrNotFound = errors.New("project not found")
+	ErrExists   = errors.New("project already exists")
+	ErrQuota    = errors.New("project quota reached")
+)
+
+// Store keeps projects and their content.
+type Store interface {
+	// ListProjects returns up to limit projects after skipping offset,
+	// newest first, and whether more follow.
+	ListProjects(ctx context.Context, offset, limit int) ([]*Project, bool, error)
+	// GetProject returns a project; ErrNotFound.
+	GetProject(ctx context.Context, name string) (*Project, error)
+	// CreateProject stores a new project with empty content; ErrExists, or
+	// ErrQuota when maxProjects exist already.
+	CreateProject(ctx context.Context, p *Project, maxProjects int) error
+	// UpdateProject replaces an existing project's metadata; ErrNotFound.
+	UpdateProject(ctx context.Context, p *Project) error
+	// DeleteProject removes a project and its content; ErrNotFound.
+	DeleteProject(ctx context.Context, name string) error
+	// ProjectContent returns a project and its assets document, read in one
+	// transaction; ErrNotFound.
+	ProjectContent(ctx context.Context, name string) (*Project, []byte, error)
+	// ReplaceProject creates the project or replaces its metadata and assets
+	// in one transaction, keeping its creation time; ErrQuota when it is
+	// new and maxProjects exist already.
+	ReplaceProject(ctx context.Context, p *Project, assets []byte, maxProjects int) error
+}

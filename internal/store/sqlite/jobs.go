@@ -1,0 +1,206 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/job"
+)
+
+var _ job.Store = (*Store)(nil)
+
+const jobColumns = `id, kind, project, api_version, status, created, updated, expires, attempt, errors, warnings`
+
+func scanJob(row scanner) (*job.Job, error) {
+	var j job.Job
+	var created, updated, expires int64
+	var errs, warns sql.NullString
+	if err := row.Scan(&j.ID, &j.Kind, &j.Project, &j.APIVersion, &j.Status, &created, &updated, &expires,
+		&j.Attempt, &errs, &warns); err != nil {
+		return nil, err
+	}
+	j.Created, j.Updated, j.Expires = fromMS(created), fromMS(updated), fromMS(expires)
+	if errs.Valid {
+		if err := json.Unmarshal([]byte(errs.String), &j.Errors); err != nil {
+			return nil, fmt.Errorf("job %s errors: %w", j.ID, err)
+		}
+	}
+	if warns.Valid {
+		if err := json.Unmarshal([]byte(warns.String), &j.Warnings); err != nil {
+			return nil, fmt.Errorf("job %s warnings: %w", j.ID, err)
+		}
+	}
+	return &j, nil
+}
+
+// statusList renders statuses as an SQL list of literals; they are
+// constants of package job, never input.
+func statusList(ss []job.Status) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = "'" + string(s) + "'"
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}
+
+// CreateJob implements job.Store.
+func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, project, api_version, status, created, updated, expires)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Kind, j.Project, j.APIVersion, j.Status,
+			ms(j.Created), ms(j.Updated), ms(j.Expires)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO job_data (id, payload) VALUES (?, ?)`, j.ID, payload)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create job %s: %w", j.ID, err)
+	}
+	return nil
+}
+
+// GetJob implements job.Store.
+func (s *Store) GetJob(ctx context.Context, id string, now time.Time) (*job.Job, error) {
+	j, err := scanJob(s.getJob.QueryRowContext(ctx, id, ms(now)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("job %s: %w", id, job.ErrNotFound)
+	}
+	return j, err
+}
+
+// ClaimJobs implements job.Store with one UPDATE ... RETURNING, which SQLite's
+// single writer makes atomic.
+func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, error) {
+	now := ms(p.Now)
+	rows, err := s.w.QueryContext(ctx, `UPDATE jobs SET status = 'running', lease_owner = ?1, lease_expires = ?2,
+		attempt = attempt + 1, updated = CASE WHEN status = 'notStarted' THEN ?3 ELSE updated END
+		WHERE id IN (SELECT id FROM jobs WHERE expires > ?3 AND (status = 'notStarted'
+			OR (status = 'running' AND lease_expires < ?3 AND attempt < ?4)) ORDER BY rowid LIMIT ?5)
+		RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), now, p.MaxAttempts, p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []*job.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, fmt.Errorf("claim jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	return out, nil
+}
+
+// JobPayload implements job.Store.
+func (s *Store) JobPayload(ctx context.Context, id string) ([]byte, error) {
+	var b []byte
+	err := s.r.QueryRowContext(ctx, `SELECT payload FROM job_data WHERE id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("job %s payload: %w", id, job.ErrNotFound)
+	}
+	return b, err
+}
+
+// ExtendLease implements job.Store.
+func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Time) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ?
+		AND status IN ('running', 'cancelling')`, ms(until), id, owner)
+	if err != nil {
+		return fmt.Errorf("extend lease of job %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("extend lease of job %s: %w", id, job.ErrLeaseLost)
+	}
+	return nil
+}
+
+func jsonText[T any](v []T) (sql.NullString, error) {
+	if len(v) == 0 {
+		return sql.NullString{}, nil
+	}
+	b, err := json.Marshal(v)
+	return sql.NullString{String: string(b), Valid: true}, err
+}
+
+// FinishJob implements job.Store.
+func (s *Store) FinishJob(ctx context.Context, p job.FinishParams) error {
+	errs, err := jsonText(p.Errors)
+	if err != nil {
+		return err
+	}
+	warns, err := jsonText(p.Warnings)
+	if err != nil {
+		return err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = ?, updated = ?, errors = ?, warnings = ?,
+			lease_owner = NULL, lease_expires = NULL
+			WHERE id = ? AND lease_owner = ? AND status IN `+statusList(job.From(p.Status)),
+			p.Status, ms(p.Now), errs, warns, p.ID, p.Owner)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return job.ErrLeaseLost
+		}
+		if p.Result != nil {
+			_, err = tx.ExecContext(ctx, `UPDATE job_data SET result = ?, payload = NULL WHERE id = ?`, p.Result, p.ID)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE job_data SET payload = NULL WHERE id = ?`, p.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("finish job %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// FailAbandonedJobs implements job.Store.
+func (s *Store) FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempts int, e *azerr.Error) (int, error) {
+	errs, err := jsonText([]*azerr.Error{e})
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed', errors = ?, updated = ?,
+		lease_owner = NULL, lease_expires = NULL
+		WHERE status IN ('running', 'cancelling') AND lease_expires < ? AND attempt >= ?`,
+		errs, ms(now), ms(now), maxAttempts)
+	if err != nil {
+		return 0, fmt.Errorf("fail abandoned jobs: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// DeleteExpiredJobs implements job.Store.
+func (s *Store) DeleteExpiredJobs(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM jobs WHERE expires <= ?`, ms(now))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired jobs: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// JobResult implements job.Store.
+func (s *Store) JobResult(ctx context.Context, id string, now time.Time) ([]byte, error) {
+	var b []byte
+	err := s.r.QueryRowContext(ctx, `SELECT d.result FROM job_data d JOIN jobs j ON j.id = d.id
+		WHERE d.id = ? AND j.expires > ? AND d.result IS NOT NULL`, id, ms(now)).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("job %s result: %w", id, job.ErrNotFound)
+	}
+	return b, err
+}

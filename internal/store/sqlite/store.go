@@ -1,0 +1,145 @@
+// Package sqlite is Parley's embedded store: SQLite through the pure-Go
+// modernc.org/sqlite driver, in WAL mode, in a data directory. It implements
+// project.Store and job.Store.
+//
+// A data directory belongs to one process at a time: Open takes an exclusive
+// lock on it. So at start no other process can hold a job lease, and Open
+// releases the leases a crashed predecessor left, letting its jobs run again
+// at once instead of after their lease expires.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the SQLite store. Writes go through one connection, as SQLite has
+// one writer; reads use a pool, which WAL lets run beside the writer.
+type Store struct {
+	w, r *sql.DB
+	lock *os.File
+
+	getJob *sql.Stmt
+}
+
+// Open opens (creating it if needed) the store in dir.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, "parley.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("open store: data directory %s is in use by another parley process: %w", dir, err)
+	}
+	s := &Store{lock: lock}
+	path := filepath.Join(dir, "parley.db")
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
+	if s.w, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s.w.SetMaxOpenConns(1)
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.r, err = sql.Open("sqlite", dsn+"&_pragma=query_only(ON)"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s.r.SetMaxOpenConns(8)
+	s.r.SetMaxIdleConns(8)
+	if s.getJob, err = s.r.PrepareContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ? AND expires > ?`); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_expires = 0 WHERE status IN ('running', 'cancelling')`); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store: release leases: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes the store and unlocks its directory; it is safe to call twice.
+func (s *Store) Close() error {
+	var errs []error
+	if s.getJob != nil {
+		errs = append(errs, s.getJob.Close())
+		s.getJob = nil
+	}
+	for _, db := range []**sql.DB{&s.r, &s.w} {
+		if *db != nil {
+			errs = append(errs, (*db).Close())
+			*db = nil
+		}
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.Close())
+		s.lock = nil
+	}
+	return errors.Join(errs...)
+}
+
+// migrate applies the migrations not applied yet, each in a transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		version := strings.TrimSuffix(filepath.Base(name), ".sql")
+		if err := s.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version)
+			return err
+		}); err != nil {
+			return fmt.Errorf("migrate %s: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in a write transaction.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
