@@ -51,11 +51,12 @@ func (c *Clock) Advance(d time.Duration) {
 
 // Options configure New; nil means defaults.
 type Options struct {
-	Limits   project.Limits // zero: project.DefaultLimits
-	PageSize int
-	Keys     []string // default: Key
-	AutoRun  bool     // run jobs in the background, as the real server does
-	Dir      string   // data directory; default t.TempDir()
+	Limits       project.Limits // zero: project.DefaultLimits
+	PageSize     int
+	MaxBodyBytes int64
+	Keys         []string // default: Key
+	AutoRun      bool     // run jobs in the background, as the real server does
+	Dir          string   // data directory; default t.TempDir()
 }
 
 // Server is an in-process Parley.
@@ -92,7 +93,7 @@ func New(t testing.TB, opts *Options) *Server {
 	if keys == nil {
 		keys = []string{Key}
 	}
-	srv := httptest.NewServer(api.New(svc, api.Config{Keys: keys, PageSize: opts.PageSize, Logger: log}))
+	srv := httptest.NewServer(api.New(svc, api.Config{Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes, Logger: log}))
 	s := &Server{Server: srv, Store: st, Runner: runner, Clock: clock, t: t}
 	if opts.AutoRun {
 		runner.Start(context.Background())
