@@ -99,7 +99,8 @@ func (r *Runner) Notify() {
 	}
 }
 
-// Start runs the runner in the background until Stop.
+// Start runs the runner in the background until Stop; after Stop it may
+// be started again.
 func (r *Runner) Start(ctx context.Context) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -109,7 +110,7 @@ func (r *Runner) Start(ctx context.Context) {
 	claimCtx, stop := context.WithCancel(ctx)
 	workCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
 	r.stop, r.abort, r.done = stop, abort, make(chan struct{})
-	go r.loop(claimCtx, workCtx)
+	go r.loop(claimCtx, workCtx, r.done)
 }
 
 // Stop stops claiming and waits for running jobs until ctx ends; then it
@@ -118,6 +119,7 @@ func (r *Runner) Start(ctx context.Context) {
 func (r *Runner) Stop(ctx context.Context) error {
 	r.mu.Lock()
 	stop, abort, done := r.stop, r.abort, r.done
+	r.stop, r.abort, r.done = nil, nil, nil // a later Start starts afresh
 	r.mu.Unlock()
 	if done == nil {
 		return nil
@@ -137,8 +139,8 @@ func (r *Runner) Stop(ctx context.Context) error {
 	}
 }
 
-func (r *Runner) loop(claimCtx, workCtx context.Context) {
-	defer close(r.done)
+func (r *Runner) loop(claimCtx, workCtx context.Context, done chan struct{}) {
+	defer close(done)
 	tick := time.NewTicker(r.cfg.PollInterval)
 	defer tick.Stop()
 	lastMaintenance := time.Time{}
