@@ -1,0 +1,230 @@
+package job_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/store/sqlite"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func setup(t *testing.T) (*sqlite.Store, *clock, string) {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := sqlite.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}, dir
+}
+
+func newJob(t *testing.T, st job.Store, c *clock, payload string) *job.Job {
+	t.Helper()
+	now := c.Now()
+	j := &job.Job{ID: job.NewID(now), Kind: job.KindExport, Project: "p", APIVersion: "2023-04-01",
+		Status: job.StatusNotStarted, Created: now, Updated: now, Expires: now.Add(7 * 24 * time.Hour)}
+	if err := st.CreateJob(t.Context(), j, []byte(payload)); err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func get(t *testing.T, st job.Store, c *clock, id string) *job.Job {
+	t.Helper()
+	j, err := st.GetJob(t.Context(), id, c.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func TestRunnerOutcomes(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		handler   job.HandlerFunc
+		want      job.Status
+		wantCode  azerr.Code
+		wantCalls int
+	}{
+		{"success", func(ctx context.Context, j *job.Job, p []byte) (*job.Outcome, error) {
+			return &job.Outcome{Result: append([]byte("result of "), p...), Warnings: []job.Warning{{Code: "W", Message: "m"}}}, nil
+		}, job.StatusSucceeded, "", 1},
+		{"client error fails at once", func(context.Context, *job.Job, []byte) (*job.Outcome, error) {
+			return nil, azerr.New(azerr.ProjectNotFound, "gone")
+		}, job.StatusFailed, azerr.ProjectNotFound, 1},
+		{"internal error is retried, then fails", func(context.Context, *job.Job, []byte) (*job.Outcome, error) {
+			return nil, errors.New("disk on fire")
+		}, job.StatusFailed, azerr.InternalServerError, 3},
+		{"panic is retried, then fails", func(context.Context, *job.Job, []byte) (*job.Outcome, error) {
+			panic("boom")
+		}, job.StatusFailed, azerr.InternalServerError, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, c, _ := setup(t)
+			r := job.NewRunner(st, job.Config{Now: c.Now, MaxAttempts: 3})
+			var calls atomic.Int32
+			r.Handle(job.KindExport, func(ctx context.Context, j *job.Job, p []byte) (*job.Outcome, error) {
+				calls.Add(1)
+				return tc.handler(ctx, j, p)
+			})
+			j := newJob(t, st, c, "payload")
+			for range 5 {
+				c.Advance(time.Millisecond)
+				if _, err := r.RunOnce(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := get(t, st, c, j.ID)
+			if got.Status != tc.want || int(calls.Load()) != tc.wantCalls {
+				t.Fatalf("status %s after %d calls, want %s after %d", got.Status, calls.Load(), tc.want, tc.wantCalls)
+			}
+			if tc.wantCode != "" && (len(got.Errors) != 1 || got.Errors[0].Code != tc.wantCode) {
+				t.Errorf("errors = %v, want one %s", got.Errors, tc.wantCode)
+			}
+			if tc.want == job.StatusSucceeded {
+				res, err := st.JobResult(t.Context(), j.ID, c.Now())
+				if err != nil || string(res) != "result of payload" || len(got.Warnings) != 1 {
+					t.Errorf("result %q, %v, warnings %v", res, err, got.Warnings)
+				}
+			}
+		})
+	}
+}
+
+// TestLeaseExpiry: a process claims a job and dies; once its lease expires
+// another process runs the job, and the first one's late outcome is dropped.
+func TestLeaseExpiry(t *testing.T) {
+	st, c, _ := setup(t)
+	j := newJob(t, st, c, "")
+	claimed, err := st.ClaimJobs(t.Context(), job.ClaimParams{Owner: "dead", Now: c.Now(), LeaseUntil: c.Now().Add(time.Second), Limit: 10, MaxAttempts: 3})
+	if err != nil || len(claimed) != 1 || claimed[0].Status != job.StatusRunning || claimed[0].Attempt != 1 {
+		t.Fatalf("claim = %v, %v", claimed, err)
+	}
+	// Not claimable while the lease holds.
+	if again, _ := st.ClaimJobs(t.Context(), job.ClaimParams{Owner: "other", Now: c.Now(), LeaseUntil: c.Now().Add(time.Second), Limit: 10, MaxAttempts: 3}); len(again) != 0 {
+		t.Fatalf("a leased job was claimed again: %v", again)
+	}
+	c.Advance(2 * time.Second)
+	r := job.NewRunner(st, job.Config{Now: c.Now, Owner: "alive"})
+	r.Handle(job.KindExport, func(context.Context, *job.Job, []byte) (*job.Outcome, error) {
+		return &job.Outcome{Result: []byte("x")}, nil
+	})
+	if n, err := r.RunOnce(t.Context()); n != 1 || err != nil {
+		t.Fatalf("RunOnce = %d, %v", n, err)
+	}
+	if got := get(t, st, c, j.ID); got.Status != job.StatusSucceeded || got.Attempt != 2 {
+		t.Errorf("job = %+v, want succeeded on attempt 2", got)
+	}
+	err = st.FinishJob(t.Context(), job.FinishParams{ID: j.ID, Owner: "dead", Status: job.StatusFailed, Now: c.Now()})
+	if !errors.Is(err, job.ErrLeaseLost) {
+		t.Errorf("late FinishJob by the dead owner = %v, want ErrLeaseLost", err)
+	}
+}
+
+// TestAbandonedJobFails: a job whose process died on its last attempt fails
+// instead of staying running.
+func TestAbandonedJobFails(t *testing.T) {
+	st, c, _ := setup(t)
+	j := newJob(t, st, c, "")
+	for i := range 3 {
+		c.Advance(time.Minute)
+		claimed, err := st.ClaimJobs(t.Context(), job.ClaimParams{Owner: "dies", Now: c.Now(), LeaseUntil: c.Now().Add(time.Second), Limit: 1, MaxAttempts: 3})
+		if err != nil || len(claimed) != 1 {
+			t.Fatalf("claim %d = %v, %v", i+1, claimed, err)
+		}
+	}
+	c.Advance(time.Minute)
+	r := job.NewRunner(st, job.Config{Now: c.Now, MaxAttempts: 3})
+	if n, _ := r.RunOnce(t.Context()); n != 0 {
+		t.Errorf("a job past its attempts ran again")
+	}
+	got := get(t, st, c, j.ID)
+	if got.Status != job.StatusFailed || len(got.Errors) != 1 || got.Errors[0].Code != azerr.InternalServerError {
+		t.Errorf("abandoned job = %+v, want failed", got)
+	}
+}
+
+// TestReopenReleasesLeases: the data directory is one process's, so a
+// restart need not wait for the leases of the process that died.
+func TestReopenReleasesLeases(t *testing.T) {
+	st, c, dir := setup(t)
+	j := newJob(t, st, c, "")
+	if _, err := st.ClaimJobs(t.Context(), job.ClaimParams{Owner: "dead", Now: c.Now(), LeaseUntil: c.Now().Add(time.Hour), Limit: 1, MaxAttempts: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlite.Open(t.Context(), dir); err == nil {
+		t.Fatal("a second Open of a data directory in use succeeded")
+	}
+	st.Close()
+	st2, err := sqlite.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	claimed, err := st2.ClaimJobs(t.Context(), job.ClaimParams{Owner: "new", Now: c.Now(), LeaseUntil: c.Now().Add(time.Hour), Limit: 1, MaxAttempts: 3})
+	if err != nil || len(claimed) != 1 || claimed[0].ID != j.ID {
+		t.Errorf("claim after reopen = %v, %v; want the released job", claimed, err)
+	}
+}
+
+// TestStopHandsJobsBack: a job still running when Stop gives up is released
+// with its status unchanged, and runs again later.
+func TestStopHandsJobsBack(t *testing.T) {
+	st, c, _ := setup(t)
+	j := newJob(t, st, c, "")
+	started := make(chan struct{})
+	r := job.NewRunner(st, job.Config{Now: c.Now, PollInterval: time.Millisecond})
+	r.Handle(job.KindExport, func(ctx context.Context, _ *job.Job, _ []byte) (*job.Outcome, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	r.Start(t.Context())
+	<-started
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
+	defer cancel()
+	if err := r.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Stop = %v, want DeadlineExceeded", err)
+	}
+	if err := r.Stop(t.Context()); err != nil {
+		t.Errorf("second Stop = %v", err)
+	}
+	if got := get(t, st, c, j.ID); got.Status != job.StatusRunning {
+		t.Errorf("job after Stop = %s, want running (handed back, not failed)", got.Status)
+	}
+	c.Advance(time.Millisecond)
+	r2 := job.NewRunner(st, job.Config{Now: c.Now})
+	r2.Handle(job.KindExport, func(context.Context, *job.Job, []byte) (*job.Outcome, error) { return nil, nil })
+	if n, _ := r2.RunOnce(t.Context()); n != 1 {
+		t.Fatalf("the handed-back job did not run again")
+	}
+	if got := get(t, st, c, j.ID); got.Status != job.StatusSucceeded {
+		t.Errorf("job = %s, want succeeded", got.Status)
+	}
+}
+
+func TestNewIDShape(t *testing.T) {
+	id := job.NewID(time.Date(2022, 4, 18, 15, 23, 7, 0, time.UTC))
+	const suffix = "_637858368000000000" // the spec example's day
+	if len(id) != 36+len(suffix) || id[36:] != suffix || id[14] != '4' {
+		t.Errorf("NewID = %q, want a v4 GUID and %s", id, suffix)
+	}
+}
