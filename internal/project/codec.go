@@ -81,18 +81,26 @@ func normalize(f *File) {
 	}
 }
 
+// marshalJSON encodes v as the stored and exported files are: compact,
+// without HTML escaping (so "<" and "&" stay readable in exported files).
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 // encodeFile writes project p with its stored assets as the project file of
 // api-version v with offsets in idx. Its output depends on nothing else, so
 // exporting an unchanged project twice gives the same bytes.
+//
+// The stored assets were encoded by marshalJSON from the same types, so when
+// they need no reshaping for v and idx they are spliced in as they are: an
+// export then costs a copy, not a decode and an encode of the whole project.
 func encodeFile(p *Project, stored []byte, v APIVersion, idx IndexType) ([]byte, error) {
-	assets := &Assets{ProjectKind: p.Kind, Intents: []Intent{}, Entities: []Entity{}, Utterances: []Utterance{}}
-	if len(stored) > 0 {
-		assets = new(Assets)
-		if err := json.Unmarshal(stored, assets); err != nil {
-			return nil, fmt.Errorf("project %q: stored assets: %w", p.Name, err)
-		}
-	}
-	shape(assets, v, idx)
 	f := File{
 		ProjectFileVersion: string(v),
 		StringIndexType:    idx,
@@ -105,16 +113,39 @@ func encodeFile(p *Project, stored []byte, v APIVersion, idx IndexType) ([]byte,
 			Description:               p.Description,
 			Language:                  p.Language,
 		},
-		Assets: assets,
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(stored) + 1024)
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // keep "<" and "&" readable in exported files
-	if err := enc.Encode(&f); err != nil {
-		return nil, err
+	if len(stored) > 0 && !needsShape(stored, v, idx) {
+		head, err := marshalJSON(&f)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]byte, 0, len(head)+len(stored)+16)
+		out = append(out, head[:len(head)-1]...) // without the closing brace
+		out = append(out, `,"assets":`...)
+		out = append(out, stored...)
+		return append(out, '}'), nil
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	f.Assets = &Assets{ProjectKind: p.Kind, Intents: []Intent{}, Entities: []Entity{}, Utterances: []Utterance{}}
+	if len(stored) > 0 {
+		f.Assets = new(Assets)
+		if err := json.Unmarshal(stored, f.Assets); err != nil {
+			return nil, fmt.Errorf("project %q: stored assets: %w", p.Name, err)
+		}
+	}
+	shape(f.Assets, v, idx)
+	return marshalJSON(&f)
+}
+
+// needsShape reports whether stored assets must be decoded and reshaped to
+// be exported in api-version v with offsets in idx. It may answer true
+// needlessly (a text that is just "description"), never false wrongly: the
+// members that older versions lack are keys, which appear quoted as is.
+func needsShape(stored []byte, v APIVersion, idx IndexType) bool {
+	if idx != Utf16CodeUnit {
+		return true
+	}
+	return !v.HasDescriptions() &&
+		(bytes.Contains(stored, []byte(`"description"`)) || bytes.Contains(stored, []byte(`"associatedEntities"`)))
 }
 
 // shape fits stored assets to the project file of api-version v: members

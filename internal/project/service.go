@@ -304,7 +304,7 @@ func (s *Service) StartImport(ctx context.Context, name string, body []byte, o I
 		return nil, e
 	}
 	normalize(f)
-	payload, err := json.Marshal(f)
+	payload, err := marshalJSON(f)
 	if err != nil {
 		return nil, fmt.Errorf("import %q: %w", name, err)
 	}

@@ -1,0 +1,97 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/parley-dev/parley/internal/api/apitest"
+	"github.com/parley-dev/parley/internal/project"
+)
+
+// pollDone polls a job URL without pause until the job is terminal, as a
+// client measuring latency would, and returns its document.
+func pollDone(b *testing.B, srv *apitest.Server, url string) map[string]any {
+	b.Helper()
+	for {
+		j := apitest.ReadJSON(b, srv.Do("GET", url, nil))
+		switch j["status"] {
+		case "succeeded":
+			return j
+		case "failed", "cancelled":
+			b.Fatalf("job %v", j)
+		}
+	}
+}
+
+func startJob(b *testing.B, srv *apitest.Server, method, path string, body any) string {
+	b.Helper()
+	resp := srv.Do(method, path, body)
+	if resp.StatusCode != http.StatusAccepted {
+		b.Fatalf("%s %s = %d %s", method, path, resp.StatusCode, apitest.ReadBody(b, resp))
+	}
+	resp.Body.Close()
+	return resp.Header.Get("Operation-Location")
+}
+
+// BenchmarkImportSNIPS measures an import of snips2017.clu.json (14,484
+// utterances, 3.9 MB) over HTTP, from the POST to the job's succeeded.
+func BenchmarkImportSNIPS(b *testing.B) {
+	file := shared(b, "datasets", "snips2017.clu.json")
+	srv := apitest.New(b, &apitest.Options{AutoRun: true})
+	b.SetBytes(int64(len(file)))
+	b.ReportAllocs()
+	for b.Loop() {
+		pollDone(b, srv, startJob(b, srv, "POST", "/projects/SNIPS2017/:import?"+v3, file))
+	}
+}
+
+// BenchmarkExportSNIPS measures an export of the SNIPS project over HTTP,
+// from the POST to the result downloaded.
+func BenchmarkExportSNIPS(b *testing.B) {
+	file := shared(b, "datasets", "snips2017.clu.json")
+	srv := apitest.New(b, &apitest.Options{AutoRun: true})
+	pollDone(b, srv, startJob(b, srv, "POST", "/projects/SNIPS2017/:import?"+v3, file))
+	b.ReportAllocs()
+	for b.Loop() {
+		j := pollDone(b, srv, startJob(b, srv, "POST", "/projects/SNIPS2017/:export?stringIndexType=Utf16CodeUnit&"+v3, nil))
+		apitest.ReadBody(b, srv.Do("GET", j["resultUrl"].(string), nil))
+	}
+}
+
+// BenchmarkMarshalSNIPS is the yardstick of BenchmarkExportSNIPS: a bare
+// json.Marshal of the same project file, already in memory.
+func BenchmarkMarshalSNIPS(b *testing.B) {
+	var f project.File
+	if err := json.Unmarshal(shared(b, "datasets", "snips2017.clu.json"), &f); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(&f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkJobStatus measures GET of a job's status over HTTP, from
+// parallel clients.
+func BenchmarkJobStatus(b *testing.B) {
+	srv := apitest.New(b, &apitest.Options{AutoRun: true})
+	if resp := srv.Do("PATCH", "/projects/p?"+v3, `{"projectName":"p","language":"en","projectKind":"Conversation"}`); resp.StatusCode != http.StatusCreated {
+		b.Fatal(resp.Status)
+	}
+	url := startJob(b, srv, "POST", "/projects/p/:export?stringIndexType=Utf16CodeUnit&"+v3, nil)
+	pollDone(b, srv, url)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			resp := srv.Do("GET", url, nil)
+			apitest.ReadBody(b, resp)
+			if resp.StatusCode != http.StatusOK {
+				b.Fatal(resp.Status)
+			}
+		}
+	})
+}
