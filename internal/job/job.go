@@ -43,7 +43,7 @@ func (s Status) Terminal() bool {
 var transitions = map[Status][]Status{
 	StatusRunning:    {StatusNotStarted, StatusRunning},
 	StatusCancelling: {StatusNotStarted, StatusRunning},
-	StatusSucceeded:  {StatusRunning},
+	StatusSucceeded:  {StatusRunning, StatusCancelling}, // a cancel that came too late
 	StatusFailed:     {StatusNotStarted, StatusRunning, StatusCancelling},
 	StatusCancelled:  {StatusNotStarted, StatusRunning, StatusCancelling},
 	StatusNotStarted: {StatusRunning},
@@ -61,6 +61,8 @@ const (
 	KindExport        Kind = "export"
 	KindImport        Kind = "import"
 	KindDeleteProject Kind = "deleteProject"
+	KindTrain         Kind = "train"
+	KindLoadSnapshot  Kind = "loadSnapshot"
 )
 
 // Warning is an entry of a job's warnings array.
@@ -82,6 +84,9 @@ type Job struct {
 	Attempt    int
 	Errors     []*azerr.Error
 	Warnings   []Warning
+	// Detail is kind-specific state that the handler reports while it runs
+	// (a training job's progress); JSON, owned by the handler's package.
+	Detail []byte
 }
 
 // Sentinel errors that Store methods wrap.
@@ -91,6 +96,8 @@ var (
 	// ErrLeaseLost: the caller no longer holds the job's lease, so its
 	// outcome is dropped (another claim owns the job now).
 	ErrLeaseLost = errors.New("job lease lost")
+	// ErrFinished: the job is already terminal, so it cannot be cancelled.
+	ErrFinished = errors.New("job already finished")
 )
 
 // NewID returns a job id in the service's shape: a lowercase GUID, "_", and
@@ -121,14 +128,25 @@ type Store interface {
 	ClaimJobs(ctx context.Context, p ClaimParams) ([]*Job, error)
 	// JobPayload returns what CreateJob stored with the job.
 	JobPayload(ctx context.Context, id string) ([]byte, error)
-	// ExtendLease moves the lease of a job owner still holds; ErrLeaseLost
-	// otherwise.
-	ExtendLease(ctx context.Context, id, owner string, until time.Time) error
+	// ExtendLease moves the lease of a job owner still holds and returns
+	// the job's status, which tells a running job it is being cancelled;
+	// ErrLeaseLost when owner holds the lease no more.
+	ExtendLease(ctx context.Context, id, owner string, until time.Time) (Status, error)
+	// SetJobDetail replaces the Detail of a job owner holds; ErrLeaseLost.
+	SetJobDetail(ctx context.Context, id, owner string, detail []byte, now time.Time) error
+	// CancelJob cancels a job: one not started yet becomes cancelled, a
+	// running one cancelling (its runner then stops it). It returns the new
+	// status; ErrNotFound, or ErrFinished for a terminal job.
+	CancelJob(ctx context.Context, id string, now time.Time) (Status, error)
+	// ListJobs returns the unexpired jobs of kind in project, oldest first,
+	// after skipping offset, up to limit, and whether more follow.
+	ListJobs(ctx context.Context, kind Kind, project string, now time.Time, offset, limit int) ([]*Job, bool, error)
 	// FinishJob moves a job owner holds to a terminal status, or back to
 	// notStarted (p.Status) to give up its claim; ErrLeaseLost if the
 	// lease is not owner's any more.
 	FinishJob(ctx context.Context, p FinishParams) error
-	// FailAbandonedJobs fails jobs whose lease expired on their last attempt.
+	// FailAbandonedJobs fails jobs whose lease expired on their last
+	// attempt, and cancels cancelling jobs whose lease expired.
 	FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempts int, e *azerr.Error) (int, error)
 	// DeleteExpiredJobs removes jobs, payloads and results expired before now.
 	DeleteExpiredJobs(ctx context.Context, now time.Time) (int, error)
@@ -155,4 +173,5 @@ type FinishParams struct {
 	Errors   []*azerr.Error
 	Warnings []Warning
 	Result   []byte
+	Detail   []byte // nil keeps the job's Detail
 }

@@ -13,14 +13,30 @@ import (
 
 // HandlerFunc carries out one job. A returned *azerr.Error fails the job with
 // that error, as the client will see it; any other error is retried until
-// the job's attempts run out. Handlers must be idempotent: a job whose process
-// died is run again.
-type HandlerFunc func(ctx context.Context, j *Job, payload []byte) (*Outcome, error)
+// the job's attempts run out. When the job is cancelled, ctx is cancelled
+// with the cause ErrCancelled. Handlers must be idempotent: a job whose
+// process died is run again.
+type HandlerFunc func(ctx context.Context, r *Run) (*Outcome, error)
 
-// Outcome is what a successful handler leaves on its job.
+// Run is a claimed job as its handler sees it.
+type Run struct {
+	*Job
+	Payload []byte
+	report  func(ctx context.Context, detail []byte) error
+}
+
+// Report replaces the job's Detail while it runs (progress, for example).
+func (r *Run) Report(ctx context.Context, detail []byte) error { return r.report(ctx, detail) }
+
+// ErrCancelled is the cause of a handler's context when its job is cancelled.
+var ErrCancelled = errors.New("job cancelled")
+
+// Outcome is what a handler leaves on its job. A handler that fails or is
+// cancelled may return an Outcome too, for its Detail.
 type Outcome struct {
 	Result   []byte
 	Warnings []Warning
+	Detail   []byte
 }
 
 // Config configures a Runner. Zero fields take the defaults in validate.
@@ -238,26 +254,34 @@ func (r *Runner) RunOnce(ctx context.Context) (int, error) {
 	return len(jobs), nil
 }
 
+// heartbeat is how often a running job renews its lease and checks whether
+// it was cancelled: often, so that a cancelled job stops promptly.
+func (r *Runner) heartbeat() time.Duration { return min(r.cfg.Lease/3, 250*time.Millisecond) }
+
 // run runs one claimed job, renewing its lease while the handler works.
 func (r *Runner) run(ctx context.Context, j *Job) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	log := r.cfg.Logger.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt)
 
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
-		t := time.NewTicker(r.cfg.Lease / 3)
+		t := time.NewTicker(r.heartbeat())
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				err := r.store.ExtendLease(ctx, j.ID, r.cfg.Owner, r.cfg.Now().Add(r.cfg.Lease))
-				if errors.Is(err, ErrLeaseLost) {
+				st, err := r.store.ExtendLease(ctx, j.ID, r.cfg.Owner, r.cfg.Now().Add(r.cfg.Lease))
+				switch {
+				case errors.Is(err, ErrLeaseLost):
 					log.Warn("job lease lost; abandoning this run")
-					cancel()
+					cancel(err)
+					return
+				case st == StatusCancelling:
+					cancel(ErrCancelled)
 					return
 				}
 			}
@@ -265,12 +289,19 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 	}()
 
 	out, err := r.call(ctx, j)
-	cancel()
+	cancelled := errors.Is(context.Cause(ctx), ErrCancelled)
+	interrupted := ctx.Err() != nil // stopped, or the lease was lost
+	cancel(nil)
 	<-renewed
 
 	p := FinishParams{ID: j.ID, Owner: r.cfg.Owner, Now: r.cfg.Now()}
+	if out != nil {
+		p.Detail = out.Detail
+	}
 	var ae *azerr.Error
 	switch {
+	case cancelled && err != nil:
+		p.Status = StatusCancelled
 	case err == nil:
 		p.Status = StatusSucceeded
 		if out != nil {
@@ -278,11 +309,11 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 		}
 	case errors.As(err, &ae):
 		p.Status, p.Errors = StatusFailed, []*azerr.Error{ae}
-	case ctx.Err() != nil || j.Attempt < r.cfg.MaxAttempts:
+	case interrupted || j.Attempt < r.cfg.MaxAttempts:
 		// Stopped or a transient failure: give the claim up so that this or
 		// another process runs the job again. Its status stays running.
 		log.Warn("job interrupted; it will run again", "err", err)
-		if err := r.store.ExtendLease(context.WithoutCancel(ctx), j.ID, r.cfg.Owner, r.cfg.Now()); err != nil && !errors.Is(err, ErrLeaseLost) {
+		if _, err := r.store.ExtendLease(context.WithoutCancel(ctx), j.ID, r.cfg.Owner, r.cfg.Now()); err != nil && !errors.Is(err, ErrLeaseLost) {
 			r.logErr(ctx, "release job", err)
 		}
 		r.Notify()
@@ -315,7 +346,11 @@ func (r *Runner) call(ctx context.Context, j *Job) (out *Outcome, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("job %s payload: %w", j.ID, err)
 	}
-	return h(ctx, j, payload)
+	run := &Run{Job: j, Payload: payload, report: func(ctx context.Context, detail []byte) error {
+		j.Detail = detail
+		return r.store.SetJobDetail(ctx, j.ID, r.cfg.Owner, detail, r.cfg.Now())
+	}}
+	return h(ctx, run)
 }
 
 func (r *Runner) logErr(ctx context.Context, what string, err error) {

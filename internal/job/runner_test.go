@@ -64,16 +64,16 @@ func TestRunnerOutcomes(t *testing.T) {
 		wantCode  azerr.Code
 		wantCalls int
 	}{
-		{"success", func(ctx context.Context, j *job.Job, p []byte) (*job.Outcome, error) {
-			return &job.Outcome{Result: append([]byte("result of "), p...), Warnings: []job.Warning{{Code: "W", Message: "m"}}}, nil
+		{"success", func(ctx context.Context, r *job.Run) (*job.Outcome, error) {
+			return &job.Outcome{Result: append([]byte("result of "), r.Payload...), Warnings: []job.Warning{{Code: "W", Message: "m"}}}, nil
 		}, job.StatusSucceeded, "", 1},
-		{"client error fails at once", func(context.Context, *job.Job, []byte) (*job.Outcome, error) {
+		{"client error fails at once", func(context.Context, *job.Run) (*job.Outcome, error) {
 			return nil, azerr.New(azerr.ProjectNotFound, "gone")
 		}, job.StatusFailed, azerr.ProjectNotFound, 1},
-		{"internal error is retried, then fails", func(context.Context, *job.Job, []byte) (*job.Outcome, error) {
+		{"internal error is retried, then fails", func(context.Context, *job.Run) (*job.Outcome, error) {
 			return nil, errors.New("disk on fire")
 		}, job.StatusFailed, azerr.InternalServerError, 3},
-		{"panic is retried, then fails", func(context.Context, *job.Job, []byte) (*job.Outcome, error) {
+		{"panic is retried, then fails", func(context.Context, *job.Run) (*job.Outcome, error) {
 			panic("boom")
 		}, job.StatusFailed, azerr.InternalServerError, 3},
 	} {
@@ -81,9 +81,9 @@ func TestRunnerOutcomes(t *testing.T) {
 			st, c, _ := setup(t)
 			r := job.NewRunner(st, job.Config{Now: c.Now, MaxAttempts: 3})
 			var calls atomic.Int32
-			r.Handle(job.KindExport, func(ctx context.Context, j *job.Job, p []byte) (*job.Outcome, error) {
+			r.Handle(job.KindExport, func(ctx context.Context, run *job.Run) (*job.Outcome, error) {
 				calls.Add(1)
-				return tc.handler(ctx, j, p)
+				return tc.handler(ctx, run)
 			})
 			j := newJob(t, st, c, "payload")
 			for range 5 {
@@ -124,7 +124,7 @@ func TestLeaseExpiry(t *testing.T) {
 	}
 	c.Advance(2 * time.Second)
 	r := job.NewRunner(st, job.Config{Now: c.Now, Owner: "alive"})
-	r.Handle(job.KindExport, func(context.Context, *job.Job, []byte) (*job.Outcome, error) {
+	r.Handle(job.KindExport, func(context.Context, *job.Run) (*job.Outcome, error) {
 		return &job.Outcome{Result: []byte("x")}, nil
 	})
 	if n, err := r.RunOnce(t.Context()); n != 1 || err != nil {
@@ -192,7 +192,7 @@ func TestStopHandsJobsBack(t *testing.T) {
 	j := newJob(t, st, c, "")
 	started := make(chan struct{})
 	r := job.NewRunner(st, job.Config{Now: c.Now, PollInterval: time.Millisecond})
-	r.Handle(job.KindExport, func(ctx context.Context, _ *job.Job, _ []byte) (*job.Outcome, error) {
+	r.Handle(job.KindExport, func(ctx context.Context, _ *job.Run) (*job.Outcome, error) {
 		close(started)
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -212,7 +212,7 @@ func TestStopHandsJobsBack(t *testing.T) {
 	}
 	c.Advance(time.Millisecond)
 	r2 := job.NewRunner(st, job.Config{Now: c.Now})
-	r2.Handle(job.KindExport, func(context.Context, *job.Job, []byte) (*job.Outcome, error) { return nil, nil })
+	r2.Handle(job.KindExport, func(context.Context, *job.Run) (*job.Outcome, error) { return nil, nil })
 	if n, _ := r2.RunOnce(t.Context()); n != 1 {
 		t.Fatalf("the handed-back job did not run again")
 	}
@@ -226,5 +226,50 @@ func TestNewIDShape(t *testing.T) {
 	const suffix = "_637858368000000000" // the spec example's day
 	if len(id) != 36+len(suffix) || id[36:] != suffix || id[14] != '4' {
 		t.Errorf("NewID = %q, want a v4 GUID and %s", id, suffix)
+	}
+}
+
+// TestCancel: a job not started yet is cancelled at once; a running one is
+// told through its context, promptly, and ends cancelled with its detail.
+func TestCancel(t *testing.T) {
+	st, c, _ := setup(t)
+	waiting := newJob(t, st, c, "")
+	if got, err := st.CancelJob(t.Context(), waiting.ID, c.Now()); err != nil || got != job.StatusCancelled {
+		t.Fatalf("CancelJob(not started) = %s, %v; want cancelled", got, err)
+	}
+	if _, err := st.CancelJob(t.Context(), waiting.ID, c.Now()); !errors.Is(err, job.ErrFinished) {
+		t.Errorf("CancelJob(cancelled) = %v, want ErrFinished", err)
+	}
+	if _, err := st.CancelJob(t.Context(), "nope", c.Now()); !errors.Is(err, job.ErrNotFound) {
+		t.Errorf("CancelJob(unknown) = %v, want ErrNotFound", err)
+	}
+
+	running := newJob(t, st, c, "")
+	started := make(chan struct{})
+	r := job.NewRunner(st, job.Config{Now: c.Now, Lease: 300 * time.Millisecond})
+	r.Handle(job.KindExport, func(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+		if err := run.Report(ctx, []byte(`{"percent":50}`)); err != nil {
+			return nil, err
+		}
+		close(started)
+		<-ctx.Done()
+		if !errors.Is(context.Cause(ctx), job.ErrCancelled) {
+			t.Errorf("cause = %v, want ErrCancelled", context.Cause(ctx))
+		}
+		return &job.Outcome{Detail: []byte(`{"percent":50,"stopped":true}`)}, ctx.Err()
+	})
+	done := make(chan struct{})
+	go func() { r.RunOnce(t.Context()); close(done) }()
+	<-started
+	if got := get(t, st, c, running.ID); string(got.Detail) != `{"percent":50}` {
+		t.Errorf("detail while running = %s", got.Detail)
+	}
+	if got, err := st.CancelJob(t.Context(), running.ID, c.Now()); err != nil || got != job.StatusCancelling {
+		t.Fatalf("CancelJob(running) = %s, %v; want cancelling", got, err)
+	}
+	<-done
+	got := get(t, st, c, running.ID)
+	if got.Status != job.StatusCancelled || string(got.Detail) != `{"percent":50,"stopped":true}` {
+		t.Errorf("cancelled job = %s %s", got.Status, got.Detail)
 	}
 }

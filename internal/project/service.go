@@ -348,9 +348,9 @@ func (s *Service) Handlers() map[job.Kind]job.HandlerFunc {
 	}
 }
 
-func (s *Service) runExport(ctx context.Context, j *job.Job, payload []byte) (*job.Outcome, error) {
+func (s *Service) runExport(ctx context.Context, j *job.Run) (*job.Outcome, error) {
 	var args exportArgs
-	if err := json.Unmarshal(payload, &args); err != nil {
+	if err := json.Unmarshal(j.Payload, &args); err != nil {
 		return nil, fmt.Errorf("export job %s: args: %w", j.ID, err)
 	}
 	p, assets, err := s.store.ProjectContent(ctx, j.Project)
@@ -372,9 +372,9 @@ type importPayload struct {
 	Assets   json.RawMessage `json:"assets"`
 }
 
-func (s *Service) runImport(ctx context.Context, j *job.Job, payload []byte) (*job.Outcome, error) {
+func (s *Service) runImport(ctx context.Context, j *job.Run) (*job.Outcome, error) {
 	var f importPayload
-	if err := json.Unmarshal(payload, &f); err != nil {
+	if err := json.Unmarshal(j.Payload, &f); err != nil {
 		return nil, fmt.Errorf("import job %s: payload: %w", j.ID, err)
 	}
 	m := f.Metadata
@@ -391,7 +391,7 @@ func (s *Service) runImport(ctx context.Context, j *job.Job, payload []byte) (*j
 	return nil, err
 }
 
-func (s *Service) runDeleteProject(ctx context.Context, j *job.Job, _ []byte) (*job.Outcome, error) {
+func (s *Service) runDeleteProject(ctx context.Context, j *job.Run) (*job.Outcome, error) {
 	if err := s.store.DeleteProject(ctx, j.Project); err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}

@@ -15,14 +15,14 @@ import (
 
 var _ job.Store = (*Store)(nil)
 
-const jobColumns = `id, kind, project, api_version, status, created, updated, expires, attempt, errors, warnings`
+const jobColumns = `id, kind, project, api_version, status, created, updated, expires, attempt, errors, warnings, detail`
 
 func scanJob(row scanner) (*job.Job, error) {
 	var j job.Job
 	var created, updated, expires int64
 	var errs, warns sql.NullString
 	if err := row.Scan(&j.ID, &j.Kind, &j.Project, &j.APIVersion, &j.Status, &created, &updated, &expires,
-		&j.Attempt, &errs, &warns); err != nil {
+		&j.Attempt, &errs, &warns, &j.Detail); err != nil {
 		return nil, err
 	}
 	j.Created, j.Updated, j.Expires = fromMS(created), fromMS(updated), fromMS(expires)
@@ -113,16 +113,71 @@ func (s *Store) JobPayload(ctx context.Context, id string) ([]byte, error) {
 }
 
 // ExtendLease implements job.Store.
-func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ?
-		AND status IN ('running', 'cancelling')`, ms(until), id, owner)
+func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Time) (job.Status, error) {
+	var st job.Status
+	err := s.w.QueryRowContext(ctx, `UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ?
+		AND status IN ('running', 'cancelling') RETURNING status`, ms(until), id, owner).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("extend lease of job %s: %w", id, job.ErrLeaseLost)
+	} else if err != nil {
+		return "", fmt.Errorf("extend lease of job %s: %w", id, err)
+	}
+	return st, nil
+}
+
+// SetJobDetail implements job.Store.
+func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byte, now time.Time) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET detail = ?, updated = ? WHERE id = ? AND lease_owner = ?
+		AND status IN ('running', 'cancelling')`, detail, ms(now), id, owner)
 	if err != nil {
-		return fmt.Errorf("extend lease of job %s: %w", id, err)
+		return fmt.Errorf("set detail of job %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("extend lease of job %s: %w", id, job.ErrLeaseLost)
+		return fmt.Errorf("set detail of job %s: %w", id, job.ErrLeaseLost)
 	}
 	return nil
+}
+
+// CancelJob implements job.Store.
+func (s *Store) CancelJob(ctx context.Context, id string, now time.Time) (job.Status, error) {
+	var st job.Status
+	err := s.w.QueryRowContext(ctx, `UPDATE jobs SET updated = ?1,
+		status = CASE status WHEN 'notStarted' THEN 'cancelled' ELSE 'cancelling' END
+		WHERE id = ?2 AND expires > ?1 AND status IN ('notStarted', 'running', 'cancelling') RETURNING status`, ms(now), id).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := s.GetJob(ctx, id, now); err != nil {
+			return "", err
+		}
+		return "", fmt.Errorf("cancel job %s: %w", id, job.ErrFinished)
+	} else if err != nil {
+		return "", fmt.Errorf("cancel job %s: %w", id, err)
+	}
+	return st, nil
+}
+
+// ListJobs implements job.Store.
+func (s *Store) ListJobs(ctx context.Context, kind job.Kind, project string, now time.Time, offset, limit int) ([]*job.Job, bool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE project = ? AND kind = ? AND expires > ?
+		ORDER BY created, rowid LIMIT ? OFFSET ?`, project, kind, ms(now), limit+1, offset)
+	if err != nil {
+		return nil, false, fmt.Errorf("list jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []*job.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("list jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("list jobs: %w", err)
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }
 
 func jsonText[T any](v []T) (sql.NullString, error) {
@@ -145,9 +200,9 @@ func (s *Store) FinishJob(ctx context.Context, p job.FinishParams) error {
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = ?, updated = ?, errors = ?, warnings = ?,
-			lease_owner = NULL, lease_expires = NULL
+			detail = coalesce(?, detail), lease_owner = NULL, lease_expires = NULL
 			WHERE id = ? AND lease_owner = ? AND status IN `+statusList(job.From(p.Status)),
-			p.Status, ms(p.Now), errs, warns, p.ID, p.Owner)
+			p.Status, ms(p.Now), errs, warns, p.Detail, p.ID, p.Owner)
 		if err != nil {
 			return err
 		}
@@ -173,14 +228,29 @@ func (s *Store) FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempt
 	if err != nil {
 		return 0, err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed', errors = ?, updated = ?,
-		lease_owner = NULL, lease_expires = NULL
-		WHERE status IN ('running', 'cancelling') AND lease_expires < ? AND attempt >= ?`,
-		errs, ms(now), ms(now), maxAttempts)
+	var n int64
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'failed', errors = ?, updated = ?,
+			lease_owner = NULL, lease_expires = NULL
+			WHERE status = 'running' AND lease_expires < ? AND attempt >= ?`,
+			errs, ms(now), ms(now), maxAttempts)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		// A job being cancelled when its process died is cancelled now.
+		res, err = tx.ExecContext(ctx, `UPDATE jobs SET status = 'cancelled', updated = ?,
+			lease_owner = NULL, lease_expires = NULL WHERE status = 'cancelling' AND lease_expires < ?`, ms(now), ms(now))
+		if err != nil {
+			return err
+		}
+		m, _ := res.RowsAffected()
+		n += m
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("fail abandoned jobs: %w", err)
 	}
-	n, _ := res.RowsAffected()
 	return int(n), nil
 }
 
