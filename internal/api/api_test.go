@@ -32,7 +32,9 @@ func shared(t testing.TB, parts ...string) []byte {
 	return b
 }
 
-func smokeSnips(t testing.TB) []byte { return shared(t, "datasets", "smoke", "snips2017.smoke.clu.json") }
+func smokeSnips(t testing.TB) []byte {
+	return shared(t, "datasets", "smoke", "snips2017.smoke.clu.json")
+}
 
 // withName returns a project file with its metadata.projectName replaced.
 func withName(t testing.TB, file []byte, name string) []byte {
