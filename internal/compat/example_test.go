@@ -1,0 +1,421 @@
+package compat
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-dev/parley/internal/api/apitest"
+)
+
+// examplesDir is the spec's x-ms-examples, kept as data beside the
+// repository (AUTHORING.md §11).
+var examplesDir = filepath.Join("..", "..", "..", "shared", "api", "examples")
+
+// example is one x-ms-examples file. Its operationId and title are not
+// normative (AUTHORING.md §11); the operation comes from the replay table.
+type example struct {
+	File       string
+	Parameters map[string]any             `json:"parameters"`
+	Responses  map[string]exampleResponse `json:"responses"`
+}
+
+// exampleResponse is one response of an example, keyed by status code.
+type exampleResponse struct {
+	Headers map[string]string `json:"headers"`
+	Body    any               `json:"body"`
+}
+
+// Parameters that are not the request's path or query.
+var nonQueryParameters = map[string]bool{
+	"Endpoint": true, "Ocp-Apim-Subscription-Key": true, "Content-Type": true, "body": true,
+}
+
+// exampleFiles lists the example files, sorted.
+func exampleFiles(t testing.TB) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(examplesDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) == 0 {
+		t.Fatalf("no example files in %s: the shared spec folder must be beside the repository", examplesDir)
+	}
+	for i, n := range names {
+		names[i] = filepath.Base(n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// loadExample reads and decodes an example file.
+func loadExample(t testing.TB, file string) *example {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(examplesDir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := &example{File: file}
+	if err := json.Unmarshal(b, ex); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if len(ex.Responses) == 0 {
+		t.Fatalf("%s has no responses", file)
+	}
+	return ex
+}
+
+// param returns a parameter of the example as it goes in a URL: strings as
+// they are, numbers and booleans in JSON notation (maxpagesize is a number).
+func (ex *example) param(name string) (string, bool) {
+	switch v := ex.Parameters[name].(type) {
+	case string:
+		return v, true
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}
+
+// apiVersion is the api-version the example was written for.
+func (ex *example) apiVersion(t testing.TB) string {
+	t.Helper()
+	v, ok := ex.param("api-version")
+	if !ok || v == "" {
+		t.Fatalf("%s has no api-version parameter", ex.File)
+	}
+	return v
+}
+
+// response returns the example's response with the given status.
+func (ex *example) response(t testing.TB, status string) exampleResponse {
+	t.Helper()
+	r, ok := ex.Responses[status]
+	if !ok {
+		t.Fatalf("%s has no %s response; it has %v", ex.File, status, slices.Sorted(maps.Keys(ex.Responses)))
+	}
+	return r
+}
+
+// request builds the example's request for rt against base (the server's
+// URL): path parameters fill the route's path, the other parameters become
+// the query, and the body and Content-Type are the example's. override
+// replaces parameter values (server-generated ids); aliases maps a path
+// parameter of the route to the parameter name the example uses instead.
+func (ex *example) request(t testing.TB, base string, rt route, override, aliases map[string]string) *http.Request {
+	t.Helper()
+	value := func(name string) (string, bool) {
+		if v, ok := override[name]; ok {
+			return v, true
+		}
+		return ex.param(name)
+	}
+	used := map[string]bool{}
+	var missing []string
+	path := pathParam.ReplaceAllStringFunc(rt.Path, func(seg string) string {
+		name := seg[1 : len(seg)-1]
+		src := name
+		if a, ok := aliases[name]; ok {
+			src = a
+		}
+		used[src] = true
+		v, ok := value(src)
+		if !ok {
+			missing = append(missing, name)
+		}
+		return url.PathEscape(v)
+	})
+	if len(missing) > 0 {
+		t.Fatalf("%s: no value for the path parameters %v of %s %s", ex.File, missing, rt.Method, rt.Path)
+	}
+	q := url.Values{}
+	for name := range ex.Parameters {
+		if nonQueryParameters[name] || used[name] {
+			continue
+		}
+		v, ok := value(name)
+		if !ok {
+			t.Fatalf("%s: parameter %s is not a string, number or boolean", ex.File, name)
+		}
+		q.Set(name, v)
+	}
+	var body io.Reader
+	b, hasBody := ex.Parameters["body"]
+	if hasBody {
+		j, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(rt.Method, base+apitest.Prefix+path+"?"+q.Encode(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Ocp-Apim-Subscription-Key", apitest.Key)
+	if ct, ok := ex.param("Content-Type"); ok {
+		req.Header.Set("Content-Type", ct)
+	} else if hasBody {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req
+}
+
+var pathParam = regexp.MustCompile(`\{[A-Za-z]+\}`)
+
+// jobIDPattern is the shape of a job id: a lowercase GUID, "_", and .NET
+// ticks (AUTHORING.md §2.3).
+var jobIDPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_[0-9]+`)
+
+// timePattern is a date-time as the examples write it: RFC 3339 in UTC.
+var timePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$`)
+
+// timeKeys name the date-time members: their values are volatile, only
+// their format is compared.
+var timeKeys = map[string]bool{
+	"createdDateTime": true, "lastModifiedDateTime": true, "lastUpdatedDateTime": true,
+	"expirationDateTime": true, "lastTrainedDateTime": true, "lastDeployedDateTime": true,
+	"estimatedEndDateTime": true, "startDateTime": true, "endDateTime": true,
+}
+
+// enums are the spec's enum-typed members and their values: JobStatus
+// (AUTHORING.md §3.2) and ProjectKind (§6.1).
+var enums = map[string][]string{
+	"status":      {"notStarted", "running", "succeeded", "failed", "cancelled", "cancelling", "partiallyCompleted"},
+	"projectKind": {"Conversation", "Orchestration", "CustomConversationSummarization"},
+}
+
+// finding is one difference between the example's response and ours.
+type finding struct {
+	Kind   string // missingKey, extraKey, type, value, enum, length, header
+	Path   string // JSON pointer with "*" for array indexes, as deviations name it
+	Where  string // JSON pointer with the indexes, or the header's name
+	Detail string
+}
+
+func (f finding) String() string { return fmt.Sprintf("%s at %s: %s", f.Kind, f.Where, f.Detail) }
+
+// normalizer makes volatile parts of strings comparable: the endpoint and
+// job ids.
+type normalizer struct {
+	endpoint string // our server's URL
+}
+
+func (n normalizer) str(s string) string {
+	s = strings.ReplaceAll(s, "{Endpoint}", "<endpoint>")
+	if n.endpoint != "" {
+		s = strings.ReplaceAll(s, n.endpoint, "<endpoint>")
+	}
+	return jobIDPattern.ReplaceAllString(s, "<jobId>")
+}
+
+// jsonType names the JSON type of a decoded value.
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// compareBody compares our body with the example's: same keys and JSON
+// types, valid enum values, equal values except volatile ones (times, job
+// ids, the endpoint), arrays of the same length compared item by item.
+func compareBody(want, got any, n normalizer) []finding {
+	var out []finding
+	compareValue(want, got, "", "", "", n, &out)
+	return out
+}
+
+func compareValue(want, got any, pattern, where, key string, n normalizer, out *[]finding) {
+	add := func(kind, format string, args ...any) {
+		*out = append(*out, finding{kind, rootOr(pattern), rootOr(where), fmt.Sprintf(format, args...)})
+	}
+	if wt, gt := jsonType(want), jsonType(got); wt != gt {
+		add("type", "ours is %s %s, the example's is %s %s", gt, brief(got), wt, brief(want))
+		return
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		g := got.(map[string]any)
+		for _, k := range slices.Sorted(maps.Keys(w)) {
+			p, wh := pattern+"/"+k, where+"/"+k
+			gv, ok := g[k]
+			if !ok {
+				*out = append(*out, finding{"missingKey", p, wh, fmt.Sprintf("the example has %s, ours has no such key", brief(w[k]))})
+				continue
+			}
+			compareValue(w[k], gv, p, wh, k, n, out)
+		}
+		for _, k := range slices.Sorted(maps.Keys(g)) {
+			if _, ok := w[k]; !ok {
+				*out = append(*out, finding{"extraKey", pattern + "/" + k, where + "/" + k, fmt.Sprintf("ours has %s, the example has no such key", brief(g[k]))})
+			}
+		}
+		if ws, gs, ok := durationOK(w, g); !ok {
+			add("value", "expirationDateTime - createdDateTime is %v in ours, %v in the example", gs, ws)
+		}
+	case []any:
+		g := got.([]any)
+		if len(g) != len(w) {
+			add("length", "ours has %d items, the example %d", len(g), len(w))
+		}
+		for i := range min(len(w), len(g)) {
+			compareValue(w[i], g[i], pattern+"/*", fmt.Sprintf("%s/%d", where, i), "", n, out)
+		}
+	case string:
+		g := got.(string)
+		if allowed, ok := enums[key]; ok && !slices.Contains(allowed, g) {
+			add("enum", "%q is not a %s value (%v)", g, key, allowed)
+			return
+		}
+		if timeKeys[key] {
+			if !timePattern.MatchString(g) {
+				add("value", "%q is not an RFC 3339 UTC date-time like the example's %q", g, w)
+			}
+			return
+		}
+		if n.str(w) != n.str(g) {
+			add("value", "ours is %q, the example's %q", g, w)
+		}
+	default:
+		if want != got {
+			add("value", "ours is %v, the example's %v", got, want)
+		}
+	}
+}
+
+// durationOK checks that a job's retention (expirationDateTime after
+// createdDateTime) is the example's.
+func durationOK(w, g map[string]any) (want, got time.Duration, ok bool) {
+	span := func(m map[string]any) (time.Duration, bool) {
+		c, ok1 := m["createdDateTime"].(string)
+		e, ok2 := m["expirationDateTime"].(string)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		ct, err1 := time.Parse(time.RFC3339, c)
+		et, err2 := time.Parse(time.RFC3339, e)
+		if err1 != nil || err2 != nil {
+			return 0, false
+		}
+		return et.Sub(ct), true
+	}
+	want, okw := span(w)
+	if !okw {
+		return 0, 0, true
+	}
+	got, okg := span(g)
+	return want, got, okg && got == want
+}
+
+// rootOr names the whole body "/" in JSON-pointer style.
+func rootOr(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// brief renders a JSON value for a message, shortened.
+func brief(v any) string {
+	b, _ := json.Marshal(v)
+	if len(b) > 80 {
+		return string(b[:77]) + "..."
+	}
+	return string(b)
+}
+
+// compareHeaders checks the example's headers in our response, after
+// normalising the endpoint and job ids, and the LRO rules: a 202 has an
+// absolute operation-location on our host that keeps the request's
+// api-version, no Location and no body (AUTHORING.md §2.2, §3.1).
+func compareHeaders(want map[string]string, resp *http.Response, body []byte, n normalizer) []finding {
+	var out []finding
+	add := func(name, format string, args ...any) {
+		out = append(out, finding{"header", name, name, fmt.Sprintf(format, args...)})
+	}
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		got := resp.Header.Get(name)
+		if got == "" {
+			add(name, "missing; the example has %q", want[name])
+			continue
+		}
+		if n.str(got) != n.str(want[name]) {
+			add(name, "ours is %q, the example's %q (after replacing {Endpoint} and job ids)", got, want[name])
+		}
+	}
+	if resp.StatusCode == http.StatusAccepted {
+		loc := resp.Header.Get("Operation-Location")
+		u, err := url.Parse(loc)
+		switch {
+		case err != nil || !u.IsAbs():
+			add("operation-location", "%q is not an absolute URL", loc)
+		case u.Scheme+"://"+u.Host != n.endpoint:
+			add("operation-location", "%q is not on the request's host %s", loc, n.endpoint)
+		case u.Query().Get("api-version") != resp.Request.URL.Query().Get("api-version"):
+			add("operation-location", "%q does not keep the request's api-version %s", loc, resp.Request.URL.Query().Get("api-version"))
+		}
+		if l := resp.Header.Get("Location"); l != "" {
+			add("Location", "a 202 must not carry Location (azure-core would GET it); ours is %q", l)
+		}
+		if len(bytes.TrimSpace(body)) > 0 {
+			add("body", "a 202 has an empty body; ours is %q", body)
+		}
+	}
+	if len(body) > 0 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		add("Content-Type", "ours is %q, want application/json", resp.Header.Get("Content-Type"))
+	}
+	return out
+}
+
+// jobIDs returns the distinct job ids in our answer: the operation-location
+// and every string of the body.
+func jobIDs(resp *http.Response, body any) []string {
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			for _, id := range jobIDPattern.FindAllString(v, -1) {
+				seen[id] = true
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case map[string]any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(resp.Header.Get("Operation-Location"))
+	walk(body)
+	return slices.Sorted(maps.Keys(seen))
+}
