@@ -202,9 +202,10 @@ func (e *JobError) Unwrap() []error {
 	return errs
 }
 
-// formatError writes "code: message", the target when there are no details
-// to tell it, and one "target: message" line per detail, each line after the
-// first starting with indent and two spaces.
+// formatError writes "code: message" and one "target: message" line per
+// detail, each line after the first starting with indent and two spaces. (The
+// top-level target is left out: messages name what they are about, and a
+// validation error's details carry the JSON pointers.)
 func formatError(e *azerr.Error, indent string) string {
 	if e == nil {
 		return "unknown error"
@@ -213,9 +214,6 @@ func formatError(e *azerr.Error, indent string) string {
 	b.WriteString(string(e.Code))
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
-	}
-	if e.Target != "" && len(e.Details) == 0 && !strings.Contains(e.Message, e.Target) {
-		b.WriteString(" (target " + e.Target + ")")
 	}
 	for _, d := range e.Details {
 		if d == nil {

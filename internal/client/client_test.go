@@ -295,7 +295,7 @@ func TestNonAzureErrorBody(t *testing.T) {
 		{"empty", 502, "", "502: Bad Gateway"},
 		{"HTML", 500, "<html>\n<body>oops</body>", "500: <html>"},
 		{"error without code", 409, `{"error":{"message":"busy"}}`, "409: busy"},
-		{"azure", 400, `{"error":{"code":"InvalidArgument","message":"bad","target":"top"}}`, "InvalidArgument: bad (target top)"},
+		{"azure", 400, `{"error":{"code":"InvalidArgument","message":"bad","target":"top"}}`, "InvalidArgument: bad"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

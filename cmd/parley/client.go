@@ -1,0 +1,441 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/parley-dev/parley/internal/client"
+)
+
+func init() {
+	clientCommands["project"] = runProject
+	clientCommands["import"] = runImport
+	clientCommands["export"] = runExport
+}
+
+// clientFlags are the flags every client command takes.
+type clientFlags struct {
+	endpoint     string
+	key          string
+	apiVersion   string
+	maxPollDelay time.Duration
+}
+
+// newClientFlags returns the flag set of a client command, with the
+// connection flags defined; usage is its synopsis.
+func newClientFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *clientFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s\n\nflags (before or after the arguments):\n", usage)
+		fs.PrintDefaults()
+	}
+	cf := &clientFlags{}
+	fs.StringVar(&cf.endpoint, "endpoint", envOr("PARLEY_ENDPOINT", "http://"+DefaultListen), "endpoint of the server (PARLEY_ENDPOINT)")
+	fs.StringVar(&cf.key, "key", envOr("PARLEY_KEY", DevKey), "Ocp-Apim-Subscription-Key (PARLEY_KEY)")
+	fs.StringVar(&cf.apiVersion, "api-version", client.DefaultAPIVersion, "api-version of the requests")
+	fs.DurationVar(&cf.maxPollDelay, "max-poll-delay", 0, "longest wait between job status polls; 0 waits as long as the server's Retry-After asks")
+	return fs, cf
+}
+
+func (cf *clientFlags) client() (*client.Client, error) {
+	return client.New(cf.endpoint, cf.key, &client.Options{APIVersion: cf.apiVersion, MaxPollDelay: cf.maxPollDelay})
+}
+
+// parseArgs parses args with flags anywhere among the positional arguments
+// (flag.Parse stops at the first of them), and returns those. Everything
+// after "--" is positional.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// usageError reports wrong arguments: the command's usage goes to its
+// output, the error to main.
+func usageError(fs *flag.FlagSet, format string, args ...any) error {
+	fs.Usage()
+	return fmt.Errorf(format, args...)
+}
+
+// runProject implements "parley project list|show NAME|delete NAME".
+func runProject(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, cf := newClientFlags("project", "parley project list | show NAME | delete NAME", stderr)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError(fs, "project: missing subcommand list, show or delete")
+	}
+	sub, pos := pos[0], pos[1:]
+	want := 1
+	if sub == "list" {
+		want = 0
+	}
+	switch {
+	case sub != "list" && sub != "show" && sub != "delete":
+		return usageError(fs, "project: unknown subcommand %q", sub)
+	case len(pos) != want && want == 0:
+		return usageError(fs, "project list: unexpected argument %q", pos[0])
+	case len(pos) != want:
+		return usageError(fs, "project %s: want one project NAME, got %d arguments", sub, len(pos))
+	}
+	c, err := cf.client()
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "list":
+		return listProjects(ctx, c, stdout, stderr)
+	case "show":
+		p, err := c.GetProject(ctx, pos[0])
+		if err != nil {
+			return fmt.Errorf("project show %s: %w", pos[0], err)
+		}
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, p.Raw, "", "  "); err != nil {
+			return err
+		}
+		buf.WriteByte('\n')
+		_, err = stdout.Write(buf.Bytes())
+		return err
+	default:
+		name := pos[0]
+		pr := startProgress(stderr, "delete "+name)
+		_, err := c.DeleteProject(ctx, name, &client.JobOptions{ProgressFunc: pr.job})
+		pr.finish(err)
+		if err != nil {
+			return fmt.Errorf("project delete %s: %w", name, err)
+		}
+		return nil
+	}
+}
+
+// listProjects prints the projects: an aligned table with a header on a
+// terminal, and tab-separated name, kind, language and last modification
+// (RFC 3339, UTC) without a header otherwise, for scripts.
+func listProjects(ctx context.Context, c *client.Client, stdout, stderr io.Writer) error {
+	ps, err := c.ListProjects(ctx)
+	if err != nil {
+		return fmt.Errorf("project list: %w", err)
+	}
+	if !isTerminal(stdout) {
+		var b strings.Builder
+		for _, p := range ps {
+			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", p.ProjectName, p.ProjectKind, p.Language, formatUTC(p.LastModifiedDateTime))
+		}
+		_, err := io.WriteString(stdout, b.String())
+		return err
+	}
+	if len(ps) == 0 {
+		fmt.Fprintln(stderr, "no projects")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKIND\tLANGUAGE\tMODIFIED")
+	for _, p := range ps {
+		modified := ""
+		if !p.LastModifiedDateTime.IsZero() {
+			modified = p.LastModifiedDateTime.Local().Format("2006-01-02 15:04:05")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.ProjectName, p.ProjectKind, p.Language, modified)
+	}
+	return tw.Flush()
+}
+
+func formatUTC(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// runImport implements "parley import FILE [--project NAME]".
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, cf := newClientFlags("import", "parley import FILE [--project NAME]", stderr)
+	project := fs.String("project", "", "project to import into; default the file's metadata.projectName, which is rewritten when they differ")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError(fs, "import: want one FILE, got %d arguments", len(pos))
+	}
+	file, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	name, err := projectFileName(file)
+	if err != nil {
+		return fmt.Errorf("import: %s is not a JSON project file: %w", pos[0], err)
+	}
+	if *project != "" && *project != name {
+		if file, err = withProjectName(file, *project); err != nil {
+			return fmt.Errorf("import: %s: %w", pos[0], err)
+		}
+		name = *project
+	}
+	if name == "" {
+		return fmt.Errorf("import: %s has no metadata.projectName; pass --project NAME", pos[0])
+	}
+	c, err := cf.client()
+	if err != nil {
+		return err
+	}
+	pr := startProgress(stderr, "import "+name)
+	_, err = c.ImportProject(ctx, name, file, &client.ImportOptions{JobOptions: client.JobOptions{ProgressFunc: pr.job}})
+	pr.finish(err)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", name, err)
+	}
+	return nil
+}
+
+// runExport implements "parley export PROJECT [-o FILE]".
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, cf := newClientFlags("export", "parley export PROJECT [-o FILE]", stderr)
+	out := fs.String("o", "-", "file to write the exported project to; - is standard output")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError(fs, "export: want one PROJECT, got %d arguments", len(pos))
+	}
+	c, err := cf.client()
+	if err != nil {
+		return err
+	}
+	name := pos[0]
+	pr := startProgress(stderr, "export "+name)
+	b, err := c.ExportProject(ctx, name, &client.ExportOptions{JobOptions: client.JobOptions{ProgressFunc: func(s *client.JobState) {
+		if s.Status == client.JobSucceeded {
+			pr.set("downloading")
+			return
+		}
+		pr.job(s)
+	}}})
+	if err == nil {
+		pr.set(string(client.JobSucceeded))
+	}
+	pr.finish(err)
+	if err != nil {
+		return fmt.Errorf("export %s: %w", name, err)
+	}
+	if *out != "-" {
+		// The file holds exactly what the server exported.
+		return os.WriteFile(*out, b, 0o644)
+	}
+	if !bytes.HasSuffix(b, []byte("\n")) {
+		b = append(b, '\n')
+	}
+	_, err = stdout.Write(b)
+	return err
+}
+
+// projectFileName returns metadata.projectName of a project file.
+func projectFileName(file []byte) (string, error) {
+	var f struct {
+		Metadata struct {
+			ProjectName string `json:"projectName"`
+		} `json:"metadata"`
+	}
+	err := json.Unmarshal(file, &f)
+	return f.Metadata.ProjectName, err
+}
+
+// withProjectName returns a project file with metadata.projectName set to
+// name; every other member stays as it was, in its place.
+func withProjectName(file []byte, name string) ([]byte, error) {
+	return setMember(file, "metadata", func(meta json.RawMessage) (json.RawMessage, error) {
+		if meta == nil {
+			meta = json.RawMessage("{}")
+		}
+		b, err := setMember(meta, "projectName", func(json.RawMessage) (json.RawMessage, error) { return json.Marshal(name) })
+		if err != nil {
+			return nil, fmt.Errorf("metadata: %w", err)
+		}
+		return b, nil
+	})
+}
+
+// setMember returns the JSON object obj with its member key replaced by what
+// edit makes of it (edit gets nil, and the member is added, when obj has no
+// such member). The other members keep their order and their bytes.
+func setMember(obj []byte, key string, edit func(json.RawMessage) (json.RawMessage, error)) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	write := func(k string, v json.RawMessage) {
+		if buf.Len() > 1 {
+			buf.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(v)
+	}
+	found := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		k, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if k == key && !found {
+			found = true
+			if v, err = edit(v); err != nil {
+				return nil, err
+			}
+		}
+		write(k, v)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the JSON object")
+	}
+	if !found {
+		v, err := edit(nil)
+		if err != nil {
+			return nil, err
+		}
+		write(key, v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressTick is how often a progress line's elapsed time is redrawn.
+const progressTick = 100 * time.Millisecond
+
+// progress is the one-line status of a command that follows a job, such as
+// "import SNIPS2017: running (1.2s)", redrawn in place with \r on a terminal.
+// When its output is not a terminal it prints nothing.
+type progress struct {
+	w     io.Writer // nil: print nothing
+	label string
+	now   func() time.Time
+	start time.Time
+
+	mu     sync.Mutex
+	status string
+	width  int // of the longest line drawn, to blank a longer one's tail
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+// startProgress draws "label: starting" on stderr if it is a terminal, and
+// redraws it every progressTick until finish.
+func startProgress(stderr io.Writer, label string) *progress {
+	if !isTerminal(stderr) {
+		return &progress{}
+	}
+	return newProgress(stderr, label, time.Now, progressTick)
+}
+
+func newProgress(w io.Writer, label string, now func() time.Time, tick time.Duration) *progress {
+	p := &progress{w: w, label: label, now: now, start: now(), status: "starting",
+		stop: make(chan struct{}), done: make(chan struct{})}
+	p.draw()
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+				p.mu.Lock()
+				p.draw()
+				p.mu.Unlock()
+			}
+		}
+	}()
+	return p
+}
+
+// draw writes the line over the previous one; p.mu is held (or p is not
+// shared yet).
+func (p *progress) draw() {
+	line := fmt.Sprintf("%s: %s (%.1fs)", p.label, p.status, p.now().Sub(p.start).Seconds())
+	pad := max(p.width-len(line), 0)
+	p.width = max(p.width, len(line))
+	fmt.Fprintf(p.w, "\r%s%s", line, strings.Repeat(" ", pad))
+}
+
+// set shows status.
+func (p *progress) set(status string) {
+	if p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.status = status
+	p.draw()
+}
+
+// job shows a job's status; it is a client.JobOptions.ProgressFunc.
+func (p *progress) job(s *client.JobState) { p.set(string(s.Status)) }
+
+// finish stops the redrawing and ends the line with the final status: the
+// job's, or "interrupted" or "error" when err is not the job's failure.
+func (p *progress) finish(err error) {
+	if p.w == nil {
+		return
+	}
+	close(p.stop)
+	<-p.done
+	var je *client.JobError
+	switch {
+	case err == nil, errors.As(err, &je):
+	case errors.Is(err, context.Canceled):
+		p.status = "interrupted"
+	default:
+		p.status = "error"
+	}
+	p.draw()
+	fmt.Fprintln(p.w)
+}
