@@ -96,6 +96,8 @@ var (
 	// ErrLeaseLost: the caller no longer holds the job's lease, so its
 	// outcome is dropped (another claim owns the job now).
 	ErrLeaseLost = errors.New("job lease lost")
+	// ErrBusy: the project already has an unfinished job of that kind.
+	ErrBusy = errors.New("a job of that kind is already running")
 	// ErrFinished: the job is already terminal, so it cannot be cancelled.
 	ErrFinished = errors.New("job already finished")
 )
@@ -120,6 +122,9 @@ func NewID(now time.Time) string {
 type Store interface {
 	// CreateJob stores a new job in StatusNotStarted with its payload.
 	CreateJob(ctx context.Context, j *Job, payload []byte) error
+	// CreateExclusiveJob is CreateJob unless the project has an unfinished
+	// job of the same kind, in which case it returns ErrBusy.
+	CreateExclusiveJob(ctx context.Context, j *Job, payload []byte) error
 	// GetJob returns a job that has not expired; ErrNotFound otherwise.
 	GetJob(ctx context.Context, id string, now time.Time) (*Job, error)
 	// ClaimJobs leases up to p.Limit runnable jobs to p.Owner: jobs not

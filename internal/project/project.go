@@ -133,4 +133,50 @@ type Store interface {
 	// in one transaction, keeping its creation time; ErrQuota when it is
 	// new and maxProjects exist already.
 	ReplaceProject(ctx context.Context, p *Project, assets []byte, maxProjects int) error
+	// SetLastTrained records a project's last training time; ErrNotFound.
+	SetLastTrained(ctx context.Context, name string, t time.Time) error
+
+	// SaveModel stores a trained model, replacing the project's model of the
+	// same label; ErrQuota when the label is new and maxModels exist;
+	// ErrNotFound when the project is gone.
+	SaveModel(ctx context.Context, m *Model, data *ModelData, maxModels int) error
+	// ListModels returns a project's models ordered by label.
+	ListModels(ctx context.Context, project string) ([]*Model, error)
+	// GetModel returns a model; ErrModelNotFound.
+	GetModel(ctx context.Context, project, label string) (*Model, error)
+	// GetModelData returns the stored parts of a model; ErrModelNotFound.
+	GetModelData(ctx context.Context, project, label string, part ModelPart) ([]byte, error)
+	// DeleteModel deletes a model; ErrModelNotFound.
+	DeleteModel(ctx context.Context, project, label string) error
 }
+
+// ErrModelNotFound: no trained model of that label in the project.
+var ErrModelNotFound = errors.New("trained model not found")
+
+// Model is a trained model's metadata.
+type Model struct {
+	Project        string
+	Label          string
+	ID             string
+	Trained        time.Time
+	Duration       time.Duration
+	ConfigVersion  string
+	ExpirationDate string // YYYY-MM-DD
+}
+
+// ModelData are the stored parts of a trained model.
+type ModelData struct {
+	Snapshot   []byte // the project file it was trained on (metadata and assets)
+	Engine     []byte // the engine's model
+	Evaluation []byte // the Evaluation, JSON
+}
+
+// ModelPart names one part of ModelData.
+type ModelPart string
+
+// Model parts.
+const (
+	PartSnapshot   ModelPart = "snapshot"
+	PartEngine     ModelPart = "model"
+	PartEvaluation ModelPart = "evaluation"
+)

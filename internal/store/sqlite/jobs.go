@@ -51,10 +51,29 @@ func statusList(ss []job.Status) string {
 
 // CreateJob implements job.Store.
 func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte) error {
+	return s.createJob(ctx, j, payload, false)
+}
+
+// CreateExclusiveJob implements job.Store.
+func (s *Store) CreateExclusiveJob(ctx context.Context, j *job.Job, payload []byte) error {
+	return s.createJob(ctx, j, payload, true)
+}
+
+func (s *Store) createJob(ctx context.Context, j *job.Job, payload []byte, exclusive bool) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, project, api_version, status, created, updated, expires)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Kind, j.Project, j.APIVersion, j.Status,
-			ms(j.Created), ms(j.Updated), ms(j.Expires)); err != nil {
+		if exclusive {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE project = ? AND kind = ?
+				AND status IN ('notStarted', 'running', 'cancelling') AND expires > ?`, j.Project, j.Kind, ms(j.Created)).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return job.ErrBusy
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, project, api_version, status, created, updated, expires, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Kind, j.Project, j.APIVersion, j.Status,
+			ms(j.Created), ms(j.Updated), ms(j.Expires), j.Detail); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO job_data (id, payload) VALUES (?, ?)`, j.ID, payload)
