@@ -1,0 +1,197 @@
+"""End-to-end test of Parley with the official Azure SDK for Python.
+
+Runs ConversationAuthoringClient (azure-ai-language-conversations 1.1.0b4,
+default api-version 2022-10-01-preview) against a running server whose
+endpoint and key are in PARLEY_ENDPOINT and PARLEY_KEY. The server must be
+fresh (no projects) and serve lists with a page size of 3. tests/sdk/run.sh
+sets all that up.
+"""
+
+import copy
+import json
+import os
+import pathlib
+import sys
+
+from azure.core.credentials import AzureKeyCredential
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ResourceNotFoundError,
+)
+from azure.core.rest import HttpRequest
+from azure.ai.language.conversations.authoring import ConversationAuthoringClient
+
+API_VERSION = "2022-10-01-preview"
+POLL = 0.2
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+SMOKE = ROOT / ".." / "shared" / "datasets" / "smoke" / "snips2017.smoke.clu.json"
+
+checks = 0
+
+
+def check(cond, what, detail=""):
+    """Asserts cond and prints one line for the check."""
+    global checks
+    if not cond:
+        print(f"FAIL  {what}" + (f": {detail}" if detail else ""), flush=True)
+        raise AssertionError(what)
+    checks += 1
+    print(f"ok    {what}", flush=True)
+
+
+def with_status(pipeline_response, deserialized, headers):
+    """cls callback that keeps the HTTP status beside the body."""
+    return pipeline_response.http_response.status_code, deserialized
+
+
+def raises(exc_type, fn):
+    """Calls fn and returns the exception of type exc_type it raises, or a
+    description of what it did instead."""
+    try:
+        result = fn()
+    except exc_type as e:
+        return e
+    except Exception as e:  # the wrong exception: report it
+        return f"raised {type(e).__name__}: {e}"
+    return f"returned {result!r}"
+
+
+def first_diff(a, b, path=""):
+    """Returns a description of the first difference between two JSON values."""
+    number = (int, float)
+    if isinstance(a, number) and isinstance(b, number) and not isinstance(a, bool) and not isinstance(b, bool):
+        return None if a == b else f"{path}: {a!r} != {b!r}"
+    if type(a) is not type(b):
+        return f"{path or '/'}: {a!r} != {b!r}"
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return f"{path}/{k}: only in {'got' if k in a else 'want'}"
+            d = first_diff(a[k], b[k], f"{path}/{k}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_diff(x, y, f"{path}/{i}")
+            if d:
+                return d
+        return None
+    return None if a == b else f"{path}: {a!r} != {b!r}"
+
+
+def main():
+    endpoint = os.environ["PARLEY_ENDPOINT"]
+    key = os.environ["PARLEY_KEY"]
+    client = ConversationAuthoringClient(endpoint, AzureKeyCredential(key))
+    check(client._config.api_version == API_VERSION, f"client default api-version is {API_VERSION}",
+          client._config.api_version)
+
+    # create_project: 201 for new projects, 200 when the project exists.
+    names = [f"sdk-e2e-{i}" for i in range(7)]
+    for name in names:
+        body = {"projectName": name, "language": "en-us", "projectKind": "Conversation"}
+        status, project = client.create_project(name, body, cls=with_status)
+        check(status == 201 and project and project.get("projectName") == name,
+              f"create_project({name!r}) -> 201 with the project", f"{status} {project}")
+    status, project = client.create_project(
+        names[0], {"projectName": names[0], "language": "en-us", "projectKind": "Conversation",
+                   "description": "updated"}, cls=with_status)
+    check(status == 200 and project.get("projectName") == names[0] and project.get("description") == "updated",
+          f"create_project({names[0]!r}) again -> 200 with the updated project", f"{status} {project}")
+
+    # list_projects across pages of 3.
+    pages = [list(page) for page in client.list_projects().by_page()]
+    listed = [p["projectName"] for page in pages for p in page]
+    sizes = [len(p) for p in pages]
+    check(sizes == [3, 3, 1], "list_projects follows nextLink across pages of 3: sizes [3, 3, 1]", f"{sizes}")
+    check(sorted(listed) == sorted(names), f"list_projects returns all {len(names)} projects once",
+          f"{listed}")
+    check(sorted(p["projectName"] for p in client.list_projects()) == sorted(names),
+          "list_projects iterated as items returns them all")
+
+    # begin_import_project with the smoke SNIPS file.
+    smoke = json.loads(SMOKE.read_text(encoding="utf-8"))
+    name = smoke["metadata"]["projectName"]
+    job = client.begin_import_project(name, smoke, polling_interval=POLL).result()
+    check(job and job.get("status") == "succeeded", f"begin_import_project({name!r}).result() succeeded",
+          f"{job}")
+    project = client.get_project(name)
+    check(project["projectName"] == name and project["language"] == smoke["metadata"]["language"],
+          f"get_project({name!r}) after import", f"{project}")
+
+    # A bad file: an utterance whose intent is undeclared.
+    bad = copy.deepcopy(smoke)
+    bad_name = "sdk-e2e-bad"
+    bad["metadata"]["projectName"] = bad_name
+    bad["assets"]["utterances"].append({"text": "order me a pizza", "intent": "OrderPizza",
+                                        "language": "en-us", "dataset": "Train", "entities": []})
+    bad_index = len(bad["assets"]["utterances"]) - 1
+    err = raises(HttpResponseError, lambda: client.begin_import_project(bad_name, bad, polling_interval=POLL))
+    check(isinstance(err, HttpResponseError) and err.status_code == 400,
+          "begin_import_project(bad file) raises HttpResponseError 400", f"{getattr(err, 'status_code', '')} {err}")
+    odata = err.error
+    check(odata is not None and odata.code in ("InvalidRequest", "InvalidArgument"),
+          "the 400 has an Azure error body with code InvalidRequest or InvalidArgument",
+          f"{odata and odata.code}")
+    targets = [d.target for d in (odata.details or [])] + [odata.target]
+    messages = [d.message for d in (odata.details or [])] + [odata.message]
+    want_target = f"/assets/utterances/{bad_index}/intent"
+    check(want_target in targets, f"the 400 names the target {want_target}", f"{targets}")
+    check(any("OrderPizza" in (m or "") for m in messages), "the 400 message names the undeclared intent",
+          f"{messages}")
+    err = raises(ResourceNotFoundError, lambda: client.get_project(bad_name))
+    check(isinstance(err, ResourceNotFoundError), "a rejected import creates no project", f"{err}")
+
+    # begin_export_project, the export job, and the exported file.
+    job = client.begin_export_project(project_name=name, string_index_type="Utf16CodeUnit",
+                                      polling_interval=POLL).result()
+    check(job and job.get("status") == "succeeded" and job.get("resultUrl"),
+          "begin_export_project().result() succeeded with a resultUrl", f"{job}")
+    result_url = job["resultUrl"]
+    check(f"api-version={API_VERSION}" in result_url, f"resultUrl carries api-version={API_VERSION}", result_url)
+    status = client.get_export_project_job_status(name, job["jobId"])
+    check(status["status"] == "succeeded" and status["jobId"] == job["jobId"],
+          "get_export_project_job_status() answers succeeded", f"{status}")
+    resp = client.send_request(HttpRequest("GET", result_url))
+    check(resp.status_code == 200, "GET resultUrl -> 200", f"{resp.status_code} {resp.text()[:300]}")
+    exported = resp.json()
+    check(exported.get("projectFileVersion") == API_VERSION,
+          f"exported projectFileVersion is the request's api-version {API_VERSION}",
+          f"{exported.get('projectFileVersion')}")
+    want = dict(smoke, projectFileVersion=API_VERSION)
+    diff = first_diff(exported, want)
+    check(diff is None, "the exported file equals the imported file", diff or "")
+
+    # get_project, begin_delete_project, then 404.
+    check(client.get_project(names[1])["projectName"] == names[1], f"get_project({names[1]!r})")
+    job = client.begin_delete_project(names[1], polling_interval=POLL).result()
+    check(job is None or job.get("status") == "succeeded", f"begin_delete_project({names[1]!r}).result()",
+          f"{job}")
+    err = raises(ResourceNotFoundError, lambda: client.get_project(names[1]))
+    check(isinstance(err, ResourceNotFoundError) and err.status_code == 404,
+          f"get_project({names[1]!r}) after delete raises ResourceNotFoundError", f"{err}")
+    left = sorted(p["projectName"] for p in client.list_projects())
+    check(left == sorted(set(names) - {names[1]} | {name}), "list_projects after delete", f"{left}")
+
+    # A wrong key.
+    wrong = ConversationAuthoringClient(endpoint, AzureKeyCredential("not-" + key))
+    err = raises(ClientAuthenticationError, lambda: wrong.get_project(names[0]))
+    check(isinstance(err, ClientAuthenticationError) and err.status_code == 401,
+          "a wrong key raises ClientAuthenticationError (401) on get_project", f"{err}")
+    err = raises(ClientAuthenticationError, lambda: list(wrong.list_projects()))
+    check(isinstance(err, ClientAuthenticationError), "a wrong key raises ClientAuthenticationError on list_projects",
+          f"{err}")
+
+    print(f"SDK e2e: {checks} checks passed", flush=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as e:  # print a short reason, then the traceback, and fail
+        print(f"SDK e2e FAILED after {checks} checks: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+        raise
