@@ -273,3 +273,32 @@ func TestCancel(t *testing.T) {
 		t.Errorf("cancelled job = %s %s", got.Status, got.Detail)
 	}
 }
+
+func TestFinishedCache(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := job.NewFinishedCache(2)
+	running := &job.Job{ID: "r", Status: job.StatusRunning, Expires: now.Add(time.Hour)}
+	c.Put(running)
+	if _, ok := c.Get("r", now); ok {
+		t.Errorf("a running job was cached")
+	}
+	for _, id := range []string{"a", "b", "c"} {
+		c.Put(&job.Job{ID: id, Status: job.StatusSucceeded, Expires: now.Add(time.Hour)})
+	}
+	n := 0
+	for _, id := range []string{"a", "b", "c"} {
+		if j, ok := c.Get(id, now); ok {
+			n++
+			j.Status = job.StatusFailed // a copy: the cache keeps its own
+			if again, _ := c.Get(id, now); again.Status != job.StatusSucceeded {
+				t.Errorf("Get returned the cached job itself, not a copy")
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("cache of 2 holds %d jobs", n)
+	}
+	if _, ok := c.Get("c", now.Add(2*time.Hour)); ok {
+		t.Errorf("an expired job came from the cache")
+	}
+}

@@ -21,10 +21,11 @@ type Config struct {
 
 // Service carries out the authoring operations on projects.
 type Service struct {
-	store  Store
-	jobs   job.Store
-	notify func()
-	cfg    Config
+	store    Store
+	jobs     job.Store
+	notify   func()
+	cfg      Config
+	finished *job.FinishedCache
 }
 
 // NewService returns a Service; notify is called after a job is created, to
@@ -42,7 +43,7 @@ func NewService(store Store, jobs job.Store, notify func(), cfg Config) *Service
 	if notify == nil {
 		notify = func() {}
 	}
-	return &Service{store: store, jobs: jobs, notify: notify, cfg: cfg}
+	return &Service{store: store, jobs: jobs, notify: notify, cfg: cfg, finished: job.NewFinishedCache(10_000)}
 }
 
 // now returns the time in whole seconds, as the service's timestamps are.
@@ -314,7 +315,15 @@ func (s *Service) StartImport(ctx context.Context, name string, body []byte, o I
 // GetJob returns a job of kind; a job of another kind or project is not
 // found, as if its id were unknown. project is empty for global jobs.
 func (s *Service) GetJob(ctx context.Context, kind job.Kind, project, id string) (*job.Job, error) {
-	j, err := s.jobs.GetJob(ctx, id, s.cfg.Now())
+	now := s.cfg.Now()
+	j, ok := s.finished.Get(id, now)
+	var err error
+	if !ok {
+		j, err = s.jobs.GetJob(ctx, id, now)
+		if err == nil {
+			s.finished.Put(j)
+		}
+	}
 	if errors.Is(err, job.ErrNotFound) || (err == nil && (j.Kind != kind || (project != "" && j.Project != project))) {
 		e := azerr.New(azerr.OperationNotFound, "The job %q was not found; jobs expire 7 days after they are created.", id)
 		e.Target = "jobId"
