@@ -1,0 +1,241 @@
+// Command nlueval trains the NLU engine on the Train utterances of a CLU
+// project file and evaluates it on the Test utterances:
+//
+//	go run ./cmd/nlueval ../shared/datasets/snips2017.clu.json
+//
+// It prints intent accuracy, entity micro-F1 (exact span and category) when
+// the test set has entities, training time, prediction latency percentiles
+// and peak RSS. Flags override the engine's hyper-parameters for tuning.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parley-dev/parley/internal/nlu"
+)
+
+// file is the part of a CLU project file nlueval reads.
+type file struct {
+	Metadata struct {
+		Language string `json:"language"`
+	} `json:"metadata"`
+	Assets struct {
+		Intents []struct {
+			Category string `json:"category"`
+		} `json:"intents"`
+		Entities []struct {
+			Category           string   `json:"category"`
+			CompositionSetting string   `json:"compositionSetting"`
+			RequiredComponents []string `json:"requiredComponents"`
+			List               *struct {
+				Sublists []struct {
+					ListKey  string `json:"listKey"`
+					Synonyms []struct {
+						Language string   `json:"language"`
+						Values   []string `json:"values"`
+					} `json:"synonyms"`
+				} `json:"sublists"`
+			} `json:"list"`
+			Regex *struct {
+				Expressions []struct {
+					RegexKey     string `json:"regexKey"`
+					Language     string `json:"language"`
+					RegexPattern string `json:"regexPattern"`
+				} `json:"expressions"`
+			} `json:"regex"`
+			Prebuilts []struct {
+				Category string `json:"category"`
+			} `json:"prebuilts"`
+		} `json:"entities"`
+		Utterances []struct {
+			Text     string `json:"text"`
+			Language string `json:"language"`
+			Intent   string `json:"intent"`
+			Dataset  string `json:"dataset"`
+			Entities []struct {
+				Category string `json:"category"`
+				Offset   int    `json:"offset"`
+				Length   int    `json:"length"`
+			} `json:"entities"`
+		} `json:"utterances"`
+	} `json:"assets"`
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "nlueval:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("nlueval", flag.ContinueOnError)
+	seed := fs.Int64("seed", 1, "training seed")
+	intentEpochs := fs.Int("intent-epochs", 0, "intent classifier epochs (0: default)")
+	intentL2 := fs.Float64("intent-l2", 0, "intent classifier L2 (0: default)")
+	taggerEpochs := fs.Int("tagger-epochs", 0, "tagger epochs (0: default)")
+	errors := fs.Int("errors", 0, "print up to this many misclassified test utterances")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: nlueval [flags] FILE.clu.json")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("want one project file")
+	}
+	raw, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	var f file
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	d, test := trainingData(&f)
+	if len(test) == 0 {
+		return fmt.Errorf("%s: no Test utterances", fs.Arg(0))
+	}
+
+	start := time.Now()
+	m, err := nlu.Train(context.Background(), d, nlu.Options{Seed: *seed, IntentEpochs: *intentEpochs,
+		IntentL2: *intentL2, TaggerEpochs: *taggerEpochs})
+	if err != nil {
+		return err
+	}
+	trainTime := time.Since(start)
+	blob, err := m.MarshalBinary()
+	if err != nil {
+		return err
+	}
+
+	var correct, tp, fp, fn, labels int
+	lat := make([]time.Duration, 0, len(test))
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	shown := 0
+	for _, ex := range test {
+		t0 := time.Now()
+		p := m.Predict(ex.Text, d.Language)
+		lat = append(lat, time.Since(t0))
+		if p.Intents[0].Intent == ex.Intent {
+			correct++
+		} else if shown < *errors {
+			shown++
+			fmt.Fprintf(w, "  %s -> %s (%.2f): %s\n", ex.Intent, p.Intents[0].Intent, p.Intents[0].Score, ex.Text)
+		}
+		labels += len(ex.Spans)
+		matched := make([]bool, len(ex.Spans))
+		for _, e := range p.Entities {
+			i := slices.IndexFunc(ex.Spans, func(s nlu.Span) bool {
+				return s.Category == e.Category && s.Offset == e.Offset && s.Length == e.Length
+			})
+			if i >= 0 && !matched[i] {
+				matched[i] = true
+				tp++
+			} else {
+				fp++
+			}
+		}
+		for _, ok := range matched {
+			if !ok {
+				fn++
+			}
+		}
+	}
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+
+	fmt.Fprintf(w, "file             %s\n", fs.Arg(0))
+	fmt.Fprintf(w, "train/test       %d / %d utterances, %d intents, %d entities\n", len(d.Examples), len(test), len(d.Intents), len(d.Entities))
+	fmt.Fprintf(w, "intent accuracy  %.4f (%d/%d)\n", float64(correct)/float64(len(test)), correct, len(test))
+	if labels > 0 || tp+fp > 0 {
+		prec, rec := ratio(tp, tp+fp), ratio(tp, tp+fn)
+		fmt.Fprintf(w, "entity micro-F1  %.4f (P %.4f, R %.4f; TP %d, FP %d, FN %d)\n", ratio(2*tp, 2*tp+fp+fn), prec, rec, tp, fp, fn)
+	}
+	fmt.Fprintf(w, "training         %.2f s\n", trainTime.Seconds())
+	fmt.Fprintf(w, "predict          p50 %s, p99 %s\n", pct(0.5), pct(0.99))
+	fmt.Fprintf(w, "model blob       %.1f MB\n", float64(len(blob))/1e6)
+	fmt.Fprintf(w, "peak RSS         %s\n", peakRSS())
+	for _, warning := range m.Warnings() {
+		fmt.Fprintf(w, "warning          %s\n", warning)
+	}
+	return nil
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// trainingData splits a project file into engine training data (the Train
+// utterances, and any without a dataset) and the Test examples.
+func trainingData(f *file) (nlu.TrainingData, []nlu.Example) {
+	d := nlu.TrainingData{Language: f.Metadata.Language}
+	for _, in := range f.Assets.Intents {
+		d.Intents = append(d.Intents, in.Category)
+	}
+	for _, e := range f.Assets.Entities {
+		def := nlu.EntityDef{Category: e.Category, Composition: e.CompositionSetting, Required: e.RequiredComponents}
+		if e.List != nil {
+			def.List = &nlu.ListComponent{}
+			for _, sl := range e.List.Sublists {
+				syn := map[string][]string{}
+				for _, s := range sl.Synonyms {
+					syn[s.Language] = append(syn[s.Language], s.Values...)
+				}
+				def.List.Sublists = append(def.List.Sublists, nlu.Sublist{Key: sl.ListKey, Synonyms: syn})
+			}
+		}
+		if e.Regex != nil {
+			def.Regex = &nlu.RegexComponent{}
+			for _, x := range e.Regex.Expressions {
+				def.Regex.Expressions = append(def.Regex.Expressions, nlu.Regex{Key: x.RegexKey, Language: x.Language, Pattern: x.RegexPattern})
+			}
+		}
+		for _, p := range e.Prebuilts {
+			def.Prebuilts = append(def.Prebuilts, p.Category)
+		}
+		d.Entities = append(d.Entities, def)
+	}
+	var test []nlu.Example
+	for _, u := range f.Assets.Utterances {
+		ex := nlu.Example{Text: u.Text, Intent: u.Intent}
+		for _, e := range u.Entities {
+			ex.Spans = append(ex.Spans, nlu.Span{Category: e.Category, Offset: e.Offset, Length: e.Length})
+		}
+		if strings.EqualFold(u.Dataset, "Test") {
+			test = append(test, ex)
+		} else {
+			d.Examples = append(d.Examples, ex)
+		}
+	}
+	return d, test
+}
+
+// peakRSS reads the process's peak resident set size (Linux VmHWM).
+func peakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}

@@ -1,0 +1,118 @@
+package nlu
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FNV-1a, 64 bits: feature names are hashed, never stored.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashBytes(h uint64, b []byte) uint64 {
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	return h
+}
+
+func hashString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// hashTag starts a hash for a feature template.
+func hashTag(tag string) uint64 { return hashString(fnvOffset, tag) }
+
+// mix combines two hashes.
+func mix(a, b uint64) uint64 {
+	a ^= b + 0x9E3779B97F4A7C15 + (a << 6) + (a >> 2)
+	a ^= a >> 33
+	a *= 0xff51afd7ed558ccd
+	a ^= a >> 33
+	return a
+}
+
+// normWord is the form of a token the features see: lower case, with every
+// decimal digit replaced by 0.
+func normWord(s string) string {
+	lower := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') || ('1' <= c && c <= '9') {
+			lower = false
+			break
+		}
+	}
+	if lower {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return '0'
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+// Intent feature groups. Each group has its own scale.
+const (
+	groupWord = iota
+	groupBigram
+	groupChar
+	numGroups
+)
+
+var (
+	tagUni  = hashTag("w")
+	tagBi   = hashTag("b")
+	tagChar = hashTag("c")
+)
+
+// intentFeatures appends the hashed features of an utterance to dst, with
+// their groups: lower-cased word unigrams and bigrams (with sentence
+// boundaries), and character n-grams of each word with word-boundary marks.
+func intentFeatures(toks []token, minN, maxN int, dst []uint64, groups []uint8) ([]uint64, []uint8) {
+	prev := hashString(tagBi, "\x02")
+	var rs []rune
+	for _, t := range toks {
+		w := normWord(t.Text)
+		dst = append(dst, hashString(tagUni, w))
+		groups = append(groups, groupWord)
+		hw := hashString(fnvOffset, w)
+		dst = append(dst, mix(prev, hw))
+		groups = append(groups, groupBigram)
+		prev = mix(tagBi, hw)
+
+		rs = rs[:0]
+		rs = append(rs, '\x02')
+		for _, r := range w {
+			rs = append(rs, r)
+		}
+		rs = append(rs, '\x03')
+		for n := minN; n <= maxN; n++ {
+			for i := 0; i+n <= len(rs); i++ {
+				if n == len(rs) && n > 2 {
+					break // the whole word is already a unigram
+				}
+				h := tagChar
+				for _, r := range rs[i : i+n] {
+					h ^= uint64(r)
+					h *= fnvPrime
+				}
+				dst = append(dst, h)
+				groups = append(groups, groupChar)
+			}
+		}
+	}
+	dst = append(dst, mix(prev, hashString(fnvOffset, "\x03")))
+	groups = append(groups, groupBigram)
+	return dst, groups
+}

@@ -1,0 +1,278 @@
+package nlu
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+)
+
+// classifier is a multinomial logistic regression over hashed, TF-IDF
+// weighted, L2-normalised word and character n-gram features.
+type classifier struct {
+	classes    []string
+	minN, maxN int              // character n-gram sizes
+	groupScale [numGroups]float32 // weight of each feature group before normalisation
+	hashes     []uint64         // feature hash of each row
+	groups     []uint8          // feature group of each row
+	idf        []float32        // inverse document frequency of each row
+	w          []float32        // len(hashes) rows of len(classes) weights
+	b          []float32        // bias per class
+	index      map[uint64]int32 // hash -> row, rebuilt on load
+}
+
+// sparse is a sparse feature vector.
+type sparse struct {
+	idx []int32
+	val []float32
+}
+
+var featurePool = sync.Pool{New: func() any { return new(featureBuf) }}
+
+type featureBuf struct {
+	hashes []uint64
+	groups []uint8
+	rows   []int32
+	vec    sparse
+	z      []float64
+}
+
+// vectorize maps tokens to a normalised sparse vector over the known rows;
+// unknown features are dropped.
+func (c *classifier) vectorize(toks []token, fb *featureBuf) sparse {
+	fb.hashes, fb.groups = intentFeatures(toks, c.minN, c.maxN, fb.hashes[:0], fb.groups[:0])
+	fb.rows = fb.rows[:0]
+	for _, h := range fb.hashes {
+		if r, ok := c.index[h]; ok {
+			fb.rows = append(fb.rows, r)
+		}
+	}
+	fb.vec.idx, fb.vec.val = weigh(fb.rows, c.idf, c.groups, &c.groupScale, fb.vec.idx[:0], fb.vec.val[:0])
+	return fb.vec
+}
+
+// weigh turns a bag of rows into sublinear TF-IDF weights, scaled per group
+// and normalised to unit length. idx comes out sorted.
+func weigh(rows []int32, idf []float32, groups []uint8, scale *[numGroups]float32, idx []int32, val []float32) ([]int32, []float32) {
+	slices.Sort(rows)
+	var norm float64
+	for i := 0; i < len(rows); {
+		j := i
+		for j < len(rows) && rows[j] == rows[i] {
+			j++
+		}
+		r := rows[i]
+		v := (1 + float32(math.Log(float64(j-i)))) * idf[r] * scale[groups[r]]
+		idx = append(idx, r)
+		val = append(val, v)
+		norm += float64(v) * float64(v)
+		i = j
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for i := range val {
+			val[i] *= inv
+		}
+	}
+	return idx, val
+}
+
+// predict returns a probability per class.
+func (c *classifier) predict(toks []token) []float64 {
+	fb := featurePool.Get().(*featureBuf)
+	defer featurePool.Put(fb)
+	x := c.vectorize(toks, fb)
+	k := len(c.classes)
+	z := make([]float64, k)
+	for j := range z {
+		z[j] = float64(c.b[j])
+	}
+	for i, r := range x.idx {
+		v := float64(x.val[i])
+		row := c.w[int(r)*k : int(r)*k+k]
+		for j, w := range row {
+			z[j] += float64(w) * v
+		}
+	}
+	softmax(z)
+	return z
+}
+
+func softmax(z []float64) {
+	m := math.Inf(-1)
+	for _, v := range z {
+		m = max(m, v)
+	}
+	var s float64
+	for i, v := range z {
+		z[i] = math.Exp(v - m)
+		s += z[i]
+	}
+	for i := range z {
+		z[i] /= s
+	}
+}
+
+// intentConfig holds the classifier's hyper-parameters.
+type intentConfig struct {
+	minN, maxN int
+	groupScale [numGroups]float32
+	epochs     int
+	l2         float64
+	eta0       float64
+	balance    float64 // 0: no class weighting, 1: inverse class frequency
+}
+
+func defaultIntentConfig(o Options) intentConfig {
+	return intentConfig{
+		minN: 2, maxN: 5,
+		groupScale: [numGroups]float32{groupWord: 1, groupBigram: 1, groupChar: 1},
+		epochs:     o.IntentEpochs,
+		l2:         o.IntentL2,
+		eta0:       0.5,
+		balance:    0,
+	}
+}
+
+// trainIntents trains the intent classifier and the out-of-scope detector.
+func trainIntents(ctx context.Context, exs []Example, docs [][]token, intents []string, o Options, report func(float64)) (*classifier, *oosDetector, error) {
+	cfg := defaultIntentConfig(o)
+	c := &classifier{minN: cfg.minN, maxN: cfg.maxN, groupScale: cfg.groupScale, index: map[uint64]int32{}}
+	classOf := map[string]int{}
+	for _, name := range intents {
+		for _, ex := range exs {
+			if ex.Intent == name {
+				classOf[name] = len(c.classes)
+				c.classes = append(c.classes, name)
+				break
+			}
+		}
+	}
+	y := make([]int, len(exs))
+	counts := make([]int, len(c.classes))
+	for i, ex := range exs {
+		y[i] = classOf[ex.Intent]
+		counts[y[i]]++
+	}
+
+	// Vocabulary, in order of first appearance, and document frequencies.
+	var df []int32
+	rowsOf := make([][]int32, len(exs))
+	var hs []uint64
+	var gs []uint8
+	for i, toks := range docs {
+		hs, gs = intentFeatures(toks, c.minN, c.maxN, hs[:0], gs[:0])
+		rows := make([]int32, len(hs))
+		for j, h := range hs {
+			r, ok := c.index[h]
+			if !ok {
+				r = int32(len(c.hashes))
+				c.index[h] = r
+				c.hashes = append(c.hashes, h)
+				c.groups = append(c.groups, gs[j])
+				df = append(df, 0)
+			}
+			rows[j] = r
+		}
+		rowsOf[i] = rows
+		seen := slices.Clone(rows)
+		slices.Sort(seen)
+		for _, r := range slices.Compact(seen) {
+			df[r]++
+		}
+	}
+	n := float64(len(exs))
+	c.idf = make([]float32, len(df))
+	for r, d := range df {
+		c.idf[r] = float32(math.Log((1+n)/(1+float64(d))) + 1)
+	}
+	xs := make([]sparse, len(exs))
+	for i, rows := range rowsOf {
+		xs[i].idx, xs[i].val = weigh(rows, c.idf, c.groups, &c.groupScale, nil, nil)
+	}
+	rowsOf = nil
+
+	k := len(c.classes)
+	c.w = make([]float32, len(c.hashes)*k)
+	c.b = make([]float32, k)
+	cw := make([]float64, k)
+	for j := range cw {
+		cw[j] = math.Pow(n/float64(k)/float64(counts[j]), cfg.balance)
+	}
+	if k > 1 {
+		if err := sgd(ctx, c, xs, y, cw, cfg, o.Seed, report); err != nil {
+			return nil, nil, err
+		}
+	}
+	oos := trainOOS(docs, exs)
+	return c, oos, nil
+}
+
+// sgd minimises the L2-regularised cross-entropy of c on xs by stochastic
+// gradient descent with a decreasing step (Bottou's schedule) and the
+// weight-scale trick for the regulariser.
+func sgd(ctx context.Context, c *classifier, xs []sparse, y []int, cw []float64, cfg intentConfig, seed int64, report func(float64)) error {
+	k := len(c.classes)
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x6e6c75696e74656e))
+	order := make([]int, len(xs))
+	for i := range order {
+		order[i] = i
+	}
+	w := make([]float64, len(c.w)) // float64 while training
+	b := make([]float64, k)
+	z := make([]float64, k)
+	scale := 1.0
+	lambda := cfg.l2
+	t := 0.0
+	for epoch := range cfg.epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for n, i := range order {
+			if n%512 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			x := xs[i]
+			eta := cfg.eta0 / (1 + cfg.eta0*lambda*t)
+			t++
+			copy(z, b)
+			for a, r := range x.idx {
+				v := float64(x.val[a]) * scale
+				row := w[int(r)*k : int(r)*k+k]
+				for j, wj := range row {
+					z[j] += wj * v
+				}
+			}
+			softmax(z)
+			z[y[i]] -= 1
+			g := eta * cw[y[i]]
+			for j := range z {
+				z[j] *= g
+			}
+			scale *= 1 - eta*lambda
+			if scale < 1e-6 {
+				for j := range w {
+					w[j] *= scale
+				}
+				scale = 1
+			}
+			for a, r := range x.idx {
+				v := float64(x.val[a]) / scale
+				row := w[int(r)*k : int(r)*k+k]
+				for j := range row {
+					row[j] -= z[j] * v
+				}
+			}
+			for j := range b {
+				b[j] -= z[j]
+			}
+		}
+		report(float64(epoch+1) / float64(cfg.epochs))
+	}
+	for j := range w {
+		c.w[j] = float32(w[j] * scale)
+	}
+	for j := range b {
+		c.b[j] = float32(b[j])
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+package nlu
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// oosDetector scores how much a query looks like the training utterances:
+// the cosine similarity of its word TF-IDF vector to the nearest training
+// utterance, where words never seen in training count at the highest IDF
+// (so they lower the similarity), mapped through a logistic curve fitted
+// on the training data's own leave-one-out similarities.
+type oosDetector struct {
+	words    []uint64 // hash of each known word
+	idf      []float32
+	unknown  float32   // IDF of an unseen word
+	postDoc  []int32   // postings, grouped by word
+	postW    []float32 // weight of the word in the document
+	postOff  []int32   // postings of word i: postOff[i]:postOff[i+1]
+	numDocs  int
+	center   float32 // similarity that maps to 0.5
+	width    float32 // logistic scale
+	index    map[uint64]int32
+	scratchP sync.Pool
+}
+
+// oosWords returns the hashes of the words of a query that count for
+// similarity: its word tokens, lower-cased.
+func oosWords(toks []token, dst []uint64) []uint64 {
+	for _, t := range toks {
+		if runeKind(firstRune(t.Text)) == kindSymbol {
+			continue
+		}
+		dst = append(dst, hashString(fnvOffset, normWord(t.Text)))
+	}
+	return dst
+}
+
+func firstRune(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
+}
+
+// tfidf returns the query's vector over known words (sorted by word) and its
+// full norm, unknown words included.
+func (o *oosDetector) tfidf(ws []uint64) (idx []int32, val []float32, norm float64) {
+	slices.Sort(ws)
+	for i := 0; i < len(ws); {
+		j := i
+		for j < len(ws) && ws[j] == ws[i] {
+			j++
+		}
+		tf := 1 + math.Log(float64(j-i))
+		if r, ok := o.index[ws[i]]; ok {
+			v := float32(tf) * o.idf[r]
+			idx = append(idx, r)
+			val = append(val, v)
+			norm += float64(v) * float64(v)
+		} else {
+			v := tf * float64(o.unknown)
+			norm += v * v
+		}
+		i = j
+	}
+	return idx, val, math.Sqrt(norm)
+}
+
+func trainOOS(docs [][]token, exs []Example) *oosDetector {
+	o := &oosDetector{index: map[uint64]int32{}, numDocs: len(docs)}
+	var df []int32
+	wordsOf := make([][]uint64, len(docs))
+	for i, toks := range docs {
+		ws := oosWords(toks, nil)
+		wordsOf[i] = ws
+		u := slices.Clone(ws)
+		slices.Sort(u)
+		for _, h := range slices.Compact(u) {
+			r, ok := o.index[h]
+			if !ok {
+				r = int32(len(o.words))
+				o.index[h] = r
+				o.words = append(o.words, h)
+				df = append(df, 0)
+			}
+			df[r]++
+		}
+	}
+	n := float64(len(docs))
+	o.idf = make([]float32, len(df))
+	for r, d := range df {
+		o.idf[r] = float32(math.Log((1+n)/(1+float64(d))) + 1)
+	}
+	o.unknown = float32(math.Log(1+n) + 1)
+
+	// Postings, normalised per document.
+	counts := make([]int32, len(o.words)+1)
+	vecs := make([]struct {
+		idx []int32
+		val []float32
+	}, len(docs))
+	for i, ws := range wordsOf {
+		idx, val, norm := o.tfidf(ws)
+		for a := range val {
+			val[a] = float32(float64(val[a]) / norm)
+		}
+		vecs[i].idx, vecs[i].val = idx, val
+		for _, r := range idx {
+			counts[r+1]++
+		}
+	}
+	o.postOff = make([]int32, len(o.words)+1)
+	for r := range o.words {
+		o.postOff[r+1] = o.postOff[r] + counts[r+1]
+	}
+	o.postDoc = make([]int32, o.postOff[len(o.words)])
+	o.postW = make([]float32, len(o.postDoc))
+	fill := slices.Clone(o.postOff[:len(o.words)])
+	for d, v := range vecs {
+		for a, r := range v.idx {
+			o.postDoc[fill[r]] = int32(d)
+			o.postW[fill[r]] = v.val[a]
+			fill[r]++
+		}
+	}
+
+	// Leave-one-out similarity of (a sample of) the training utterances:
+	// the nearest other utterance with different text.
+	step := max(1, len(docs)/2000)
+	var sims []float64
+	acc := make([]float32, len(docs))
+	for i := 0; i < len(docs); i += step {
+		s := o.nearest(wordsOf[i], acc, func(d int32) bool { return exs[d].Text == exs[i].Text })
+		sims = append(sims, s)
+	}
+	slices.Sort(sims)
+	q := func(p float64) float64 { return sims[min(len(sims)-1, int(p*float64(len(sims))))] }
+	lo, mid := q(0.02), q(0.5)
+	o.center = float32(lo * 0.8)
+	o.width = float32(max((mid-lo)/4, 0.02))
+	return o
+}
+
+// nearest returns the highest cosine similarity between the words ws and a
+// training utterance other than those skip rejects. acc must have one entry
+// per document and be all zero; it is left all zero.
+func (o *oosDetector) nearest(ws []uint64, acc []float32, skip func(int32) bool) float64 {
+	idx, val, norm := o.tfidf(slices.Clone(ws))
+	if norm == 0 {
+		return 0
+	}
+	var touched []int32
+	for a, r := range idx {
+		v := val[a] / float32(norm)
+		for p := o.postOff[r]; p < o.postOff[r+1]; p++ {
+			d := o.postDoc[p]
+			if acc[d] == 0 {
+				touched = append(touched, d)
+			}
+			acc[d] += v * o.postW[p]
+		}
+	}
+	best := 0.0
+	for _, d := range touched {
+		if float64(acc[d]) > best && (skip == nil || !skip(d)) {
+			best = float64(acc[d])
+		}
+		acc[d] = 0
+	}
+	return best
+}
+
+// score is the probability that the query is in the model's domain.
+func (o *oosDetector) score(toks []token) float64 {
+	ws := oosWords(toks, nil)
+	acc, _ := o.scratchP.Get().([]float32)
+	if len(acc) != o.numDocs {
+		acc = make([]float32, o.numDocs)
+	}
+	s := o.nearest(ws, acc, nil)
+	o.scratchP.Put(acc)
+	return 1 / (1 + math.Exp(-(s-float64(o.center))/float64(o.width)))
+}

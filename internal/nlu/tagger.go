@@ -1,0 +1,691 @@
+package nlu
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// tagger is an averaged-perceptron BIO sequence tagger with first-order
+// transitions and Viterbi decoding under BIO constraints. Tag 0 is O; a
+// category c has B = 1+2c and I = 2+2c.
+type tagger struct {
+	cats []string
+	// Emission weights, sparse per feature: row r holds (tag, weight) pairs
+	// rowTag/rowW[rowOff[r]:rowOff[r+1]].
+	hashes []uint64
+	rowOff []int32
+	rowTag []uint16
+	rowW   []float32
+	trans  []float32 // (numTags+1) x numTags: from tag (numTags = start) to tag
+	final  []float32 // tag -> end of sentence
+	gaz    gazetteer
+	index  map[uint64]int32 // hash -> row, rebuilt on load
+}
+
+func (tg *tagger) numTags() int { return 1 + 2*len(tg.cats) }
+
+// gazetteer holds the lower-cased token sequences of the training spans (and
+// of list synonyms) with their categories.
+type gazetteer struct {
+	keys   []uint64 // sorted; a key may repeat with several categories
+	cats   []int32
+	maxLen int
+}
+
+// gazKey hashes the normalised words of a token sequence.
+func gazStep(h uint64, word string) uint64 { return mix(h, hashString(fnvOffset, word)) }
+
+const gazSeed = 0x67617a6574746572
+
+func (g *gazetteer) lookup(key uint64) []int32 {
+	i, ok := slices.BinarySearch(g.keys, key)
+	if !ok {
+		return nil
+	}
+	j := i
+	for j < len(g.keys) && g.keys[j] == key {
+		j++
+	}
+	return g.cats[i:j]
+}
+
+// gazMatch is one gazetteer match of tokens [start, end).
+type gazMatch struct {
+	start, end int
+	cat        int32
+}
+
+// matches returns every gazetteer match in the words (all lengths, all
+// positions, overlapping). visible, if set, filters entries while training.
+func (g *gazetteer) matches(words []string, lookup func(uint64) []int32) []gazMatch {
+	var out []gazMatch
+	for i := range words {
+		h := uint64(gazSeed)
+		for j := i; j < len(words) && j-i < g.maxLen; j++ {
+			h = gazStep(h, words[j])
+			for _, c := range lookup(h) {
+				out = append(out, gazMatch{i, j + 1, c})
+			}
+		}
+	}
+	return out
+}
+
+var (
+	tagBias  = hashTag("bias")
+	tagW     = hashTag("w")
+	tagShape = hashTag("shape")
+	tagPre   = hashTag("pre")
+	tagSuf   = hashTag("suf")
+	tagWm1   = hashTag("w-1")
+	tagWp1   = hashTag("w+1")
+	tagWm2   = hashTag("w-2")
+	tagWp2   = hashTag("w+2")
+	tagBm1   = hashTag("b-1")
+	tagBp1   = hashTag("b+1")
+	tagSm1   = hashTag("s-1")
+	tagSp1   = hashTag("s+1")
+	tagGazB  = hashTag("gB")
+	tagGazI  = hashTag("gI")
+	tagGazL  = hashTag("gL")
+	tagGazU  = hashTag("gU")
+	tagGazP  = hashTag("g-1")
+	tagGazN  = hashTag("g+1")
+)
+
+// shape maps a word to its character classes, runs collapsed: "McDonald's"
+// gives "XxXx'x", "2019" gives "d".
+func shape(s string) string {
+	var b strings.Builder
+	var last byte
+	for _, r := range s {
+		var c byte
+		switch {
+		case unicode.IsUpper(r):
+			c = 'X'
+		case unicode.IsLower(r):
+			c = 'x'
+		case unicode.IsDigit(r):
+			c = 'd'
+		case unicode.IsLetter(r):
+			c = 'l'
+		case r < utf8.RuneSelf:
+			c = byte(r)
+		default:
+			c = '*'
+		}
+		if c != last {
+			b.WriteByte(c)
+			last = c
+		}
+	}
+	return b.String()
+}
+
+// tokenFeatures returns the feature hashes of every token of a sentence.
+func tokenFeatures(toks []token, gm []gazMatch, cats int) [][]uint64 {
+	n := len(toks)
+	words := make([]string, n+4)
+	shapes := make([]string, n+4)
+	words[0], words[1], words[n+2], words[n+3] = "<s2>", "<s>", "</s>", "</s2>"
+	shapes[1], shapes[n+2] = "<s>", "</s>"
+	for i, t := range toks {
+		words[i+2] = normWord(t.Text)
+		shapes[i+2] = shape(t.Text)
+	}
+	hw := make([]uint64, len(words))
+	for i, w := range words {
+		hw[i] = hashString(fnvOffset, w)
+	}
+	out := make([][]uint64, n)
+	var rs []rune
+	for i := range toks {
+		p := i + 2
+		f := make([]uint64, 0, 32)
+		f = append(f, tagBias,
+			mix(tagW, hw[p]),
+			mix(tagShape, hashString(fnvOffset, shapes[p])),
+			mix(tagWm1, hw[p-1]), mix(tagWp1, hw[p+1]),
+			mix(tagWm2, hw[p-2]), mix(tagWp2, hw[p+2]),
+			mix(tagBm1, mix(hw[p-1], hw[p])), mix(tagBp1, mix(hw[p], hw[p+1])),
+			mix(tagSm1, hashString(hashString(fnvOffset, shapes[p-1]), shapes[p])),
+			mix(tagSp1, hashString(hashString(fnvOffset, shapes[p]), shapes[p+1])),
+		)
+		rs = append(rs[:0], []rune(words[p])...)
+		for k := 1; k <= 4 && k < len(rs); k++ {
+			f = append(f, mix(tagPre+uint64(k), hashString(fnvOffset, string(rs[:k]))))
+			f = append(f, mix(tagSuf+uint64(k), hashString(fnvOffset, string(rs[len(rs)-k:]))))
+		}
+		out[i] = f
+	}
+	for _, m := range gm {
+		c := uint64(m.cat)
+		if m.end-m.start == 1 {
+			out[m.start] = append(out[m.start], mix(tagGazU, c))
+		} else {
+			out[m.start] = append(out[m.start], mix(tagGazB, c))
+			for i := m.start + 1; i < m.end-1; i++ {
+				out[i] = append(out[i], mix(tagGazI, c))
+			}
+			out[m.end-1] = append(out[m.end-1], mix(tagGazL, c))
+		}
+		if m.start > 0 {
+			out[m.start-1] = append(out[m.start-1], mix(tagGazN, c))
+		}
+		if m.end < n {
+			out[m.end] = append(out[m.end], mix(tagGazP, c))
+		}
+	}
+	return out
+}
+
+// allowed reports whether tag b may follow tag a (a == numTags is the start).
+func allowed(a, b int) bool {
+	if b == 0 || b%2 == 1 {
+		return true // O and B-x follow anything
+	}
+	return a == b || a == b-1 // I-x follows B-x or I-x
+}
+
+// viterbi returns the best tag sequence for emission scores em (n x T).
+func viterbi(em []float32, n, T int, trans, final []float32) []int {
+	if n == 0 {
+		return nil
+	}
+	score := make([]float32, n*T)
+	back := make([]int32, n*T)
+	negInf := float32(math.Inf(-1))
+	for t := range T {
+		if allowed(T, t) {
+			score[t] = em[t] + trans[T*T+t]
+		} else {
+			score[t] = negInf
+		}
+	}
+	for i := 1; i < n; i++ {
+		prev := score[(i-1)*T : i*T]
+		cur := score[i*T : (i+1)*T]
+		bk := back[i*T : (i+1)*T]
+		for t := range T {
+			best, arg := negInf, int32(0)
+			if t != 0 && t%2 == 0 {
+				for _, a := range [2]int{t - 1, t} {
+					if s := prev[a] + trans[a*T+t]; s > best {
+						best, arg = s, int32(a)
+					}
+				}
+			} else {
+				for a := range T {
+					if s := prev[a] + trans[a*T+t]; s > best {
+						best, arg = s, int32(a)
+					}
+				}
+			}
+			cur[t] = best + em[i*T+t]
+			bk[t] = arg
+		}
+	}
+	last := score[(n-1)*T : n*T]
+	best, arg := negInf, 0
+	for t := range T {
+		if s := last[t] + final[t]; s > best {
+			best, arg = s, t
+		}
+	}
+	path := make([]int, n)
+	path[n-1] = arg
+	for i := n - 1; i > 0; i-- {
+		path[i-1] = int(back[i*T+path[i]])
+	}
+	return path
+}
+
+// goldTags converts the spans of an example into BIO tags over its tokens.
+// A span that does not start and end on token boundaries is widened to the
+// tokens it touches.
+func goldTags(toks []token, spans []Span, catIndex map[string]int) []int {
+	tags := make([]int, len(toks))
+	for _, s := range spans {
+		c, ok := catIndex[s.Category]
+		if !ok || s.Length <= 0 {
+			continue
+		}
+		first := true
+		for i, t := range toks {
+			if t.Off+t.Len <= s.Offset || t.Off >= s.Offset+s.Length {
+				continue
+			}
+			if tags[i] != 0 {
+				break // labels never overlap in valid data; keep the first
+			}
+			if first {
+				tags[i] = 1 + 2*c
+				first = false
+			} else {
+				tags[i] = 2 + 2*c
+			}
+		}
+	}
+	return tags
+}
+
+const gazFolds = 5
+
+// trainTagger trains the entity tagger on the labelled spans. It returns nil
+// when no example has a span of a known category.
+func trainTagger(ctx context.Context, exs []Example, docs [][]token, defs []EntityDef, o Options, report func(float64)) (*tagger, error) {
+	tg := &tagger{index: map[uint64]int32{}}
+	catIndex := map[string]int{}
+	addCat := func(name string) {
+		if _, ok := catIndex[name]; !ok {
+			catIndex[name] = len(tg.cats)
+			tg.cats = append(tg.cats, name)
+		}
+	}
+	labelled := map[string]bool{}
+	for _, ex := range exs {
+		for _, s := range ex.Spans {
+			labelled[s.Category] = true
+		}
+	}
+	for _, d := range defs {
+		if labelled[d.Category] {
+			addCat(d.Category)
+		}
+	}
+	for _, ex := range exs {
+		for _, s := range ex.Spans {
+			addCat(s.Category)
+		}
+	}
+	if len(tg.cats) == 0 || len(tg.cats) > 30000 {
+		report(1)
+		return nil, nil
+	}
+	T := tg.numTags()
+
+	// Gazetteer: every labelled span, remembering which folds it came from,
+	// plus list synonyms (visible to every fold).
+	type entry struct {
+		key   uint64
+		cat   int32
+		folds uint8
+	}
+	seen := map[[2]uint64]int{}
+	var entries []entry
+	add := func(words []string, cat int, folds uint8) {
+		if len(words) == 0 {
+			return
+		}
+		h := uint64(gazSeed)
+		for _, w := range words {
+			h = gazStep(h, w)
+		}
+		k := [2]uint64{h, uint64(cat)}
+		if i, ok := seen[k]; ok {
+			entries[i].folds |= folds
+			return
+		}
+		seen[k] = len(entries)
+		entries = append(entries, entry{h, int32(cat), folds})
+		tg.gaz.maxLen = max(tg.gaz.maxLen, len(words))
+	}
+	golds := make([][]int, len(exs))
+	for i, ex := range exs {
+		toks := docs[i]
+		golds[i] = goldTags(toks, ex.Spans, catIndex)
+		for a := 0; a < len(toks); a++ {
+			t := golds[i][a]
+			if t == 0 || t%2 == 0 {
+				continue
+			}
+			b := a + 1
+			for b < len(toks) && golds[i][b] == t+1 {
+				b++
+			}
+			words := make([]string, 0, b-a)
+			for _, tk := range toks[a:b] {
+				words = append(words, normWord(tk.Text))
+			}
+			add(words, (t-1)/2, 1<<(i%gazFolds))
+		}
+	}
+	for _, d := range defs {
+		c, ok := catIndex[d.Category]
+		if !ok || d.List == nil {
+			continue
+		}
+		for _, sl := range d.List.Sublists {
+			for _, v := range listValues(sl, "") {
+				var words []string
+				for _, tk := range tokenize(v) {
+					words = append(words, normWord(tk.Text))
+				}
+				add(words, c, 0xFF)
+			}
+		}
+	}
+	tg.gaz.maxLen = min(tg.gaz.maxLen, 12)
+	slices.SortFunc(entries, func(a, b entry) int {
+		if a.key != b.key {
+			if a.key < b.key {
+				return -1
+			}
+			return 1
+		}
+		return int(a.cat - b.cat)
+	})
+	for _, e := range entries {
+		tg.gaz.keys = append(tg.gaz.keys, e.key)
+		tg.gaz.cats = append(tg.gaz.cats, e.cat)
+	}
+
+	// Features of every training sentence; the gazetteer hides the entries
+	// that come only from the sentence's own fold.
+	feats := make([][][]int32, len(exs))
+	var wRows int
+	for i := range exs {
+		fold := uint8(1) << (i % gazFolds)
+		lookup := func(h uint64) []int32 {
+			a, ok := slices.BinarySearchFunc(entries, h, func(e entry, h uint64) int {
+				if e.key < h {
+					return -1
+				} else if e.key > h {
+					return 1
+				}
+				return 0
+			})
+			if !ok {
+				return nil
+			}
+			var cs []int32
+			for ; a < len(entries) && entries[a].key == h; a++ {
+				if entries[a].folds&^fold != 0 {
+					cs = append(cs, entries[a].cat)
+				}
+			}
+			return cs
+		}
+		words := make([]string, len(docs[i]))
+		for j, t := range docs[i] {
+			words[j] = normWord(t.Text)
+		}
+		hs := tokenFeatures(docs[i], tg.gaz.matches(words, lookup), len(tg.cats))
+		rows := make([][]int32, len(hs))
+		for j, fs := range hs {
+			rows[j] = make([]int32, len(fs))
+			for a, h := range fs {
+				r, ok := tg.index[h]
+				if !ok {
+					r = int32(len(tg.hashes))
+					tg.index[h] = r
+					tg.hashes = append(tg.hashes, h)
+				}
+				rows[j][a] = r
+			}
+		}
+		feats[i] = rows
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	wRows = len(tg.hashes)
+
+	// Averaged perceptron: w holds the current weights, u the sum of
+	// count-weighted updates; the average is w - u/count.
+	w := make([]float32, wRows*T)
+	u := make([]float64, wRows*T)
+	tw := make([]float32, (T+1)*T+T) // transitions then finals
+	tu := make([]float64, len(tw))
+	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x7461676765720000))
+	order := make([]int, len(exs))
+	for i := range order {
+		order[i] = i
+	}
+	count := 1.0
+	var em []float32
+	for epoch := range o.TaggerEpochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for k, i := range order {
+			if k%512 == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			rows := feats[i]
+			n := len(rows)
+			if n == 0 {
+				continue
+			}
+			em = slices.Grow(em[:0], n*T)[:n*T]
+			clear(em)
+			for j, rs := range rows {
+				e := em[j*T : (j+1)*T]
+				for _, r := range rs {
+					row := w[int(r)*T : int(r)*T+T]
+					for t, v := range row {
+						e[t] += v
+					}
+				}
+			}
+			pred := viterbi(em, n, T, tw[:(T+1)*T], tw[(T+1)*T:])
+			gold := golds[i]
+			upd := func(arr []float32, acc []float64, idx int, d float32) {
+				arr[idx] += d
+				acc[idx] += count * float64(d)
+			}
+			for j := range n {
+				if pred[j] != gold[j] {
+					for _, r := range rows[j] {
+						upd(w, u, int(r)*T+gold[j], 1)
+						upd(w, u, int(r)*T+pred[j], -1)
+					}
+				}
+				pg, pp := T, T
+				if j > 0 {
+					pg, pp = gold[j-1], pred[j-1]
+				}
+				if pg != pp || gold[j] != pred[j] {
+					upd(tw, tu, pg*T+gold[j], 1)
+					upd(tw, tu, pp*T+pred[j], -1)
+				}
+			}
+			if gold[n-1] != pred[n-1] {
+				upd(tw, tu, (T+1)*T+gold[n-1], 1)
+				upd(tw, tu, (T+1)*T+pred[n-1], -1)
+			}
+			count++
+		}
+		report(float64(epoch+1) / float64(o.TaggerEpochs))
+	}
+
+	// Average and keep the non-zero weights.
+	tg.rowOff = make([]int32, 1, wRows+1)
+	keep := tg.hashes[:0]
+	for r := range wRows {
+		start := len(tg.rowTag)
+		for t := range T {
+			v := float32(float64(w[r*T+t]) - u[r*T+t]/count)
+			if v != 0 {
+				tg.rowTag = append(tg.rowTag, uint16(t))
+				tg.rowW = append(tg.rowW, v)
+			}
+		}
+		if len(tg.rowTag) > start {
+			keep = append(keep, tg.hashes[r])
+			tg.rowOff = append(tg.rowOff, int32(len(tg.rowTag)))
+		}
+	}
+	tg.hashes = slices.Clip(keep)
+	tg.trans = make([]float32, (T+1)*T)
+	tg.final = make([]float32, T)
+	for a := range tw {
+		v := float32(float64(tw[a]) - tu[a]/count)
+		if a < len(tg.trans) {
+			tg.trans[a] = v
+		} else {
+			tg.final[a-len(tg.trans)] = v
+		}
+	}
+	tg.buildIndex()
+	return tg, nil
+}
+
+func (tg *tagger) buildIndex() {
+	tg.index = make(map[uint64]int32, len(tg.hashes))
+	for r, h := range tg.hashes {
+		tg.index[h] = int32(r)
+	}
+}
+
+// emissions returns the emission scores of a sentence (n x T).
+func (tg *tagger) emissions(toks []token) []float32 {
+	T := tg.numTags()
+	words := make([]string, len(toks))
+	for j, t := range toks {
+		words[j] = normWord(t.Text)
+	}
+	fs := tokenFeatures(toks, tg.gaz.matches(words, tg.gaz.lookup), len(tg.cats))
+	em := make([]float32, len(toks)*T)
+	for j, hs := range fs {
+		e := em[j*T : (j+1)*T]
+		for _, h := range hs {
+			r, ok := tg.index[h]
+			if !ok {
+				continue
+			}
+			for p := tg.rowOff[r]; p < tg.rowOff[r+1]; p++ {
+				e[tg.rowTag[p]] += tg.rowW[p]
+			}
+		}
+	}
+	return em
+}
+
+// predict returns the learned entity spans of a sentence, each scored by
+// the smallest marginal probability of its tags.
+func (tg *tagger) predict(toks []token) []Entity {
+	n := len(toks)
+	if n == 0 {
+		return nil
+	}
+	T := tg.numTags()
+	em := tg.emissions(toks)
+	path := viterbi(em, n, T, tg.trans, tg.final)
+	marg := marginals(em, n, T, tg.trans, tg.final)
+	var out []Entity
+	for a := 0; a < n; a++ {
+		t := path[a]
+		if t == 0 {
+			continue
+		}
+		p := marg[a*T+t]
+		b := a + 1
+		for b < n && path[b] == 2+2*((t-1)/2) {
+			p = min(p, marg[b*T+path[b]])
+			b++
+		}
+		out = append(out, Entity{
+			Category: tg.cats[(t-1)/2],
+			Offset:   toks[a].Off,
+			Length:   toks[b-1].Off + toks[b-1].Len - toks[a].Off,
+			Score:    p,
+		})
+		a = b - 1
+	}
+	return out
+}
+
+// marginals runs forward-backward over the same constrained lattice as
+// viterbi and returns P(tag at i = t) (n x T). It works in probability
+// space with every row rescaled, which is exact because every path takes
+// one emission per position and the same number of transitions.
+func marginals(em []float32, n, T int, trans, final []float32) []float64 {
+	tmax := float32(math.Inf(-1))
+	for _, v := range trans {
+		tmax = max(tmax, v)
+	}
+	for _, v := range final {
+		tmax = max(tmax, v)
+	}
+	tr := make([]float64, len(trans)) // exp(trans), 0 where not allowed
+	for a := 0; a <= T; a++ {
+		for t := range T {
+			if allowed(a, t) {
+				tr[a*T+t] = math.Exp(float64(trans[a*T+t] - tmax))
+			}
+		}
+	}
+	e := make([]float64, n*T)
+	for i := range n {
+		row := em[i*T : (i+1)*T]
+		m := slices.Max(row)
+		for t, v := range row {
+			e[i*T+t] = math.Exp(float64(v - m))
+		}
+	}
+	normalize := func(v []float64) {
+		var s float64
+		for _, x := range v {
+			s += x
+		}
+		if s > 0 {
+			for i := range v {
+				v[i] /= s
+			}
+		}
+	}
+	alpha := make([]float64, n*T)
+	beta := make([]float64, n*T)
+	for t := range T {
+		alpha[t] = e[t] * tr[T*T+t]
+	}
+	normalize(alpha[:T])
+	for i := 1; i < n; i++ {
+		prev, cur := alpha[(i-1)*T:i*T], alpha[i*T:(i+1)*T]
+		for a, pa := range prev {
+			if pa == 0 {
+				continue
+			}
+			row := tr[a*T : (a+1)*T]
+			for t, x := range row {
+				cur[t] += pa * x
+			}
+		}
+		for t := range cur {
+			cur[t] *= e[i*T+t]
+		}
+		normalize(cur)
+	}
+	for t := range T {
+		beta[(n-1)*T+t] = math.Exp(float64(final[t] - tmax))
+	}
+	normalize(beta[(n-1)*T:])
+	next := make([]float64, T)
+	for i := n - 2; i >= 0; i-- {
+		for t := range T {
+			next[t] = e[(i+1)*T+t] * beta[(i+1)*T+t]
+		}
+		cur := beta[i*T : (i+1)*T]
+		for a := range T {
+			row := tr[a*T : (a+1)*T]
+			var s float64
+			for t, x := range row {
+				s += x * next[t]
+			}
+			cur[a] = s
+		}
+		normalize(cur)
+	}
+	out := make([]float64, n*T)
+	for i := range n {
+		for t := range T {
+			out[i*T+t] = alpha[i*T+t] * beta[i*T+t]
+		}
+		normalize(out[i*T : (i+1)*T])
+	}
+	return out
+}
