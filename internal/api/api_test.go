@@ -780,3 +780,20 @@ func TestCatalogues(t *testing.T) {
 		})
 	}
 }
+
+// TestExportResultOutlivesImport: an export's result references the assets
+// it exported; an import after it, and the expiry pass that collects
+// unreferenced content, leave the result as it was.
+func TestExportResultOutlivesImport(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	first := smokeSnips(t)
+	importProject(t, srv, "SNIPS2017-smoke", first)
+	j := finish(t, srv, start(t, srv, "POST", "/projects/SNIPS2017-smoke/:export?stringIndexType=Utf16CodeUnit&"+v3, nil))
+	second := withName(t, shared(t, "datasets", "smoke", "banking77.smoke.clu.json"), "SNIPS2017-smoke")
+	importProject(t, srv, "SNIPS2017-smoke", second)
+	srv.Clock.Advance(time.Hour)
+	srv.RunJobs(context.Background()) // the expiry pass
+	jsonEqual(t, apitest.ReadBody(t, srv.Do("GET", j["resultUrl"].(string), nil)), first)
+	jsonEqual(t, export(t, srv, "SNIPS2017-smoke", v3), second)
+}

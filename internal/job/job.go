@@ -157,7 +157,7 @@ type Store interface {
 	DeleteExpiredJobs(ctx context.Context, now time.Time) (int, error)
 	// JobResult returns the result stored by FinishJob for a job that has
 	// not expired; ErrNotFound otherwise.
-	JobResult(ctx context.Context, id string, now time.Time) ([]byte, error)
+	JobResult(ctx context.Context, id string, now time.Time) (*Result, error)
 }
 
 // ClaimParams are the arguments of Store.ClaimJobs.
@@ -178,5 +178,15 @@ type FinishParams struct {
 	Errors   []*azerr.Error
 	Warnings []Warning
 	Result   []byte
-	Detail   []byte // nil keeps the job's Detail
+	// ResultBlob names a stored blob that belongs to the result, kept
+	// as long as the job (an export's assets, which it does not copy).
+	ResultBlob string
+	Detail     []byte // nil keeps the job's Detail
+}
+
+// Result is a job's stored result: its data, and the data of the blob it
+// references, if any.
+type Result struct {
+	Data []byte
+	Blob []byte
 }

@@ -34,9 +34,10 @@ var ErrCancelled = errors.New("job cancelled")
 // Outcome is what a handler leaves on its job. A handler that fails or is
 // cancelled may return an Outcome too, for its Detail.
 type Outcome struct {
-	Result   []byte
-	Warnings []Warning
-	Detail   []byte
+	Result     []byte
+	ResultBlob string // see FinishParams.ResultBlob
+	Warnings   []Warning
+	Detail     []byte
 }
 
 // Config configures a Runner. Zero fields take the defaults in validate.
@@ -305,7 +306,7 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 	case err == nil:
 		p.Status = StatusSucceeded
 		if out != nil {
-			p.Result, p.Warnings = out.Result, out.Warnings
+			p.Result, p.ResultBlob, p.Warnings = out.Result, out.ResultBlob, out.Warnings
 		}
 	case errors.As(err, &ae):
 		p.Status, p.Errors = StatusFailed, []*azerr.Error{ae}

@@ -101,7 +101,7 @@ func TestRunnerOutcomes(t *testing.T) {
 			}
 			if tc.want == job.StatusSucceeded {
 				res, err := st.JobResult(t.Context(), j.ID, c.Now())
-				if err != nil || string(res) != "result of payload" || len(got.Warnings) != 1 {
+				if err != nil || string(res.Data) != "result of payload" || len(got.Warnings) != 1 {
 					t.Errorf("result %q, %v, warnings %v", res, err, got.Warnings)
 				}
 			}

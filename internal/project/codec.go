@@ -93,6 +93,19 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
+// fileHead is the project file of p for api-version v and offsets in idx,
+// without assets.
+func fileHead(p *Project, v APIVersion, idx IndexType) File {
+	return File{ProjectFileVersion: string(v), StringIndexType: idx, Metadata: fileMetadata(p)}
+}
+
+// encodeHead writes the head of p's project file: the file without assets,
+// to which spliceAssets adds them.
+func encodeHead(p *Project, v APIVersion, idx IndexType) ([]byte, error) {
+	f := fileHead(p, v, idx)
+	return marshalJSON(&f)
+}
+
 // encodeFile writes project p with its stored assets as the project file of
 // api-version v with offsets in idx. Its output depends on nothing else, so
 // exporting an unchanged project twice gives the same bytes.
@@ -101,30 +114,14 @@ func marshalJSON(v any) ([]byte, error) {
 // they need no reshaping for v and idx they are spliced in as they are: an
 // export then costs a copy, not a decode and an encode of the whole project.
 func encodeFile(p *Project, stored []byte, v APIVersion, idx IndexType) ([]byte, error) {
-	f := File{
-		ProjectFileVersion: string(v),
-		StringIndexType:    idx,
-		Metadata: FileMetadata{
-			ProjectKind:               p.Kind,
-			Settings:                  p.Settings,
-			StorageInputContainerName: p.StorageInputContainerName,
-			ProjectName:               p.Name,
-			Multilingual:              p.Multilingual,
-			Description:               p.Description,
-			Language:                  p.Language,
-		},
-	}
 	if len(stored) > 0 && !needsShape(stored, v, idx) {
-		head, err := marshalJSON(&f)
+		head, err := encodeHead(p, v, idx)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]byte, 0, len(head)+len(stored)+16)
-		out = append(out, head[:len(head)-1]...) // without the closing brace
-		out = append(out, `,"assets":`...)
-		out = append(out, stored...)
-		return append(out, '}'), nil
+		return spliceAssets(head, stored), nil
 	}
+	f := fileHead(p, v, idx)
 	f.Assets = &Assets{ProjectKind: p.Kind, Intents: []Intent{}, Entities: []Entity{}, Utterances: []Utterance{}}
 	if len(stored) > 0 {
 		f.Assets = new(Assets)
@@ -134,6 +131,16 @@ func encodeFile(p *Project, stored []byte, v APIVersion, idx IndexType) ([]byte,
 	}
 	shape(f.Assets, v, idx)
 	return marshalJSON(&f)
+}
+
+// spliceAssets adds stored assets to the head of a project file (the file
+// without assets) as its last member.
+func spliceAssets(head, assets []byte) []byte {
+	out := make([]byte, 0, len(head)+len(assets)+16)
+	out = append(out, head[:len(head)-1]...) // without the closing brace
+	out = append(out, `,"assets":`...)
+	out = append(out, assets...)
+	return append(out, '}')
 }
 
 // needsShape reports whether stored assets must be decoded and reshaped to
@@ -169,4 +176,10 @@ func shape(a *Assets, v APIVersion, idx IndexType) {
 			lb.Offset, lb.Length, _ = convertSpan(u.Text, lb.Offset, lb.Length, Utf16CodeUnit, idx)
 		}
 	}
+}
+
+// fileMetadata is the metadata object of p's project file.
+func fileMetadata(p *Project) FileMetadata {
+	return FileMetadata{ProjectKind: p.Kind, Settings: p.Settings, StorageInputContainerName: p.StorageInputContainerName,
+		ProjectName: p.Name, Multilingual: p.Multilingual, Description: p.Description, Language: p.Language}
 }

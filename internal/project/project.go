@@ -78,6 +78,13 @@ func (s *Settings) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// Content is a project's assets document as stored: an immutable blob. A
+// zero Content is a project with no content yet.
+type Content struct {
+	Blob   string // the blob's id; an export result may reference it
+	Assets []byte
+}
+
 // Limits are the data limits a project must stay within (AUTHORING.md §9).
 type Limits struct {
 	Projects              int
@@ -128,7 +135,11 @@ type Store interface {
 	DeleteProject(ctx context.Context, name string) error
 	// ProjectContent returns a project and its assets document, read in one
 	// transaction; ErrNotFound.
-	ProjectContent(ctx context.Context, name string) (*Project, []byte, error)
+	ProjectContent(ctx context.Context, name string) (*Project, Content, error)
+	// ExportContent is ProjectContent for the export job jobID: in the same
+	// transaction it records that the job's result references the content's
+	// blob, so that the blob outlives a later import until the job expires.
+	ExportContent(ctx context.Context, name, jobID string) (*Project, Content, error)
 	// ReplaceProject creates the project or replaces its metadata and assets
 	// in one transaction, keeping its creation time; ErrQuota when it is
 	// new and maxProjects exist already.

@@ -341,11 +341,16 @@ func (s *Service) ExportResult(ctx context.Context, project, id string) ([]byte,
 	if j.Status != job.StatusSucceeded {
 		return nil, azerr.New(azerr.OperationNotFound, "The export job %q has no result yet; its status is %s.", id, j.Status)
 	}
-	b, err := s.jobs.JobResult(ctx, id, s.cfg.Now())
+	res, err := s.jobs.JobResult(ctx, id, s.cfg.Now())
 	if errors.Is(err, job.ErrNotFound) {
 		return nil, azerr.New(azerr.OperationNotFound, "The result of export job %q was not found; it expired.", id)
+	} else if err != nil {
+		return nil, err
 	}
-	return b, err
+	if res.Blob == nil {
+		return res.Data, nil
+	}
+	return spliceAssets(res.Data, res.Blob), nil
 }
 
 // Handlers returns the job handlers of this service's job kinds.
@@ -362,13 +367,23 @@ func (s *Service) runExport(ctx context.Context, j *job.Run) (*job.Outcome, erro
 	if err := json.Unmarshal(j.Payload, &args); err != nil {
 		return nil, fmt.Errorf("export job %s: args: %w", j.ID, err)
 	}
-	p, assets, err := s.store.ProjectContent(ctx, j.Project)
+	p, c, err := s.store.ExportContent(ctx, j.Project, j.ID)
 	if errors.Is(err, ErrNotFound) {
 		return nil, projectNotFound(j.Project)
 	} else if err != nil {
 		return nil, err
 	}
-	b, err := encodeFile(p, assets, APIVersion(j.APIVersion), args.StringIndexType)
+	v := APIVersion(j.APIVersion)
+	if c.Blob != "" && !needsShape(c.Assets, v, args.StringIndexType) {
+		// The result references the assets blob instead of copying it;
+		// ExportResult splices the two.
+		head, err := encodeHead(p, v, args.StringIndexType)
+		if err != nil {
+			return nil, err
+		}
+		return &job.Outcome{Result: head, ResultBlob: c.Blob}, nil
+	}
+	b, err := encodeFile(p, c.Assets, v, args.StringIndexType)
 	if err != nil {
 		return nil, err
 	}

@@ -229,7 +229,8 @@ func (s *Store) FinishJob(ctx context.Context, p job.FinishParams) error {
 			return job.ErrLeaseLost
 		}
 		if p.Result != nil {
-			_, err = tx.ExecContext(ctx, `UPDATE job_data SET result = ?, payload = NULL WHERE id = ?`, p.Result, p.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE job_data SET result = ?, result_blob = ?, payload = NULL WHERE id = ?`,
+				p.Result, sql.NullString{String: p.ResultBlob, Valid: p.ResultBlob != ""}, p.ID)
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE job_data SET payload = NULL WHERE id = ?`, p.ID)
 		}
@@ -273,23 +274,36 @@ func (s *Store) FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempt
 	return int(n), nil
 }
 
-// DeleteExpiredJobs implements job.Store.
+// DeleteExpiredJobs implements job.Store. It also deletes the blobs that
+// neither a project nor an unexpired job result references any more.
 func (s *Store) DeleteExpiredJobs(ctx context.Context, now time.Time) (int, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM jobs WHERE expires <= ?`, ms(now))
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE expires <= ?`, ms(now))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, `DELETE FROM blobs WHERE id NOT IN (SELECT blob FROM project_content)
+			AND id NOT IN (SELECT result_blob FROM job_data WHERE result_blob IS NOT NULL)`)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("delete expired jobs: %w", err)
 	}
-	n, _ := res.RowsAffected()
 	return int(n), nil
 }
 
 // JobResult implements job.Store.
-func (s *Store) JobResult(ctx context.Context, id string, now time.Time) ([]byte, error) {
-	var b []byte
-	err := s.r.QueryRowContext(ctx, `SELECT d.result FROM job_data d JOIN jobs j ON j.id = d.id
-		WHERE d.id = ? AND j.expires > ? AND d.result IS NOT NULL`, id, ms(now)).Scan(&b)
+func (s *Store) JobResult(ctx context.Context, id string, now time.Time) (*job.Result, error) {
+	var r job.Result
+	err := s.r.QueryRowContext(ctx, `SELECT d.result, b.data FROM job_data d JOIN jobs j ON j.id = d.id
+		LEFT JOIN blobs b ON b.id = d.result_blob
+		WHERE d.id = ? AND j.expires > ? AND d.result IS NOT NULL`, id, ms(now)).Scan(&r.Data, &r.Blob)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("job %s result: %w", id, job.ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("job %s result: %w", id, err)
 	}
-	return b, err
+	return &r, nil
 }

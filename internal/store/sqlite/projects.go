@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -159,24 +161,60 @@ func (s *Store) DeleteProject(ctx context.Context, name string) error {
 }
 
 // ProjectContent implements project.Store.
-func (s *Store) ProjectContent(ctx context.Context, name string) (*project.Project, []byte, error) {
+func (s *Store) ProjectContent(ctx context.Context, name string) (*project.Project, project.Content, error) {
+	var c project.Content
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, nil, fmt.Errorf("project %q content: %w", name, err)
+		return nil, c, fmt.Errorf("project %q content: %w", name, err)
 	}
 	defer tx.Rollback()
 	p, err := scanProject(tx.QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, fmt.Errorf("project %q: %w", name, project.ErrNotFound)
+		return nil, c, fmt.Errorf("project %q: %w", name, project.ErrNotFound)
 	} else if err != nil {
-		return nil, nil, fmt.Errorf("project %q content: %w", name, err)
+		return nil, c, fmt.Errorf("project %q content: %w", name, err)
 	}
-	var assets []byte
-	err = tx.QueryRowContext(ctx, `SELECT assets FROM project_assets WHERE name = ?`, name).Scan(&assets)
+	err = tx.QueryRowContext(ctx, `SELECT c.blob, b.data FROM project_content c JOIN blobs b ON b.id = c.blob
+		WHERE c.name = ?`, name).Scan(&c.Blob, &c.Assets)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, fmt.Errorf("project %q content: %w", name, err)
+		return nil, c, fmt.Errorf("project %q content: %w", name, err)
 	}
-	return p, assets, nil
+	return p, c, nil
+}
+
+// ExportContent implements project.Store.
+func (s *Store) ExportContent(ctx context.Context, name, jobID string) (*project.Project, project.Content, error) {
+	var p *project.Project
+	var c project.Content
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		p, err = scanProject(tx.QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects WHERE name = ?`, name))
+		if errors.Is(err, sql.ErrNoRows) {
+			return project.ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT c.blob, b.data FROM project_content c JOIN blobs b ON b.id = c.blob
+			WHERE c.name = ?`, name).Scan(&c.Blob, &c.Assets)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE job_data SET result_blob = ? WHERE id = ?`, c.Blob, jobID)
+		return err
+	})
+	if err != nil {
+		return nil, project.Content{}, fmt.Errorf("project %q content for job %s: %w", name, jobID, err)
+	}
+	return p, c, nil
+}
+
+// newBlobID returns a fresh blob id.
+func newBlobID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // ReplaceProject implements project.Store.
@@ -206,11 +244,17 @@ func (s *Store) ReplaceProject(ctx context.Context, p *project.Project, assets [
 			return err
 		}
 		if len(assets) == 0 {
-			_, err := tx.ExecContext(ctx, `DELETE FROM project_assets WHERE name = ?`, p.Name)
+			_, err := tx.ExecContext(ctx, `DELETE FROM project_content WHERE name = ?`, p.Name)
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO project_assets (name, assets) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET assets = excluded.assets`, p.Name, assets)
+		// A new blob each time: blobs are immutable, so that exports can
+		// reference them. The one replaced goes in the expiry pass.
+		id := newBlobID()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (id, data) VALUES (?, ?)`, id, assets); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO project_content (name, blob) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET blob = excluded.blob`, p.Name, id)
 		return err
 	})
 	if err != nil {
