@@ -191,6 +191,10 @@ func (s *Server) jobURL(r *http.Request, j *job.Job) string {
 		path = p + "/import/jobs/" + j.ID
 	case job.KindDeleteProject:
 		path = "global/deletion-jobs/" + j.ID
+	case job.KindTrain:
+		path = trainJobPath(j)
+	case job.KindLoadSnapshot:
+		path = p + "/models/" + url.PathEscape(project.LoadSnapshotModel(j)) + "/load-snapshot/jobs/" + j.ID
 	}
 	return base + path + "?api-version=" + url.QueryEscape(j.APIVersion)
 }

@@ -141,7 +141,7 @@ func (c *counter) block(n int) BlockEvaluation {
 		}
 		out := map[string]Cell{}
 		for predicted, v := range row {
-			out[predicted] = Cell{Normalized: float64(float32(v / total * 100)), Raw: v}
+			out[predicted] = Cell{Normalized: v / total * 100, Raw: v}
 		}
 		b.Confusion[expected] = out
 	}

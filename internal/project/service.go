@@ -244,6 +244,7 @@ type ExportOptions struct {
 
 type exportArgs struct {
 	StringIndexType IndexType `json:"stringIndexType"`
+	ModelLabel      string    `json:"modelLabel,omitempty"` // export the snapshot of this trained model
 }
 
 // checkFormat accepts the format query parameter of :import and :export.
@@ -273,11 +274,11 @@ func (s *Service) StartExport(ctx context.Context, name string, o ExportOptions)
 		return nil, err
 	}
 	if o.TrainedModelLabel != "" {
-		e := azerr.New(azerr.NotFound, "The trained model %q of project %q was not found; this project has no trained models.", o.TrainedModelLabel, name)
-		e.Target = "trainedModelLabel"
-		return nil, e
+		if _, err := s.GetModel(ctx, name, o.TrainedModelLabel); err != nil {
+			return nil, err
+		}
 	}
-	args, _ := json.Marshal(exportArgs{StringIndexType: idx})
+	args, _ := json.Marshal(exportArgs{StringIndexType: idx, ModelLabel: o.TrainedModelLabel})
 	return s.enqueue(ctx, s.newJob(job.KindExport, name, o.APIVersion), args)
 }
 
@@ -359,6 +360,8 @@ func (s *Service) Handlers() map[job.Kind]job.HandlerFunc {
 		job.KindExport:        s.runExport,
 		job.KindImport:        s.runImport,
 		job.KindDeleteProject: s.runDeleteProject,
+		job.KindTrain:         s.runTrain,
+		job.KindLoadSnapshot:  s.runLoadSnapshot,
 	}
 }
 
@@ -374,6 +377,21 @@ func (s *Service) runExport(ctx context.Context, j *job.Run) (*job.Outcome, erro
 		return nil, err
 	}
 	v := APIVersion(j.APIVersion)
+	if args.ModelLabel != "" {
+		// The snapshot of a trained model, stored whole with the model.
+		b, err := s.store.GetModelData(ctx, j.Project, args.ModelLabel, PartSnapshot)
+		if errors.Is(err, ErrModelNotFound) {
+			return nil, modelNotFound(j.Project, args.ModelLabel)
+		} else if err != nil {
+			return nil, err
+		}
+		var snap importPayload
+		if err := json.Unmarshal(b, &snap); err != nil {
+			return nil, fmt.Errorf("model %q snapshot: %w", args.ModelLabel, err)
+		}
+		p = snap.project(p.Name, p.Created, p.Modified)
+		c = Content{Assets: snap.assets()}
+	}
 	if c.Blob != "" && !needsShape(c.Assets, v, args.StringIndexType) {
 		// The result references the assets blob instead of copying it;
 		// ExportResult splices the two.
@@ -390,10 +408,27 @@ func (s *Service) runExport(ctx context.Context, j *job.Run) (*job.Outcome, erro
 	return &job.Outcome{Result: b}, nil
 }
 
-// importPayload reads an import job's file, keeping the assets as they are.
+// importPayload reads an import job's file, or a trained model's snapshot,
+// keeping the assets as they are.
 type importPayload struct {
 	Metadata FileMetadata    `json:"metadata"`
 	Assets   json.RawMessage `json:"assets"`
+}
+
+// assets returns the stored assets; nil when the file had none.
+func (f *importPayload) assets() []byte {
+	if string(f.Assets) == "null" {
+		return nil
+	}
+	return f.Assets
+}
+
+// project returns the project that the file's metadata describes.
+func (f *importPayload) project(name string, created, modified time.Time) *Project {
+	m := f.Metadata
+	return &Project{Name: name, Kind: m.ProjectKind, Language: m.Language, Description: m.Description,
+		Multilingual: m.Multilingual, Settings: m.Settings, StorageInputContainerName: m.StorageInputContainerName,
+		Created: created, Modified: modified}
 }
 
 func (s *Service) runImport(ctx context.Context, j *job.Run) (*job.Outcome, error) {
@@ -401,14 +436,8 @@ func (s *Service) runImport(ctx context.Context, j *job.Run) (*job.Outcome, erro
 	if err := json.Unmarshal(j.Payload, &f); err != nil {
 		return nil, fmt.Errorf("import job %s: payload: %w", j.ID, err)
 	}
-	m := f.Metadata
 	now := s.now()
-	p := &Project{
-		Name: j.Project, Kind: m.ProjectKind, Language: m.Language, Description: m.Description,
-		Multilingual: m.Multilingual, Settings: m.Settings, StorageInputContainerName: m.StorageInputContainerName,
-		Created: now, Modified: now,
-	}
-	err := s.store.ReplaceProject(ctx, p, f.Assets, s.cfg.Limits.Projects)
+	err := s.store.ReplaceProject(ctx, f.project(j.Project, now, now), f.assets(), s.cfg.Limits.Projects)
 	if errors.Is(err, ErrQuota) {
 		return nil, azerr.New(azerr.QuotaExceeded, "The resource already has %d projects, the limit; delete one before importing a new project.", s.cfg.Limits.Projects)
 	}

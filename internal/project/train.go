@@ -1,0 +1,500 @@
+package project
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/nlu"
+)
+
+// MaxModels is how many trained models a project may hold.
+const MaxModels = 10
+
+// Training modes.
+const (
+	ModeStandard = "standard"
+	ModeAdvanced = "advanced"
+)
+
+// TrainOptions is the body of :train (TRAINING.md §2.1).
+type TrainOptions struct {
+	ModelLabel            string             `json:"modelLabel"`
+	TrainingMode          string             `json:"trainingMode"`
+	TrainingConfigVersion string             `json:"trainingConfigVersion"`
+	EvaluationOptions     *EvaluationOptions `json:"evaluationOptions"`
+}
+
+// SubState is the progress of one phase of a training job.
+type SubState struct {
+	Percent int        `json:"percentComplete"`
+	Start   time.Time  `json:"start"`
+	End     time.Time  `json:"end"`
+	Status  job.Status `json:"status"`
+}
+
+// TrainingState is a training job's result document: its Detail.
+type TrainingState struct {
+	ModelLabel    string    `json:"modelLabel"`
+	ConfigVersion string    `json:"trainingConfigVersion"`
+	Mode          string    `json:"trainingMode"`
+	Training      SubState  `json:"trainingStatus"`
+	Evaluation    SubState  `json:"evaluationStatus"`
+	EstimatedEnd  time.Time `json:"estimatedEndDateTime"`
+}
+
+// TrainingStateOf decodes a training job's Detail.
+func TrainingStateOf(j *job.Job) (*TrainingState, error) {
+	var st TrainingState
+	if err := json.Unmarshal(j.Detail, &st); err != nil {
+		return nil, fmt.Errorf("training job %s: detail: %w", j.ID, err)
+	}
+	return &st, nil
+}
+
+// latestConfigVersion is what "latest" (or no version) resolves to.
+func latestConfigVersion() TrainingConfigVersion {
+	return slices.MaxFunc(TrainingConfigVersions, func(a, b TrainingConfigVersion) int { return strings.Compare(a.Version, b.Version) })
+}
+
+func modelNotFound(project, label string) *azerr.Error {
+	e := azerr.New(azerr.NotFound, "The trained model %q of project %q was not found.", label, project)
+	e.Target = "trainedModelLabel"
+	return e
+}
+
+// StartTraining implements ConversationalAnalysisAuthoring_Train.
+func (s *Service) StartTraining(ctx context.Context, name string, o TrainOptions, v APIVersion) (*job.Job, error) {
+	if _, err := s.GetProject(ctx, name); err != nil {
+		return nil, err
+	}
+	if o.ModelLabel == "" {
+		return nil, azerr.Invalid("modelLabel", "modelLabel is required: the name of the model to train.")
+	}
+	if e := CheckName("modelLabel", "model", o.ModelLabel); e != nil {
+		return nil, e
+	}
+	switch o.TrainingMode {
+	case ModeStandard, ModeAdvanced:
+	case "":
+		return nil, azerr.Invalid("trainingMode", "trainingMode is required: \"standard\" or \"advanced\".")
+	default:
+		return nil, azerr.Invalid("trainingMode", "trainingMode %q is not \"standard\" or \"advanced\".", o.TrainingMode)
+	}
+	cfg := latestConfigVersion()
+	if o.TrainingConfigVersion != "" && o.TrainingConfigVersion != "latest" {
+		i := slices.IndexFunc(TrainingConfigVersions, func(c TrainingConfigVersion) bool { return c.Version == o.TrainingConfigVersion })
+		if i < 0 {
+			return nil, azerr.Invalid("trainingConfigVersion", "trainingConfigVersion %q is not available; use \"latest\" or one that GET projects/global/training-config-versions lists.", o.TrainingConfigVersion)
+		}
+		cfg = TrainingConfigVersions[i]
+	}
+	o.TrainingConfigVersion = cfg.Version
+	eo := EvaluationOptions{Kind: EvalPercentage, TrainingSplitPercentage: 80, TestingSplitPercentage: 20}
+	if o.EvaluationOptions != nil {
+		eo = *o.EvaluationOptions
+		switch eo.Kind {
+		case "", EvalPercentage:
+			eo.Kind = EvalPercentage
+			if eo.TrainingSplitPercentage == 0 && eo.TestingSplitPercentage == 0 {
+				eo.TrainingSplitPercentage, eo.TestingSplitPercentage = 80, 20
+			}
+			if eo.TrainingSplitPercentage < 0 || eo.TestingSplitPercentage < 0 || eo.TrainingSplitPercentage+eo.TestingSplitPercentage != 100 {
+				return nil, azerr.Invalid("evaluationOptions", "trainingSplitPercentage (%d) and testingSplitPercentage (%d) must be 0 or more and add up to 100.", eo.TrainingSplitPercentage, eo.TestingSplitPercentage)
+			}
+		case EvalManual:
+			eo.TrainingSplitPercentage, eo.TestingSplitPercentage = 0, 0
+			if err := s.requireTestSet(ctx, name); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, azerr.Invalid("evaluationOptions.kind", "evaluationOptions.kind %q is not \"percentage\" or \"manual\".", eo.Kind)
+		}
+	}
+	o.EvaluationOptions = &eo
+	if _, err := s.store.GetModel(ctx, name, o.ModelLabel); errors.Is(err, ErrModelNotFound) {
+		models, err := s.store.ListModels(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if len(models) >= MaxModels {
+			return nil, azerr.New(azerr.QuotaExceeded, "The project already has %d trained models, the limit; delete one or train under an existing label.", MaxModels)
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	payload, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	j := s.newJob(job.KindTrain, name, v)
+	j.Detail, err = json.Marshal(TrainingState{ModelLabel: o.ModelLabel, ConfigVersion: cfg.Version, Mode: o.TrainingMode,
+		Training: SubState{Status: job.StatusNotStarted}, Evaluation: SubState{Status: job.StatusNotStarted}})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.jobs.CreateExclusiveJob(ctx, j, payload); errors.Is(err, job.ErrBusy) {
+		return nil, azerr.New(azerr.Conflict, "The project %q is already training a model; wait for that job to finish or cancel it.", name)
+	} else if err != nil {
+		return nil, err
+	}
+	s.notify()
+	return j, nil
+}
+
+// requireTestSet checks that a manual split has a testing set.
+func (s *Service) requireTestSet(ctx context.Context, name string) error {
+	_, c, err := s.store.ProjectContent(ctx, name)
+	if err != nil {
+		return err
+	}
+	var a Assets
+	if len(c.Assets) > 0 {
+		if err := json.Unmarshal(c.Assets, &a); err != nil {
+			return err
+		}
+	}
+	if !slices.ContainsFunc(a.Utterances, func(u Utterance) bool { return strings.EqualFold(u.Dataset, "Test") }) {
+		return &azerr.Error{Code: azerr.InvalidRequest, Target: "evaluationOptions.kind",
+			Message: "A manual split needs utterances in the Test dataset, and this project has none; use kind \"percentage\" or mark some utterances \"dataset\": \"Test\"."}
+	}
+	return nil
+}
+
+// CancelTraining implements ConversationalAnalysisAuthoring_CancelTrainingJob.
+func (s *Service) CancelTraining(ctx context.Context, project, id string) (*job.Job, error) {
+	j, err := s.GetJob(ctx, job.KindTrain, project, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.jobs.CancelJob(ctx, id, s.cfg.Now()); errors.Is(err, job.ErrFinished) {
+		return nil, azerr.New(azerr.InvalidRequest, "The training job %q has already finished (%s); only a job that is not finished can be cancelled.", id, j.Status)
+	} else if err != nil {
+		return nil, err
+	}
+	return s.GetJob(ctx, job.KindTrain, project, id)
+}
+
+// ListTrainingJobs implements ConversationalAnalysisAuthoring_ListTrainingJobs.
+func (s *Service) ListTrainingJobs(ctx context.Context, project string, offset, limit int) ([]*job.Job, bool, error) {
+	if _, err := s.GetProject(ctx, project); err != nil {
+		return nil, false, err
+	}
+	return s.jobs.ListJobs(ctx, job.KindTrain, project, s.cfg.Now(), offset, limit)
+}
+
+// trainer reports a training job's progress, at most every 2%.
+type trainer struct {
+	run   *job.Run
+	state TrainingState
+	last  int
+}
+
+func (t *trainer) report(ctx context.Context) {
+	b, err := json.Marshal(t.state)
+	if err == nil {
+		t.run.Report(ctx, b)
+	}
+}
+
+func (t *trainer) detail() []byte {
+	b, _ := json.Marshal(t.state)
+	return b
+}
+
+// fail ends the job: the running phase takes status st.
+func (t *trainer) fail(now time.Time, st job.Status, err error) (*job.Outcome, error) {
+	for _, p := range []*SubState{&t.state.Training, &t.state.Evaluation} {
+		if p.Status == job.StatusRunning || p.Status == job.StatusNotStarted && st == job.StatusCancelled {
+			p.Status, p.End = st, now
+		}
+	}
+	return &job.Outcome{Detail: t.detail()}, err
+}
+
+// runTrain trains a model on the project's training set, evaluates it on
+// the testing set, and stores it under its label. The model of that label is
+// replaced only at the end, so a failed or cancelled training leaves it be.
+func (s *Service) runTrain(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+	var o TrainOptions
+	if err := json.Unmarshal(run.Payload, &o); err != nil {
+		return nil, fmt.Errorf("training job %s: payload: %w", run.ID, err)
+	}
+	st, err := TrainingStateOf(run.Job)
+	if err != nil {
+		return nil, err
+	}
+	t := &trainer{run: run, state: *st}
+	started := s.cfg.Now()
+	t.state.Training = SubState{Status: job.StatusRunning, Start: started}
+	t.state.Evaluation = SubState{Status: job.StatusNotStarted}
+	t.report(ctx)
+
+	p, c, err := s.store.ProjectContent(ctx, run.Project)
+	if errors.Is(err, ErrNotFound) {
+		return t.fail(s.cfg.Now(), job.StatusFailed, projectNotFound(run.Project))
+	} else if err != nil {
+		return nil, err
+	}
+	stored := c.Assets
+	var a Assets
+	if len(stored) > 0 {
+		if err := json.Unmarshal(stored, &a); err != nil {
+			return nil, fmt.Errorf("project %q: stored assets: %w", p.Name, err)
+		}
+	}
+	trainIdx, testIdx := split(p.Name, a.Utterances, *o.EvaluationOptions)
+	data, e := trainingData(p, &a, trainIdx)
+	if e != nil {
+		return t.fail(s.cfg.Now(), job.StatusFailed, e)
+	}
+	if o.EvaluationOptions.Kind == EvalManual && len(testIdx) == 0 {
+		return t.fail(s.cfg.Now(), job.StatusFailed, &azerr.Error{Code: azerr.InvalidRequest,
+			Message: "A manual split needs utterances in the Test dataset, and this project has none."})
+	}
+
+	model, err := nlu.Train(ctx, data, nlu.Options{Seed: 1, Progress: func(f float64) {
+		pct := min(int(f*100), 99)
+		if pct >= t.last+2 {
+			t.last = pct
+			t.state.Training.Percent = pct
+			if f > 0.05 {
+				elapsed := s.cfg.Now().Sub(started)
+				t.state.EstimatedEnd = started.Add(time.Duration(float64(elapsed) / f * 1.1))
+			}
+			t.report(ctx)
+		}
+	}})
+	if ctx.Err() != nil {
+		return t.fail(s.cfg.Now(), job.StatusCancelled, ctx.Err())
+	}
+	if err != nil {
+		return t.fail(s.cfg.Now(), job.StatusFailed, azerr.New(azerr.InvalidRequest, "Training failed: %v.", err))
+	}
+	now := s.cfg.Now()
+	t.state.Training = SubState{Status: job.StatusSucceeded, Percent: 100, Start: started, End: now}
+	t.state.Evaluation = SubState{Status: job.StatusRunning, Start: now}
+	t.report(ctx)
+
+	results := make([]UtteranceResult, 0, len(testIdx))
+	for k, i := range testIdx {
+		if ctx.Err() != nil {
+			return t.fail(s.cfg.Now(), job.StatusCancelled, ctx.Err())
+		}
+		u := &a.Utterances[i]
+		lang := u.Language
+		if lang == "" {
+			lang = p.Language
+		}
+		pred := model.Predict(u.Text, lang)
+		r := UtteranceResult{Text: u.Text, Language: lang, ExpectedIntent: u.Intent, PredictedIntent: pred.Intents[0].Intent,
+			Expected: slices.Clone(u.Entities), Predicted: []Label{}}
+		if r.Expected == nil {
+			r.Expected = []Label{}
+		}
+		for _, e := range pred.Entities {
+			r.Predicted = append(r.Predicted, Label{Category: e.Category, Offset: e.Offset, Length: e.Length})
+		}
+		results = append(results, r)
+		if pct := (k + 1) * 100 / len(testIdx); pct >= t.state.Evaluation.Percent+5 && pct < 100 {
+			t.state.Evaluation.Percent = pct
+			t.report(ctx)
+		}
+	}
+	eval, err := json.Marshal(Evaluate(results, *o.EvaluationOptions))
+	if err != nil {
+		return nil, err
+	}
+	engine, err := model.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	snapshot, err := json.Marshal(importPayload{Metadata: fileMetadata(p), Assets: stored})
+	if err != nil {
+		return nil, err
+	}
+	end := s.cfg.Now()
+	cfg := latestConfigVersion()
+	for _, c := range TrainingConfigVersions {
+		if c.Version == o.TrainingConfigVersion {
+			cfg = c
+		}
+	}
+	m := &Model{Project: p.Name, Label: o.ModelLabel, ID: newModelID(o.ModelLabel, end), Trained: end.UTC().Truncate(time.Second),
+		Duration: end.Sub(started), ConfigVersion: cfg.Version, ExpirationDate: cfg.ExpirationDate}
+	switch err := s.store.SaveModel(ctx, m, &ModelData{Snapshot: snapshot, Engine: engine, Evaluation: eval}, MaxModels); {
+	case errors.Is(err, ErrQuota):
+		return t.fail(end, job.StatusFailed, azerr.New(azerr.QuotaExceeded, "The project already has %d trained models, the limit.", MaxModels))
+	case errors.Is(err, ErrNotFound):
+		return t.fail(end, job.StatusFailed, projectNotFound(p.Name))
+	case err != nil:
+		return nil, err
+	}
+	if err := s.store.SetLastTrained(ctx, p.Name, m.Trained); err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	t.state.Evaluation = SubState{Status: job.StatusSucceeded, Percent: 100, Start: now, End: end}
+	t.state.EstimatedEnd = time.Time{}
+	var warnings []job.Warning
+	for _, w := range model.Warnings() {
+		warnings = append(warnings, job.Warning{Code: "Warning", Message: w})
+	}
+	return &job.Outcome{Detail: t.detail(), Warnings: warnings}, nil
+}
+
+// trainingData converts a project's training utterances for the engine.
+func trainingData(p *Project, a *Assets, trainIdx []int) (nlu.TrainingData, *azerr.Error) {
+	d := nlu.TrainingData{Language: p.Language}
+	count := map[string]int{}
+	for _, i := range trainIdx {
+		u := &a.Utterances[i]
+		ex := nlu.Example{Text: u.Text, Intent: u.Intent}
+		for _, l := range u.Entities {
+			ex.Spans = append(ex.Spans, nlu.Span{Category: l.Category, Offset: l.Offset, Length: l.Length})
+		}
+		d.Examples = append(d.Examples, ex)
+		count[u.Intent]++
+	}
+	if len(d.Examples) == 0 {
+		return d, &azerr.Error{Code: azerr.InvalidRequest, Target: "assets.utterances",
+			Message: "The project has no utterances in its training set; import labelled utterances before training."}
+	}
+	for _, in := range a.Intents {
+		if in.Category != NoneIntent && count[in.Category] == 0 {
+			return d, &azerr.Error{Code: azerr.InvalidRequest, Target: "assets.intents",
+				Message: fmt.Sprintf("The intent %q has no utterances in the training set; add utterances to it or remove it.", in.Category)}
+		}
+		d.Intents = append(d.Intents, in.Category)
+	}
+	if !slices.Contains(d.Intents, NoneIntent) {
+		d.Intents = append(d.Intents, NoneIntent)
+	}
+	for _, e := range a.Entities {
+		def := nlu.EntityDef{Category: e.Category, Composition: e.CompositionSetting, Required: e.RequiredComponents}
+		if e.List != nil {
+			def.List = &nlu.ListComponent{}
+			for _, sl := range e.List.Sublists {
+				syn := map[string][]string{}
+				for _, sy := range sl.Synonyms {
+					syn[sy.Language] = append(syn[sy.Language], sy.Values...)
+				}
+				def.List.Sublists = append(def.List.Sublists, nlu.Sublist{Key: sl.ListKey, Synonyms: syn})
+			}
+		}
+		if e.Regex != nil {
+			def.Regex = &nlu.RegexComponent{}
+			for _, x := range e.Regex.Expressions {
+				def.Regex.Expressions = append(def.Regex.Expressions, nlu.Regex{Key: x.RegexKey, Language: x.Language, Pattern: x.RegexPattern})
+			}
+		}
+		for _, pb := range e.Prebuilts {
+			def.Prebuilts = append(def.Prebuilts, pb.Category)
+		}
+		d.Entities = append(d.Entities, def)
+	}
+	return d, nil
+}
+
+// newModelID returns a model id in the service's shape (AUTHORING.md §2.3):
+// label, the training time on a 12-hour clock, and 32 hex digits.
+func newModelID(label string, t time.Time) string {
+	var b [16]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s-%sT%s-%s", label, t.UTC().Format("20060102"), t.UTC().Format("030405"), hex.EncodeToString(b[:]))
+}
+
+// ListModels implements ConversationalAnalysisAuthoring_ListTrainedModels.
+func (s *Service) ListModels(ctx context.Context, project string) ([]*Model, error) {
+	if _, err := s.GetProject(ctx, project); err != nil {
+		return nil, err
+	}
+	return s.store.ListModels(ctx, project)
+}
+
+// GetModel implements ConversationalAnalysisAuthoring_GetTrainedModel.
+func (s *Service) GetModel(ctx context.Context, project, label string) (*Model, error) {
+	if _, err := s.GetProject(ctx, project); err != nil {
+		return nil, err
+	}
+	m, err := s.store.GetModel(ctx, project, label)
+	if errors.Is(err, ErrModelNotFound) {
+		return nil, modelNotFound(project, label)
+	}
+	return m, err
+}
+
+// DeleteModel implements ConversationalAnalysisAuthoring_DeleteTrainedModel.
+func (s *Service) DeleteModel(ctx context.Context, project, label string) error {
+	if _, err := s.GetProject(ctx, project); err != nil {
+		return err
+	}
+	if err := s.store.DeleteModel(ctx, project, label); errors.Is(err, ErrModelNotFound) {
+		return modelNotFound(project, label)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// ModelEvaluation returns a model's evaluation.
+func (s *Service) ModelEvaluation(ctx context.Context, project, label string) (*Evaluation, error) {
+	if _, err := s.GetProject(ctx, project); err != nil {
+		return nil, err
+	}
+	b, err := s.store.GetModelData(ctx, project, label, PartEvaluation)
+	if errors.Is(err, ErrModelNotFound) {
+		return nil, modelNotFound(project, label)
+	} else if err != nil {
+		return nil, err
+	}
+	var e Evaluation
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, fmt.Errorf("model %q evaluation: %w", label, err)
+	}
+	return &e, nil
+}
+
+// StartLoadSnapshot implements ConversationalAnalysisAuthoring_LoadSnapshot.
+func (s *Service) StartLoadSnapshot(ctx context.Context, project, label string, v APIVersion) (*job.Job, error) {
+	if _, err := s.GetModel(ctx, project, label); err != nil {
+		return nil, err
+	}
+	j := s.newJob(job.KindLoadSnapshot, project, v)
+	j.Detail, _ = json.Marshal(label)
+	return s.enqueue(ctx, j, []byte(label))
+}
+
+// runLoadSnapshot replaces the project's content with a model's snapshot.
+func (s *Service) runLoadSnapshot(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+	label := string(run.Payload)
+	b, err := s.store.GetModelData(ctx, run.Project, label, PartSnapshot)
+	if errors.Is(err, ErrModelNotFound) {
+		return nil, modelNotFound(run.Project, label)
+	} else if err != nil {
+		return nil, err
+	}
+	var snap importPayload
+	if err := json.Unmarshal(b, &snap); err != nil {
+		return nil, fmt.Errorf("model %q snapshot: %w", label, err)
+	}
+	now := s.now()
+	if err := s.store.ReplaceProject(ctx, snap.project(run.Project, now, now), snap.assets(), s.cfg.Limits.Projects); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// LoadSnapshotModel returns the label of a load-snapshot job's model.
+func LoadSnapshotModel(j *job.Job) string {
+	var label string
+	json.Unmarshal(j.Detail, &label)
+	return label
+}
