@@ -57,9 +57,15 @@ func TestTrainWithAzurePoller(t *testing.T) {
 	type state struct {
 		Status string `json:"status"`
 		Result struct {
-			ModelLabel       string `json:"modelLabel"`
-			TrainingStatus   struct{ PercentComplete int; Status string }
-			EvaluationStatus struct{ PercentComplete int; Status string }
+			ModelLabel     string `json:"modelLabel"`
+			TrainingStatus struct {
+				PercentComplete int
+				Status          string
+			}
+			EvaluationStatus struct {
+				PercentComplete int
+				Status          string
+			}
 		} `json:"result"`
 	}
 	p, err := runtime.NewPoller[state](resp, pl, nil)
