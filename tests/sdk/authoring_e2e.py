@@ -166,6 +166,33 @@ def main():
     diff = first_diff(exported, want)
     check(diff is None, "the exported file equals the imported file", diff or "")
 
+    # Training: begin_train, list_trained_models, the evaluation summary, and
+    # the per-utterance results across pages of 3.
+    job = client.begin_train(name, {"modelLabel": "m1", "trainingMode": "standard",
+                                    "evaluationOptions": {"kind": "manual"}}, polling_interval=POLL).result()
+    result = (job or {}).get("result", {})
+    check(job and job.get("status") == "succeeded" and result.get("modelLabel") == "m1"
+          and result.get("trainingStatus", {}).get("percentComplete") == 100,
+          "begin_train(m1, manual split).result() succeeded", f"{job}")
+    models = list(client.list_trained_models(name))
+    check([m["label"] for m in models] == ["m1"] and models[0]["modelId"].startswith("m1-"),
+          "list_trained_models lists m1", f"{models}")
+    summary = client.get_model_evaluation_summary(name, "m1")
+    intents = summary.get("intentsEvaluation", {})
+    check(set(intents) == {"confusionMatrix", "intents", "microF1", "microPrecision", "microRecall",
+                           "macroF1", "macroPrecision", "macroRecall"} and "entitiesEvaluation" in summary,
+          "get_model_evaluation_summary has the spec's members", f"{sorted(intents)}")
+    test_set = [u for u in smoke["assets"]["utterances"] if u.get("dataset") == "Test"]
+    results = list(client.list_model_evaluation_results(name, "m1", string_index_type="Utf16CodeUnit"))
+    check(len(results) == len(test_set) and {r["text"] for r in results} == {u["text"] for u in test_set},
+          f"list_model_evaluation_results returns the {len(test_set)} Test utterances across pages",
+          f"{len(results)}")
+    accuracy = sum(r["intentsResult"]["expectedIntent"] == r["intentsResult"]["predictedIntent"]
+                   for r in results) / len(results)
+    print(f"      intent accuracy on the smoke Test set: {accuracy:.3f}, "
+          f"micro F1 {intents['microF1']:.3f}, entity micro F1 {summary['entitiesEvaluation']['microF1']:.3f}")
+    check(accuracy >= 0.7, "the trained model gets at least 70% of the smoke Test intents right", f"{accuracy}")
+
     # get_project, begin_delete_project, then 404.
     check(client.get_project(names[1])["projectName"] == names[1], f"get_project({names[1]!r})")
     job = client.begin_delete_project(names[1], polling_interval=POLL).result()
