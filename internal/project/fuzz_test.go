@@ -1,0 +1,446 @@
+package project
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/parley-dev/parley/internal/azerr"
+)
+
+// fuzzMaxBody caps the import bodies FuzzImport looks at; larger inputs
+// only slow the fuzzer down without reaching new code.
+const fuzzMaxBody = 64 << 10
+
+// fuzzVersions are the api-versions every accepted file is round-tripped
+// in: one that knows only Utf16CodeUnit, and one with Utf8CodeUnit,
+// Utf32CodeUnit, descriptions and the "entities" list alias.
+var fuzzVersions = []APIVersion{V20230401, V20250515Preview}
+
+// smallLimits makes every quota reachable by small fuzz inputs.
+var smallLimits = Limits{Projects: 1, Intents: 2, Entities: 2, Utterances: 3, UtteranceLength: 8,
+	SynonymsPerEntity: 2, PrebuiltsPerEntity: 1, RegexesPerProject: 1, ValidationErrorsShown: 2}
+
+// invalidSeeds are bodies that decodeFile or validate reject.
+var invalidSeeds = []string{
+	``,
+	` `,
+	`null`,
+	`[]`,
+	`"project"`,
+	`{`,
+	`{} {}`,
+	`{"projectFileVersion":1}`,
+	`{"metadata":{"settings":"x"}}`,
+	`{"metadata":{"settings":{"confidenceThreshold":"high"}}}`,
+	`{"projectFileVersion":"2023-04-01","stringIndexType":"Utf8CodeUnit","metadata":{"projectKind":"Conversation","projectName":"p","language":"en"}}`,
+	`{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit","metadata":{"projectKind":"Conversation","projectName":"p","language":"en"},` +
+		`"assets":{"projectKind":"Conversation","utterances":[{"text":"x","intent":"Missing","entities":[{"category":"E","offset":0,"length":2}]}]}}`,
+	`{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit","metadata":{"projectKind":"Conversation","projectName":"p","language":"en"},` +
+		`"assets":{"projectKind":"Conversation","entities":[{"category":"E"}],"utterances":[{"text":"abcd","intent":"None","entities":[` +
+		`{"category":"E","offset":0,"length":3},{"category":"E","offset":2,"length":2}]}]}}`,
+	`{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit","metadata":{"projectKind":"Orchestration","projectName":"p","language":"en"},` +
+		`"assets":{"projectKind":"Orchestration","intents":[{"category":"a/b","orchestration":{"targetProjectKind":"Luis"}}],"entities":[{"category":"E"}]}}`,
+	// Known bugs (see knownBug).
+	`{"projectFileVersion":"2025-05-15-preview","stringIndexType":"Utf16CodeUnit","metadata":{"projectKind":"CustomConversationSummarization","projectName":"p","language":"en"}}`,
+	`{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit","metadata":{"projectKind":"Conversation","projectName":"p","language":"en"},` +
+		`"assets":{"projectKind":"Conversation","entities":[{"category":"E"}],"utterances":[{"text":"abc","intent":"None","entities":[` +
+		`{"category":"E","offset":1,"length":9223372036854775807}]}]}}`,
+	`{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit","metadata":{"projectKind":"Conversation","projectName":"p","language":"en"},` +
+		`"assets":{"projectKind":"Conversation","entities":[{"category":"E"}],"utterances":[{"text":"\ud83c\udf55x","intent":"None","entities":[` +
+		`{"category":"E","offset":1,"length":1}]}]}}`,
+}
+
+// seedFiles returns the valid project files of testdata and the smoke
+// datasets, when they are present.
+func seedFiles(tb testing.TB) [][]byte {
+	tb.Helper()
+	names, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, n := range []string{"snips2017.smoke.clu.json", "banking77.smoke.clu.json"} {
+		names = append(names, filepath.Join("..", "..", "..", "shared", "datasets", "smoke", n))
+	}
+	var seeds [][]byte
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if os.IsNotExist(err) && !strings.HasPrefix(n, "testdata") {
+			continue
+		} else if err != nil {
+			tb.Fatal(err)
+		}
+		seeds = append(seeds, b)
+	}
+	return seeds
+}
+
+// TestSeedFilesValid keeps the seed corpus meaningful: every valid seed is
+// accepted in the api-version it was written for.
+func TestSeedFilesValid(t *testing.T) {
+	for _, b := range seedFiles(t) {
+		f, e := decodeFile(b)
+		if e != nil {
+			t.Fatalf("decodeFile(seed) = %v", e)
+		}
+		v := APIVersion(f.ProjectFileVersion)
+		if e := DefaultLimits.validate(f, f.Metadata.ProjectName, v); e != nil {
+			t.Errorf("validate(%s, %s) = %v, want nil", f.Metadata.ProjectName, v, e)
+		}
+	}
+}
+
+// FuzzImport checks that decoding and validating an import body never
+// panics, that rejections are well-formed errors, and that an accepted file
+// survives import, export and re-import unchanged.
+func FuzzImport(f *testing.F) {
+	for _, b := range seedFiles(f) {
+		f.Add(b)
+	}
+	for _, s := range invalidSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if len(body) > fuzzMaxBody {
+			t.Skip()
+		}
+		checkImport(t, body)
+	})
+}
+
+// checkImport runs an import body through the checks the service makes and,
+// when they accept it, through the round trip.
+func checkImport(t *testing.T, body []byte) {
+	t.Helper()
+	first, e := decodeFile(body)
+	if e != nil {
+		checkRejection(t, e, 1)
+		return
+	}
+	name := first.Metadata.ProjectName
+	for _, v := range fuzzVersions {
+		f := mustDecode(t, body)
+		if e := smallLimits.validate(f, name, v); e != nil {
+			checkRejection(t, e, smallLimits.ValidationErrorsShown)
+		}
+		if e := (Limits{}).validate(f, "p", v); e != nil {
+			checkRejection(t, e, 1)
+		}
+		e := DefaultLimits.validate(f, name, v)
+		if e != nil {
+			checkRejection(t, e, DefaultLimits.ValidationErrorsShown)
+			continue
+		}
+		if reason := knownBug(f); reason != "" {
+			t.Skipf("known bug: %s", reason)
+		}
+		checkAccepted(t, f, v)
+		checkRoundTrip(t, body, v)
+	}
+}
+
+// knownBug names a bug of the code under test that f triggers, so that the
+// fuzzer can go on finding other ones while it is open. Remove an entry when
+// its bug is fixed; its crasher in testdata/fuzz/FuzzImport stays as the
+// regression test.
+func knownBug(f *File) string {
+	if f.Assets == nil {
+		if f.Metadata.ProjectKind == KindSummarization {
+			// codec.go exports assets of kind CustomConversationSummarization,
+			// which validate.go rejects on import.
+			return "the export of a CustomConversationSummarization project cannot be imported"
+		}
+		return ""
+	}
+	for _, u := range f.Assets.Utterances {
+		n := textLen(u.Text, f.StringIndexType)
+		for _, lb := range u.Entities {
+			// validate.go checks lb.Offset+lb.Length > n, which overflows.
+			if lb.Offset >= 0 && lb.Length > 0 && lb.Offset <= n && lb.Length > n-lb.Offset {
+				return "validate accepts a label whose offset+length overflows int"
+			}
+			// textindex.go: convertSpan with from == to checks bounds only.
+			if f.StringIndexType == Utf16CodeUnit && !onBoundaries(u.Text, lb.Offset, lb.Length, Utf16CodeUnit) {
+				return "validate accepts a Utf16CodeUnit label that splits a surrogate pair"
+			}
+		}
+	}
+	return ""
+}
+
+// checkRejection checks that a rejection is a 400 error whose targets are
+// JSON pointers and whose details respect the number shown.
+func checkRejection(t *testing.T, e *azerr.Error, shown int) {
+	t.Helper()
+	switch e.Code {
+	case azerr.InvalidRequest, azerr.InvalidArgument, azerr.QuotaExceeded:
+	default:
+		t.Errorf("rejection code = %q, want InvalidRequest, InvalidArgument or QuotaExceeded (%v)", e.Code, e)
+	}
+	if e.Message == "" {
+		t.Errorf("rejection %v has no message", e)
+	}
+	if e.Target != "" && !strings.HasPrefix(e.Target, "/") {
+		t.Errorf("rejection target = %q, want a JSON pointer", e.Target)
+	}
+	if len(e.Details) > shown {
+		t.Errorf("rejection has %d details, want at most %d", len(e.Details), shown)
+	}
+	for _, d := range e.Details {
+		if !strings.HasPrefix(d.Target, "/") {
+			t.Errorf("detail target = %q, want a JSON pointer (%v)", d.Target, d)
+		}
+	}
+}
+
+// checkAccepted checks, independently of validate, the rules an accepted
+// file must meet for the round trip and training to be sound.
+func checkAccepted(t *testing.T, f *File, v APIVersion) {
+	t.Helper()
+	if e := checkProjectName("/metadata/projectName", f.Metadata.ProjectName); e != nil {
+		t.Errorf("validate accepted project name %q: %v", f.Metadata.ProjectName, e)
+	}
+	if !v.ValidIndexType(f.StringIndexType) {
+		t.Errorf("validate accepted stringIndexType %q in %s", f.StringIndexType, v)
+	}
+	a := f.Assets
+	if a == nil {
+		return
+	}
+	intents := map[string]bool{NoneIntent: true}
+	for _, in := range a.Intents {
+		intents[in.Category] = true
+	}
+	entities := map[string]bool{}
+	for _, en := range a.Entities {
+		entities[en.Category] = true
+	}
+	for i, u := range a.Utterances {
+		if !intents[u.Intent] {
+			t.Errorf("utterance %d: validate accepted undeclared intent %q", i, u.Intent)
+		}
+		for j, lb := range u.Entities {
+			if !entities[lb.Category] {
+				t.Errorf("utterance %d label %d: validate accepted undeclared entity %q", i, j, lb.Category)
+			}
+			if lb.Length < 1 || !onBoundaries(u.Text, lb.Offset, lb.Length, f.StringIndexType) {
+				t.Errorf("utterance %d label %d: validate accepted span (%d, %d) of %q in %s", i, j, lb.Offset, lb.Length, u.Text, f.StringIndexType)
+			}
+			for k, other := range u.Entities[:j] {
+				if lb.Offset < other.Offset+other.Length && other.Offset < lb.Offset+lb.Length {
+					t.Errorf("utterance %d: validate accepted label %d overlapping label %d", i, j, k)
+				}
+			}
+		}
+	}
+}
+
+// checkRoundTrip imports body (known valid) in api-version v as the service
+// does, exports it, imports the export and exports again: the two exports
+// must be the same bytes and hold the assets first imported.
+func checkRoundTrip(t *testing.T, body []byte, v APIVersion) {
+	t.Helper()
+	orig := mustDecode(t, body) // offsets in the file's own unit
+	imported := mustDecode(t, body)
+	normalize(imported)
+	checkSameSpans(t, orig, imported)
+
+	p, stored := storeFile(t, imported)
+	want := imported.Assets
+	if want == nil {
+		want = &Assets{ProjectKind: p.Kind, Intents: []Intent{}, Entities: []Entity{}, Utterances: []Utterance{}}
+	}
+	var opts []cmp.Option
+	if !v.HasDescriptions() {
+		opts = append(opts, cmpopts.IgnoreFields(Intent{}, "Description", "AssociatedEntities"), cmpopts.IgnoreFields(Entity{}, "Description"))
+	}
+
+	export1 := mustEncode(t, p, stored, v, Utf16CodeUnit)
+	reimported := mustDecode(t, export1)
+	if e := DefaultLimits.validate(reimported, p.Name, v); e != nil {
+		t.Fatalf("validate(export) = %v, want nil\nexport: %s", e, export1)
+	}
+	if diff := cmp.Diff(want, reimported.Assets, opts...); diff != "" {
+		t.Errorf("assets after export and import differ (-imported +re-imported):\n%s", diff)
+	}
+	if !v.HasDescriptions() && hasAssetDescriptions(reimported.Assets) {
+		t.Errorf("export in %s holds descriptions: %s", v, export1)
+	}
+	if diff := cmp.Diff(imported.Metadata, reimported.Metadata, opts...); diff != "" {
+		t.Errorf("metadata after export and import differ (-imported +re-imported):\n%s", diff)
+	}
+	normalize(reimported)
+	p2, stored2 := storeFile(t, reimported)
+	export2 := mustEncode(t, p2, stored2, v, Utf16CodeUnit)
+	if !bytes.Equal(export1, export2) {
+		t.Errorf("second export differs from the first:\nfirst:  %s\nsecond: %s", export1, export2)
+	}
+
+	if !v.AllowsExtendedIndexTypes() {
+		return
+	}
+	// Offsets go to every unit and back to the same values.
+	for _, idx := range []IndexType{Utf8CodeUnit, Utf32CodeUnit} {
+		b := mustEncode(t, p, stored, v, idx)
+		g := mustDecode(t, b)
+		if g.StringIndexType != idx {
+			t.Fatalf("export with %s has stringIndexType %q", idx, g.StringIndexType)
+		}
+		if e := DefaultLimits.validate(g, p.Name, v); e != nil {
+			t.Fatalf("validate(export in %s) = %v, want nil\nexport: %s", idx, e, b)
+		}
+		checkSameSpans(t, g, imported)
+		if idx == orig.StringIndexType && orig.Assets != nil {
+			o := orig.Assets
+			for i := range o.Entities {
+				if o.Entities[i].ListAlias != nil {
+					o.Entities[i].List, o.Entities[i].ListAlias = o.Entities[i].ListAlias, nil
+				}
+			}
+			if diff := cmp.Diff(o, g.Assets, opts...); diff != "" {
+				t.Errorf("assets exported in %s differ from the imported file (-file +export):\n%s", idx, diff)
+			}
+		}
+		normalize(g)
+		if diff := cmp.Diff(want, g.Assets, opts...); diff != "" {
+			t.Errorf("assets exported in %s and imported differ (-imported +re-imported):\n%s", idx, diff)
+		}
+	}
+}
+
+// storeFile does what StartImport and the import job do with a normalized
+// file: it returns the project and its stored assets.
+func storeFile(t *testing.T, f *File) (*Project, []byte) {
+	t.Helper()
+	payload, err := marshalJSON(f)
+	if err != nil {
+		t.Fatalf("marshalJSON(file) = %v", err)
+	}
+	var ip importPayload
+	if err := json.Unmarshal(payload, &ip); err != nil {
+		t.Fatalf("json.Unmarshal(import payload) = %v", err)
+	}
+	return ip.project(f.Metadata.ProjectName, time.Time{}, time.Time{}), ip.assets()
+}
+
+// checkSameSpans checks that every label of a selects the same text as the
+// same label of b; the files may give offsets in different units.
+func checkSameSpans(t *testing.T, a, b *File) {
+	t.Helper()
+	if a.Assets == nil || b.Assets == nil {
+		return
+	}
+	if len(a.Assets.Utterances) != len(b.Assets.Utterances) {
+		t.Fatalf("%d utterances, want %d", len(a.Assets.Utterances), len(b.Assets.Utterances))
+	}
+	for i, ua := range a.Assets.Utterances {
+		ub := b.Assets.Utterances[i]
+		if len(ua.Entities) != len(ub.Entities) {
+			t.Fatalf("utterance %d: %d labels, want %d", i, len(ua.Entities), len(ub.Entities))
+		}
+		for j, la := range ua.Entities {
+			lb := ub.Entities[j]
+			sa, oka := substring(ua.Text, la.Offset, la.Length, a.StringIndexType)
+			sb, okb := substring(ub.Text, lb.Offset, lb.Length, b.StringIndexType)
+			if !oka || !okb || sa != sb {
+				t.Errorf("utterance %d label %d: %s (%d, %d) selects %q (%v), %s (%d, %d) selects %q (%v)", i, j,
+					a.StringIndexType, la.Offset, la.Length, sa, oka, b.StringIndexType, lb.Offset, lb.Length, sb, okb)
+			}
+		}
+	}
+}
+
+func hasAssetDescriptions(a *Assets) bool {
+	for _, in := range a.Intents {
+		if in.Description != "" || in.AssociatedEntities != nil {
+			return true
+		}
+	}
+	for _, e := range a.Entities {
+		if e.Description != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func mustDecode(t *testing.T, b []byte) *File {
+	t.Helper()
+	f, e := decodeFile(b)
+	if e != nil {
+		t.Fatalf("decodeFile(%.200q) = %v", b, e)
+	}
+	return f
+}
+
+func mustEncode(t *testing.T, p *Project, stored []byte, v APIVersion, idx IndexType) []byte {
+	t.Helper()
+	b, err := encodeFile(p, stored, v, idx)
+	if err != nil {
+		t.Fatalf("encodeFile(%s, %s) = %v", v, idx, err)
+	}
+	return b
+}
+
+// boundaries returns the offsets, in units of t, at which the characters
+// of s start, and the length of s: the offsets a span may start or end at.
+// It is written apart from textindex.go to check it.
+func boundaries(s string, t IndexType) []int {
+	b := []int{0}
+	n := 0
+	for _, r := range s {
+		switch {
+		case t == Utf8CodeUnit:
+			n += len(string(r))
+		case t == Utf16CodeUnit && r > 0xFFFF:
+			n += 2
+		default:
+			n++
+		}
+		b = append(b, n)
+	}
+	return b
+}
+
+// onBoundaries reports whether the span (off, length) of s in units of t
+// starts and ends on character boundaries, without overflowing.
+func onBoundaries(s string, off, length int, t IndexType) bool {
+	if off < 0 || length < 0 || off > math.MaxInt-length {
+		return false
+	}
+	b := boundaries(s, t)
+	var start, end bool
+	for _, x := range b {
+		start = start || x == off
+		end = end || x == off+length
+	}
+	return start && end
+}
+
+// substring returns the text the span (off, length) of s in units of t
+// selects.
+func substring(s string, off, length int, t IndexType) (string, bool) {
+	if !onBoundaries(s, off, length, t) {
+		return "", false
+	}
+	var sb strings.Builder
+	n := 0
+	for _, r := range s {
+		if n >= off+length {
+			break
+		}
+		if n >= off {
+			sb.WriteRune(r)
+		}
+		n += boundaries(string(r), t)[1]
+	}
+	return sb.String(), true
+}
