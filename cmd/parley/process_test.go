@@ -422,27 +422,38 @@ func fireJobs(t *testing.T, c *child, name string, file []byte, exports, imports
 	return slices.DeleteFunc(jobs, func(j *procJob) bool { return j.url == "" })
 }
 
-// jobStatuses reads the status of every job from the data directory of a
-// parley that is not running, without writing to it (no checkpoint, no
-// recovery of leases), so that the next start finds the files as they were.
-func jobStatuses(dir string) (map[string]string, error) {
+// storedJob is a job's row as the store left it.
+type storedJob struct {
+	status string
+	lease  time.Time // lease expiry; zero when never claimed
+}
+
+// storedJobs reads every job from the data directory of a parley that is
+// not running, without writing to it (no checkpoint, no recovery of
+// leases), so that the next start finds the files as they were.
+func storedJobs(dir string) (map[string]storedJob, error) {
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "parley.db")+"?mode=ro")
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT id, status FROM jobs`)
+	rows, err := db.Query(`SELECT id, status, lease_expires FROM jobs`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	st := make(map[string]string)
+	st := make(map[string]storedJob)
 	for rows.Next() {
-		var id, s string
-		if err := rows.Scan(&id, &s); err != nil {
+		var id string
+		var j storedJob
+		var lease sql.NullInt64
+		if err := rows.Scan(&id, &j.status, &lease); err != nil {
 			return nil, err
 		}
-		st[id] = s
+		if lease.Valid {
+			j.lease = time.UnixMilli(lease.Int64)
+		}
+		st[id] = j
 	}
 	return st, rows.Err()
 }
@@ -467,7 +478,7 @@ func (fc fileChecker) check(t *testing.T, got, want []byte) {
 // project, which exports as the file imported. before holds each job's
 // status when the first server stopped (nil if unknown); the tally of
 // before -> after goes to the log.
-func checkRecovered(t *testing.T, c *child, jobs []*procJob, before map[string]string) {
+func checkRecovered(t *testing.T, c *child, jobs []*procJob, before map[string]storedJob) {
 	t.Helper()
 	docs := waitJobs(t, c, jobs, 20*time.Second)
 	tally := make(map[string]int)
@@ -480,7 +491,9 @@ func checkRecovered(t *testing.T, c *child, jobs []*procJob, before map[string]s
 		}
 		was := "?"
 		if before != nil {
-			if was, ok = before[j.id()]; !ok {
+			if sj, ok := before[j.id()]; ok {
+				was = sj.status
+			} else {
 				was = "absent"
 				t.Errorf("%s job %s of %s answered 202 but was not in the store when the server stopped", j.kind, j.id(), j.project)
 			}
@@ -524,9 +537,9 @@ func checkRecovered(t *testing.T, c *child, jobs []*procJob, before map[string]s
 }
 
 // pendingCount counts the jobs whose status in st is not terminal.
-func pendingCount(jobs []*procJob, st map[string]string) (notStarted, running int) {
+func pendingCount(jobs []*procJob, st map[string]storedJob) (notStarted, running int) {
 	for _, j := range jobs {
-		switch st[j.id()] {
+		switch st[j.id()].status {
 		case "notStarted":
 			notStarted++
 		case "running", "cancelling":
@@ -551,13 +564,16 @@ func TestCrashRecovery(t *testing.T) {
 	c.signal(t, syscall.SIGKILL)
 	c.wait(t, 10*time.Second)
 
-	st, err := jobStatuses(data)
+	st, err := storedJobs(data)
 	if err != nil {
-		t.Logf("could not read the job statuses at the kill: %v", err)
+		t.Logf("could not read the jobs at the kill: %v", err)
 		st = nil
 	} else {
 		ns, r := pendingCount(jobs, st)
 		t.Logf("at the kill, of %d accepted jobs: %d notStarted, %d running, %d ended", len(jobs), ns, r, len(jobs)-ns-r)
+		if ns+r == 0 {
+			t.Logf("every job had ended before the kill: this run did not exercise recovery")
+		}
 	}
 
 	c = serve(t, nil, args...)
@@ -566,14 +582,17 @@ func TestCrashRecovery(t *testing.T) {
 }
 
 // TestGracefulShutdown stops parley with SIGTERM while it has jobs to run:
-// it must exit 0 promptly, and a new process on the same data must finish
-// every accepted job.
+// it must exit 0 promptly without leaving a job claimed, and a new process
+// on the same data must finish every accepted job.
 func TestGracefulShutdown(t *testing.T) {
 	t.Parallel()
 	smoke := readFile(t, smokeFile)
 	data := t.TempDir()
-	args := []string{"--listen", "127.0.0.1:0", "--data", data, "--key", procKey, "--job-lease", "1s"}
-	c := serve(t, nil, args...)
+	// A long lease, so that a claim left behind is still live when read;
+	// one worker, so that the runner claims often (a claim cut short by the
+	// shutdown is what leaves a claim behind).
+	args := []string{"--listen", "127.0.0.1:0", "--data", data, "--key", procKey, "--job-lease", "1m"}
+	c := serve(t, nil, slices.Concat(args, []string{"--job-workers", "1"})...)
 	importAndWait(t, c, smokeName, smoke)
 
 	jobs := fireJobs(t, c, smokeName, smoke, 30, 3, "Term")
@@ -582,13 +601,23 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Errorf("parley serve exited %d after SIGTERM, want 0; stderr:\n%s", code, c.stderr.String())
 	}
 
-	st, err := jobStatuses(data)
+	st, err := storedJobs(data)
+	exited := time.Now()
 	if err != nil {
-		t.Logf("could not read the job statuses at exit: %v", err)
+		t.Logf("could not read the jobs at exit: %v", err)
 		st = nil
 	} else {
 		ns, r := pendingCount(jobs, st)
 		t.Logf("at exit, of %d accepted jobs: %d notStarted, %d running, %d ended", len(jobs), ns, r, len(jobs)-ns-r)
+	}
+	// Close lets running jobs finish, or hands their claims back; either
+	// way no claim outlives the process, or the job would wait for the lease
+	// to expire on any other process.
+	for _, j := range jobs {
+		if sj := st[j.id()]; (sj.status == "running" || sj.status == "cancelling") && sj.lease.After(exited) {
+			t.Errorf("%s job %s of %s is %s with a lease until %v after a graceful exit at %v; want it finished or its claim released",
+				j.kind, j.id(), j.project, sj.status, sj.lease.Format(time.StampMilli), exited.Format(time.StampMilli))
+		}
 	}
 
 	c = serve(t, nil, args...)
