@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -443,4 +444,273 @@ func substring(s string, off, length int, t IndexType) (string, bool) {
 		n += boundaries(string(r), t)[1]
 	}
 	return sb.String(), true
+}
+
+// validFile is a small valid Conversation project file named "p"; its
+// labels are "🍕" (UTF-16 offset 6, length 2) and "東京" (12, 2).
+func validFile() *File {
+	return &File{ProjectFileVersion: string(V20230401), StringIndexType: Utf16CodeUnit,
+		Metadata: FileMetadata{ProjectKind: KindConversation, ProjectName: "p", Language: "en-us"},
+		Assets: &Assets{ProjectKind: KindConversation,
+			Intents:  []Intent{{Category: "Order"}, {Category: "Greet"}},
+			Entities: []Entity{{Category: "Food"}, {Category: "City"}},
+			Utterances: []Utterance{
+				{Text: "order 🍕 in 東京", Intent: "Order", Entities: []Label{{Category: "Food", Offset: 6, Length: 2}, {Category: "City", Offset: 12, Length: 2}}},
+				{Text: "hello", Intent: "Greet"},
+			}}}
+}
+
+// toOrchestration makes f an Orchestration project with valid targets.
+func toOrchestration(f *File) {
+	f.Metadata.ProjectKind, f.Assets.ProjectKind = KindOrchestration, KindOrchestration
+	f.Assets.Entities = nil
+	f.Assets.Utterances[0].Entities = nil
+	f.Assets.Intents[0].Orchestration = &Orchestration{TargetProjectKind: "Conversation",
+		ConversationOrchestration: &ConversationTarget{ProjectName: "food", DeploymentName: "prod"}}
+	f.Assets.Intents[1].Orchestration = &Orchestration{TargetProjectKind: "QuestionAnswering",
+		QuestionAnsweringOrchestration: &QuestionAnsweringTarget{ProjectName: "faq"}}
+}
+
+// withLimits returns DefaultLimits changed by edit.
+func withLimits(edit func(*Limits)) *Limits {
+	l := DefaultLimits
+	edit(&l)
+	return &l
+}
+
+// TestImportErrors checks the error, and the JSON pointers it names, for
+// each kind of bad import body.
+func TestImportErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		raw    string      // the body; when empty, validFile changed by edit
+		edit   func(*File) // changes validFile
+		v      APIVersion  // V20230401 when empty
+		limits *Limits     // DefaultLimits when nil
+		code   azerr.Code  // empty: the body is valid
+		// targets are the details' targets, or the error's target when
+		// it has no details.
+		targets []string
+		bug     string // a known bug makes the test fail: skip it
+	}{
+		{name: "valid", edit: func(f *File) {}},
+		{name: "valid orchestration", edit: toOrchestration},
+		{name: "valid without assets", edit: func(f *File) { f.Assets = nil }},
+		{name: "valid None intent undeclared", edit: func(f *File) { f.Assets.Utterances[1].Intent = NoneIntent }},
+		{name: "valid Utf8CodeUnit in 2025-05-15-preview", v: V20250515Preview, edit: func(f *File) {
+			f.StringIndexType = Utf8CodeUnit
+			f.Assets.Utterances[0].Entities = []Label{{Category: "Food", Offset: 6, Length: 4}, {Category: "City", Offset: 14, Length: 6}}
+		}},
+
+		// Decoding.
+		{name: "empty body", raw: " \n", code: azerr.InvalidRequest, targets: []string{""}},
+		{name: "syntax error", raw: `{"projectFileVersion": "2023-04-01",}`, code: azerr.InvalidRequest, targets: []string{""}},
+		{name: "trailing data", raw: `{} {}`, code: azerr.InvalidRequest, targets: []string{""}},
+		{name: "not an object", raw: `["p"]`, code: azerr.InvalidRequest, targets: []string{""}},
+		{name: "number for a string", raw: `{"projectFileVersion": 2023}`, code: azerr.InvalidArgument, targets: []string{"/projectFileVersion"}},
+		{name: "string for a boolean", raw: `{"metadata": {"multilingual": "yes"}}`, code: azerr.InvalidArgument, targets: []string{"/metadata/multilingual"}},
+		{name: "object for an array", raw: `{"assets": {"intents": {}}}`, code: azerr.InvalidArgument, targets: []string{"/assets/intents"}},
+		{name: "string for settings", raw: `{"metadata": {"settings": "x"}}`, code: azerr.InvalidArgument, targets: []string{"/metadata/settings"}},
+		{name: "string for confidenceThreshold", raw: `{"metadata": {"settings": {"confidenceThreshold": "high"}}}`,
+			code: azerr.InvalidArgument, targets: []string{"/metadata/settings/confidenceThreshold"},
+			bug: "Settings.UnmarshalJSON names the field settings.confidenceThreshold, and encoding/json prefixes metadata.settings again"},
+		{name: "string for an offset", raw: `{"assets": {"utterances": [{"text": "a"}, {"text": "b", "entities": [{"offset": "1"}]}]}}`,
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/entities/0/offset"},
+			bug: "jsonError builds the target from UnmarshalTypeError.Field, which has no array indices: /assets/utterances/entities/offset"},
+
+		// The top level and metadata.
+		{name: "projectName differs from the path", edit: func(f *File) { f.Metadata.ProjectName = "q" },
+			code: azerr.InvalidArgument, targets: []string{"/metadata/projectName"}},
+		{name: "projectName missing", edit: func(f *File) { f.Metadata.ProjectName = "" },
+			code: azerr.InvalidArgument, targets: []string{"/metadata/projectName"}},
+		{name: "projectFileVersion missing", edit: func(f *File) { f.ProjectFileVersion = "" },
+			code: azerr.InvalidArgument, targets: []string{"/projectFileVersion"}},
+		{name: "stringIndexType missing", edit: func(f *File) { f.StringIndexType = "" },
+			code: azerr.InvalidArgument, targets: []string{"/stringIndexType"}},
+		{name: "Utf8CodeUnit before 2024-11-15-preview", edit: func(f *File) { f.StringIndexType, f.Assets = Utf8CodeUnit, nil },
+			code: azerr.InvalidArgument, targets: []string{"/stringIndexType"}},
+		{name: "Utf32CodeUnit before 2024-11-15-preview", edit: func(f *File) { f.StringIndexType, f.Assets = Utf32CodeUnit, nil },
+			code: azerr.InvalidArgument, targets: []string{"/stringIndexType"}},
+		{name: "unknown stringIndexType", v: V20250515Preview, edit: func(f *File) { f.StringIndexType = "Utf7CodeUnit" },
+			code: azerr.InvalidArgument, targets: []string{"/stringIndexType"}},
+		{name: "summarization in 2023-04-01", edit: func(f *File) { f.Metadata.ProjectKind, f.Assets = KindSummarization, nil },
+			code: azerr.InvalidArgument, targets: []string{"/metadata/projectKind"}},
+		{name: "assets kind differs", edit: func(f *File) { f.Metadata.ProjectKind = KindOrchestration },
+			code: azerr.InvalidArgument, targets: []string{"/assets/projectKind"}},
+		{name: "bad language", edit: func(f *File) { f.Metadata.Language = "english" },
+			code: azerr.InvalidArgument, targets: []string{"/metadata/language"}},
+		{name: "confidenceThreshold above 1", edit: func(f *File) { f.Metadata.Settings = &Settings{ConfidenceThreshold: 1.5} },
+			code: azerr.InvalidArgument, targets: []string{"/metadata/settings/confidenceThreshold"}},
+
+		// Intents and entities.
+		{name: "bad intent name", edit: func(f *File) { f.Assets.Intents[1].Category = "Greet?" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/intents/1/category", "/assets/utterances/1/intent"}},
+		{name: "empty intent name", edit: func(f *File) { f.Assets.Intents = append(f.Assets.Intents, Intent{Category: " "}) },
+			code: azerr.InvalidArgument, targets: []string{"/assets/intents/2/category"}},
+		{name: "intent name of 51 characters", edit: func(f *File) { f.Assets.Intents = append(f.Assets.Intents, Intent{Category: strings.Repeat("é", 51)}) },
+			code: azerr.InvalidArgument, targets: []string{"/assets/intents/2/category"}},
+		{name: "intent declared twice", edit: func(f *File) { f.Assets.Intents = append(f.Assets.Intents, Intent{Category: "Order"}) },
+			code: azerr.InvalidArgument, targets: []string{"/assets/intents/2/category"}},
+		{name: "bad entity name", edit: func(f *File) { f.Assets.Entities[0].Category = "Food#1" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/0/category", "/assets/utterances/0/entities/0/category"}},
+		{name: "entity declared twice", edit: func(f *File) { f.Assets.Entities = append(f.Assets.Entities, Entity{Category: "City"}) },
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/2/category"}},
+		{name: "bad compositionSetting", edit: func(f *File) { f.Assets.Entities[1].CompositionSetting = "longest" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/1/compositionSetting"}},
+		{name: "bad requiredComponents", edit: func(f *File) { f.Assets.Entities[0].RequiredComponents = []string{"list", "lists"} },
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/0/requiredComponents/1"}},
+		{name: "unknown prebuilt", edit: func(f *File) {
+			f.Assets.Entities[1].Prebuilts = []Prebuilt{{Category: "Geography.Location"}, {Category: "Planet"}}
+		},
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/1/prebuilts/1/category"}},
+		{name: "empty regexPattern", edit: func(f *File) { f.Assets.Entities[0].Regex = &Regex{Expressions: []Expression{{RegexKey: "k"}}} },
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/0/regex/expressions/0/regexPattern"}},
+		{name: "list spelled entities before 2025-05-15-preview", edit: func(f *File) { f.Assets.Entities[0].ListAlias = &List{} },
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/0/entities"}},
+		{name: "both list and entities", v: V20250515Preview, edit: func(f *File) { f.Assets.Entities[0].List, f.Assets.Entities[0].ListAlias = &List{}, &List{} },
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/0/entities"}},
+
+		// Utterances and labels.
+		{name: "undeclared intent", edit: func(f *File) { f.Assets.Utterances[1].Intent = "Bye" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/intent"}},
+		{name: "no intent", edit: func(f *File) { f.Assets.Utterances[1].Intent = "" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/intent"}},
+		{name: "undeclared entity", edit: func(f *File) { f.Assets.Utterances[0].Entities[1].Category = "Town" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/1/category"}},
+		{name: "empty text", edit: func(f *File) { f.Assets.Utterances[1].Text = " " },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/text"}},
+		{name: "label past the end", edit: func(f *File) { f.Assets.Utterances[0].Entities[1].Length = 3 },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/1"}},
+		{name: "negative offset", edit: func(f *File) { f.Assets.Utterances[0].Entities[0].Offset = -1 },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/0"}},
+		{name: "zero length", edit: func(f *File) { f.Assets.Utterances[0].Entities[0].Length = 0 },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/0"}},
+		{name: "offset plus length overflows", edit: func(f *File) { f.Assets.Utterances[0].Entities[1].Length = math.MaxInt },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/1"},
+			bug: "validate checks lb.Offset+lb.Length > n, which overflows"},
+		{name: "label splits a surrogate pair", edit: func(f *File) { f.Assets.Utterances[0].Entities[0].Length = 1 },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/0"},
+			bug: "convertSpan with from == to (Utf16CodeUnit) does not check character boundaries"},
+		{name: "Utf8CodeUnit label splits a character", v: V20250515Preview, edit: func(f *File) {
+			f.StringIndexType = Utf8CodeUnit
+			f.Assets.Utterances[0].Entities = []Label{{Category: "Food", Offset: 6, Length: 4}, {Category: "City", Offset: 14, Length: 5}}
+		}, code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/1"}},
+		{name: "Utf32CodeUnit label past the end", v: V20250515Preview, edit: func(f *File) { f.StringIndexType = Utf32CodeUnit },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/1"}},
+		{name: "overlapping labels", edit: func(f *File) {
+			f.Assets.Utterances[0].Entities = append(f.Assets.Utterances[0].Entities, Label{Category: "City", Offset: 7, Length: 5})
+		}, code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/entities/2"}},
+		{name: "other language, not multilingual", edit: func(f *File) { f.Assets.Utterances[1].Language = "fr" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/language"}},
+		{name: "other language, multilingual", edit: func(f *File) { f.Metadata.Multilingual, f.Assets.Utterances[1].Language = true, "fr" }},
+		{name: "bad dataset", edit: func(f *File) { f.Assets.Utterances[1].Dataset = "Validation" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/dataset"}},
+
+		// Orchestration.
+		{name: "orchestration with entities", edit: func(f *File) { toOrchestration(f); f.Assets.Entities = []Entity{{Category: "Food"}} },
+			code: azerr.InvalidArgument, targets: []string{"/assets/entities/0"}},
+		{name: "orchestration with labels", edit: func(f *File) {
+			toOrchestration(f)
+			f.Assets.Utterances[1].Entities = []Label{{Category: "Food", Offset: 0, Length: 1}}
+		}, code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/entities"}},
+		{name: "orchestration target in a Conversation project", edit: func(f *File) {
+			f.Assets.Intents[0].Orchestration = &Orchestration{TargetProjectKind: "Luis", LuisOrchestration: &LuisTarget{AppID: "x"}}
+		}, code: azerr.InvalidArgument, targets: []string{"/assets/intents/0/orchestration"}},
+		{name: "unknown target kind", edit: func(f *File) { toOrchestration(f); f.Assets.Intents[1].Orchestration.TargetProjectKind = "Bot" },
+			code: azerr.InvalidArgument, targets: []string{"/assets/intents/1/orchestration/targetProjectKind"}},
+		{name: "target without deployment", edit: func(f *File) {
+			toOrchestration(f)
+			f.Assets.Intents[0].Orchestration.ConversationOrchestration.DeploymentName = ""
+		},
+			code: azerr.InvalidArgument, targets: []string{"/assets/intents/0/orchestration/conversationOrchestration"}},
+
+		// Limits.
+		{name: "too many intents", limits: withLimits(func(l *Limits) { l.Intents = 1 }), edit: func(f *File) {},
+			code: azerr.QuotaExceeded, targets: []string{"/assets/intents"}},
+		{name: "too many entities", limits: withLimits(func(l *Limits) { l.Entities = 1 }), edit: func(f *File) {},
+			code: azerr.QuotaExceeded, targets: []string{"/assets/entities"}},
+		{name: "too many utterances", limits: withLimits(func(l *Limits) { l.Utterances = 1 }), edit: func(f *File) {},
+			code: azerr.QuotaExceeded, targets: []string{"/assets/utterances"}},
+		{name: "too many synonyms", limits: withLimits(func(l *Limits) { l.SynonymsPerEntity = 2 }), edit: func(f *File) {
+			f.Assets.Entities[0].List = &List{Sublists: []Sublist{{ListKey: "pizza", Synonyms: []Synonym{{Values: []string{"pizza", "🍕"}}, {Language: "it", Values: []string{"pizza"}}}}}}
+		}, code: azerr.QuotaExceeded, targets: []string{"/assets/entities/0/list"}},
+		{name: "too many prebuilts", limits: withLimits(func(l *Limits) { l.PrebuiltsPerEntity = 1 }), edit: func(f *File) {
+			f.Assets.Entities[1].Prebuilts = []Prebuilt{{Category: "Geography.Location"}, {Category: "Person.Name"}}
+		}, code: azerr.QuotaExceeded, targets: []string{"/assets/entities/1/prebuilts"}},
+		{name: "too many regexes", limits: withLimits(func(l *Limits) { l.RegexesPerProject = 1 }), edit: func(f *File) {
+			f.Assets.Entities[0].Regex = &Regex{Expressions: []Expression{{RegexPattern: "a"}}}
+			f.Assets.Entities[1].Regex = &Regex{Expressions: []Expression{{RegexPattern: "b"}}}
+		}, code: azerr.QuotaExceeded, targets: []string{"/assets/entities"}},
+		{name: "utterance too long", limits: withLimits(func(l *Limits) { l.UtteranceLength = 13 }), edit: func(f *File) {},
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/0/text"}},
+		{name: "details shown are capped", limits: withLimits(func(l *Limits) { l.ValidationErrorsShown = 2 }), edit: func(f *File) {
+			f.ProjectFileVersion, f.Metadata.Language, f.Assets.Utterances[1].Intent = "", "", "Bye"
+		}, code: azerr.InvalidArgument, targets: []string{"/projectFileVersion", "/metadata/language"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.bug != "" {
+				t.Skipf("known bug: %s", tc.bug)
+			}
+			body := []byte(tc.raw)
+			if tc.raw == "" {
+				f := validFile()
+				tc.edit(f)
+				var err error
+				if body, err = json.Marshal(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, limits := tc.v, tc.limits
+			if v == "" {
+				v = V20230401
+			}
+			if limits == nil {
+				limits = &DefaultLimits
+			}
+			f, e := decodeFile(body)
+			if e == nil {
+				e = limits.validate(f, "p", v)
+			}
+			if tc.code == "" {
+				if e != nil {
+					t.Fatalf("import of %s = %v, want nil", body, e)
+				}
+				return
+			}
+			if e == nil {
+				t.Fatalf("import of %s = nil, want %s at %q", body, tc.code, tc.targets)
+			}
+			targets := []string{e.Target}
+			if len(e.Details) > 0 {
+				targets = nil
+				for _, d := range e.Details {
+					targets = append(targets, d.Target)
+					if d.Code != tc.code {
+						t.Errorf("detail %q code = %s, want %s", d.Message, d.Code, tc.code)
+					}
+				}
+			}
+			if e.Code != tc.code || e.Target != tc.targets[0] || !slices.Equal(targets, tc.targets) {
+				t.Errorf("import = %s at %q, details at %q, want %s at %q\nerror: %v", e.Code, e.Target, targets, tc.code, tc.targets, e)
+			}
+			if e.Code == azerr.InvalidArgument && (e.Inner == nil || e.Inner.Target != e.Target) {
+				t.Errorf("innererror = %+v, want one with target %q", e.Inner, e.Target)
+			}
+		})
+	}
+}
+
+// TestImportErrorCount checks that the message counts every problem when
+// the details show only some.
+func TestImportErrorCount(t *testing.T) {
+	f := validFile()
+	for i := range f.Assets.Utterances {
+		f.Assets.Utterances[i].Intent = "Bye"
+	}
+	f.Metadata.Language = ""
+	l := withLimits(func(l *Limits) { l.ValidationErrorsShown = 1 })
+	e := l.validate(f, "p", V20230401)
+	if e == nil || len(e.Details) != 1 || !strings.Contains(e.Message, "(3 problems in all") {
+		t.Errorf("validate = %v, want 1 detail and a message counting 3 problems", e)
+	}
 }
