@@ -233,7 +233,10 @@ func (r *Runner) claim(ctx context.Context, n int) ([]*Job, error) {
 		return nil, nil
 	}
 	now := r.cfg.Now()
-	return r.store.ClaimJobs(ctx, ClaimParams{
+	// The claim itself is not cancelled by Stop: a claim that committed
+	// while its caller gave up would leave jobs leased to nobody. Stop waits
+	// for the jobs a claim returns.
+	return r.store.ClaimJobs(context.WithoutCancel(ctx), ClaimParams{
 		Owner: r.cfg.Owner, Now: now, LeaseUntil: now.Add(r.cfg.Lease),
 		Limit: n, MaxAttempts: r.cfg.MaxAttempts,
 	})

@@ -95,27 +95,32 @@ func (s *Store) GetJob(ctx context.Context, id string, now time.Time) (*job.Job,
 }
 
 // ClaimJobs implements job.Store with one UPDATE ... RETURNING, which SQLite's
-// single writer makes atomic.
+// single writer makes atomic. It runs in a transaction so that a claim whose
+// rows could not all be read is rolled back, never left leased to a caller
+// that did not get the jobs.
 func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, error) {
 	now := ms(p.Now)
-	rows, err := s.w.QueryContext(ctx, `UPDATE jobs SET status = 'running', lease_owner = ?1, lease_expires = ?2,
-		attempt = attempt + 1, updated = CASE WHEN status = 'notStarted' THEN ?3 ELSE updated END
-		WHERE id IN (SELECT id FROM jobs WHERE expires > ?3 AND (status = 'notStarted'
-			OR (status = 'running' AND lease_expires < ?3 AND attempt < ?4)) ORDER BY rowid LIMIT ?5)
-		RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), now, p.MaxAttempts, p.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("claim jobs: %w", err)
-	}
-	defer rows.Close()
 	var out []*job.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET status = 'running', lease_owner = ?1, lease_expires = ?2,
+			attempt = attempt + 1, updated = CASE WHEN status = 'notStarted' THEN ?3 ELSE updated END
+			WHERE id IN (SELECT id FROM jobs WHERE expires > ?3 AND (status = 'notStarted'
+				OR (status = 'running' AND lease_expires < ?3 AND attempt < ?4)) ORDER BY rowid LIMIT ?5)
+			RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), now, p.MaxAttempts, p.Limit)
 		if err != nil {
-			return nil, fmt.Errorf("claim jobs: %w", err)
+			return err
 		}
-		out = append(out, j)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			j, err := scanJob(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, j)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
 	return out, nil
