@@ -18,6 +18,8 @@ var deviationKinds = map[string]string{
 	"missingKey": "a key of the example is absent from Parley's answer",
 	"extraKey":   "Parley's answer has a key the example does not have",
 	"value":      "a non-volatile value differs from the example's",
+	"data":       "the example's values here are the data of its own project: compared by shape (keys, JSON types, enum values), arrays of any length",
+	"dataKeys":   "the example's keys here are the classes of its own project: each of Parley's members is compared by shape with the example's",
 }
 
 // deviations is deviations.json.

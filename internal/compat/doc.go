@@ -9,6 +9,12 @@
 // the same JSON type, valid enum values, exact values where they are not
 // volatile).
 //
+// Where an example's values are the data of its own project (the classes and
+// numbers of an evaluation), deviations.json says so and the answer is
+// compared by shape there. The training examples run on the project of the
+// import example with utterances added (training_test.go); the examples that
+// show a job under way see a real job held in that state.
+//
 // Every difference that is allowed, and every example not replayed yet, is
 // listed with its reason in deviations.json. That file and the route table
 // (internal/api/routes.go) generate docs/support-matrix.md; rewrite it with

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -193,34 +194,51 @@ var timeKeys = map[string]bool{
 	"estimatedEndDateTime": true, "startDateTime": true, "endDateTime": true,
 }
 
+// volatileCounts name the numeric members whose values depend on when the
+// answer was made: only that they are whole numbers of 0 or more is
+// compared. A training takes as long as it takes.
+var volatileCounts = map[string]bool{
+	"lastTrainingDurationInSeconds": true,
+}
+
 // enums are the spec's enum-typed members and their values: JobStatus
-// (AUTHORING.md §3.2) and ProjectKind (§6.1).
+// (AUTHORING.md §3.2, also the status of a training's phases), ProjectKind
+// (§6.1), TrainingMode (§5.3.1) and EvaluationKind (§6.5, the only "kind"
+// of the examples).
 var enums = map[string][]string{
-	"status":      {"notStarted", "running", "succeeded", "failed", "cancelled", "cancelling", "partiallyCompleted"},
-	"projectKind": {"Conversation", "Orchestration", "CustomConversationSummarization"},
+	"status":       {"notStarted", "running", "succeeded", "failed", "cancelled", "cancelling", "partiallyCompleted"},
+	"projectKind":  {"Conversation", "Orchestration", "CustomConversationSummarization"},
+	"trainingMode": {"standard", "advanced"},
+	"kind":         {"percentage", "manual"},
 }
 
 // finding is one difference between the example's response and ours.
 type finding struct {
-	Kind   string // missingKey, extraKey, type, value, enum, length, header
-	Path   string // JSON pointer with "*" for array indexes, as deviations name it
+	Kind   string // missingKey, extraKey, type, value, enum, length, header, data, dataKeys
+	Path   string // JSON pointer with "*" for array indexes and data keys, as deviations name it
 	Where  string // JSON pointer with the indexes, or the header's name
 	Detail string
 }
 
 func (f finding) String() string { return fmt.Sprintf("%s at %s: %s", f.Kind, f.Where, f.Detail) }
 
-// normalizer makes volatile parts of strings comparable: the endpoint and
-// job ids.
+// normalizer makes volatile parts of strings comparable: the endpoint, job
+// ids, and the time and random part of model ids.
 type normalizer struct {
 	endpoint string // our server's URL
 }
+
+// modelIDTail is the volatile part of a model id (AUTHORING.md §2.3): "-",
+// the training time on a 12-hour clock, "-", 32 hex digits; the label
+// before it is compared.
+var modelIDTail = regexp.MustCompile(`-[0-9]{8}T[0-9]{6}-[0-9a-f]{32}$`)
 
 func (n normalizer) str(s string) string {
 	s = strings.ReplaceAll(s, "{Endpoint}", "<endpoint>")
 	if n.endpoint != "" {
 		s = strings.ReplaceAll(s, n.endpoint, "<endpoint>")
 	}
+	s = modelIDTail.ReplaceAllString(s, "-<trained>")
 	return jobIDPattern.ReplaceAllString(s, "<jobId>")
 }
 
@@ -243,71 +261,194 @@ func jsonType(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// compareBody compares our body with the example's: same keys and JSON
-// types, valid enum values, equal values except volatile ones (times, job
-// ids, the endpoint), arrays of the same length compared item by item.
-func compareBody(want, got any, n normalizer) []finding {
-	var out []finding
-	compareValue(want, got, "", "", "", n, &out)
-	return out
+// dataPaths say where an example's values are the data of its own project
+// rather than what any server must answer (deviations of kinds data and
+// dataKeys): there the comparison is by shape.
+type dataPaths struct {
+	data     map[string]bool // patterns whose subtree is compared by shape
+	dataKeys map[string]bool // patterns of objects whose keys are data (class names)
 }
 
-func compareValue(want, got any, pattern, where, key string, n normalizer, out *[]finding) {
-	add := func(kind, format string, args ...any) {
-		*out = append(*out, finding{kind, rootOr(pattern), rootOr(where), fmt.Sprintf(format, args...)})
+// dataPathsOf collects the data paths among a response's deviations.
+func dataPathsOf(devs []deviation) dataPaths {
+	d := dataPaths{data: map[string]bool{}, dataKeys: map[string]bool{}}
+	for _, dv := range devs {
+		switch dv.Kind {
+		case "data":
+			d.data[dv.Path] = true
+		case "dataKeys":
+			d.dataKeys[dv.Path] = true
+		}
+	}
+	return d
+}
+
+// compareBody compares our body with the example's: same keys and JSON
+// types, valid enum values, equal values except volatile ones (times, job
+// ids, model ids, the endpoint, durations, the progress of unfinished
+// work), arrays of the same length compared item by item. Under the data
+// paths it compares shapes only (see comparer.value).
+func compareBody(want, got any, n normalizer, data dataPaths) []finding {
+	c := &comparer{n: n, dataPaths: data}
+	c.value(want, got, "", "", "", false)
+	return c.out
+}
+
+// comparer walks the example's body and ours side by side.
+type comparer struct {
+	n normalizer
+	dataPaths
+	out []finding
+}
+
+func (c *comparer) add(kind, pattern, where, format string, args ...any) {
+	c.out = append(c.out, finding{kind, rootOr(pattern), rootOr(where), fmt.Sprintf(format, args...)})
+}
+
+// value compares one value. In shape mode (under a data path) it compares
+// JSON types, keys and enum values but no other values: each array item of
+// ours, and each member of an object with data keys, is compared with a
+// template that merges the example's items or members; arrays may have any
+// length.
+func (c *comparer) value(want, got any, pattern, where, key string, shape bool) {
+	if !shape && c.data[pattern] {
+		c.add("data", pattern, where, "the example's values are the data of its own project: compared by shape only")
+		shape = true
 	}
 	if wt, gt := jsonType(want), jsonType(got); wt != gt {
-		add("type", "ours is %s %s, the example's is %s %s", gt, brief(got), wt, brief(want))
+		c.add("type", pattern, where, "ours is %s %s, the example's is %s %s", gt, brief(got), wt, brief(want))
 		return
 	}
 	switch w := want.(type) {
 	case map[string]any:
 		g := got.(map[string]any)
+		if c.dataKeys[pattern] {
+			c.add("dataKeys", pattern, where, "the example's keys are the classes of its own project: our %d members are compared by shape with its %d", len(g), len(w))
+			if len(g) == 0 && len(w) > 0 {
+				c.add("length", pattern, where, "ours has no members, the example %d", len(w))
+			}
+			tmpl := merge(slices.Collect(maps.Values(w)))
+			for _, k := range slices.Sorted(maps.Keys(g)) {
+				c.value(tmpl, g[k], pattern+"/*", where+"/"+k, "", true)
+			}
+			return
+		}
 		for _, k := range slices.Sorted(maps.Keys(w)) {
 			p, wh := pattern+"/"+k, where+"/"+k
 			gv, ok := g[k]
-			if !ok {
-				*out = append(*out, finding{"missingKey", p, wh, fmt.Sprintf("the example has %s, ours has no such key", brief(w[k]))})
-				continue
+			switch {
+			case !ok:
+				c.out = append(c.out, finding{"missingKey", p, wh, fmt.Sprintf("the example has %s, ours has no such key", brief(w[k]))})
+			case k == "percentComplete" && !shape && unfinished(g):
+				// The progress of work under way is volatile.
+				if f, ok := gv.(float64); !ok || f < 0 || f > 100 || f != math.Trunc(f) {
+					c.add("value", p, wh, "ours is %s, want a whole percentage", brief(gv))
+				}
+			default:
+				c.value(w[k], gv, p, wh, k, shape)
 			}
-			compareValue(w[k], gv, p, wh, k, n, out)
 		}
 		for _, k := range slices.Sorted(maps.Keys(g)) {
 			if _, ok := w[k]; !ok {
-				*out = append(*out, finding{"extraKey", pattern + "/" + k, where + "/" + k, fmt.Sprintf("ours has %s, the example has no such key", brief(g[k]))})
+				c.out = append(c.out, finding{"extraKey", pattern + "/" + k, where + "/" + k, fmt.Sprintf("ours has %s, the example has no such key", brief(g[k]))})
 			}
 		}
-		if ws, gs, ok := durationOK(w, g); !ok {
-			add("value", "expirationDateTime - createdDateTime is %v in ours, %v in the example", gs, ws)
+		if ws, gs, ok := durationOK(w, g); !ok && !shape {
+			c.add("value", pattern, where, "expirationDateTime - createdDateTime is %v in ours, %v in the example", gs, ws)
 		}
 	case []any:
 		g := got.([]any)
+		if shape {
+			if len(g) > 0 && len(w) == 0 {
+				c.add("length", pattern, where, "ours has %d items, the example none to compare their shape with", len(g))
+				return
+			}
+			tmpl := merge(w)
+			for i := range g {
+				c.value(tmpl, g[i], pattern+"/*", fmt.Sprintf("%s/%d", where, i), "", true)
+			}
+			return
+		}
 		if len(g) != len(w) {
-			add("length", "ours has %d items, the example %d", len(g), len(w))
+			c.add("length", pattern, where, "ours has %d items, the example %d", len(g), len(w))
 		}
 		for i := range min(len(w), len(g)) {
-			compareValue(w[i], g[i], pattern+"/*", fmt.Sprintf("%s/%d", where, i), "", n, out)
+			c.value(w[i], g[i], pattern+"/*", fmt.Sprintf("%s/%d", where, i), "", false)
 		}
 	case string:
 		g := got.(string)
 		if allowed, ok := enums[key]; ok && !slices.Contains(allowed, g) {
-			add("enum", "%q is not a %s value (%v)", g, key, allowed)
+			c.add("enum", pattern, where, "%q is not a %s value (%v)", g, key, allowed)
 			return
 		}
 		if timeKeys[key] {
 			if !timePattern.MatchString(g) {
-				add("value", "%q is not an RFC 3339 UTC date-time like the example's %q", g, w)
+				c.add("value", pattern, where, "%q is not an RFC 3339 UTC date-time like the example's %q", g, w)
 			}
 			return
 		}
-		if n.str(w) != n.str(g) {
-			add("value", "ours is %q, the example's %q", g, w)
+		if !shape && c.n.str(w) != c.n.str(g) {
+			c.add("value", pattern, where, "ours is %q, the example's %q", g, w)
+		}
+	case float64:
+		g := got.(float64)
+		switch {
+		case volatileCounts[key]:
+			if g < 0 || g != math.Trunc(g) {
+				c.add("value", pattern, where, "ours is %v, want a whole number of 0 or more", g)
+			}
+		case !shape && g != w:
+			c.add("value", pattern, where, "ours is %v, the example's %v", g, w)
 		}
 	default:
-		if want != got {
-			add("value", "ours is %v, the example's %v", got, want)
+		if !shape && want != got {
+			c.add("value", pattern, where, "ours is %v, the example's %v", got, want)
 		}
 	}
+}
+
+// unfinished reports whether a job or a phase of one is under way, so that
+// its percentComplete is volatile.
+func unfinished(m map[string]any) bool {
+	st, _ := m["status"].(string)
+	return st == "notStarted" || st == "running" || st == "cancelling"
+}
+
+// merge makes one template of the example's values of one place: the
+// union of objects' members (each merged in turn), an array of the merged
+// items of arrays, or the first value.
+func merge(vs []any) any {
+	if len(vs) == 0 {
+		return nil
+	}
+	switch vs[0].(type) {
+	case map[string]any:
+		members := map[string][]any{}
+		for _, v := range vs {
+			if m, ok := v.(map[string]any); ok {
+				for k, x := range m {
+					members[k] = append(members[k], x)
+				}
+			}
+		}
+		out := map[string]any{}
+		for k, xs := range members {
+			out[k] = merge(xs)
+		}
+		return out
+	case []any:
+		var items []any
+		for _, v := range vs {
+			if a, ok := v.([]any); ok {
+				items = append(items, a...)
+			}
+		}
+		if len(items) == 0 {
+			return []any{}
+		}
+		return []any{merge(items)}
+	}
+	return vs[0]
 }
 
 // durationOK checks that a job's retention (expirationDateTime after
@@ -394,9 +535,19 @@ func compareHeaders(want map[string]string, resp *http.Response, body []byte, n 
 	return out
 }
 
-// jobIDs returns the distinct job ids in our answer: the operation-location
-// and every string of the body.
-func jobIDs(resp *http.Response, body any) []string {
+// headerOf returns the example's header of that name, in any case.
+func headerOf(headers map[string]string, name string) string {
+	for k, v := range headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// jobIDs returns the distinct job ids of an answer: those in its
+// operation-location and in every string of its body.
+func jobIDs(operationLocation string, body any) []string {
 	seen := map[string]bool{}
 	var walk func(v any)
 	walk = func(v any) {
@@ -415,7 +566,7 @@ func jobIDs(resp *http.Response, body any) []string {
 			}
 		}
 	}
-	walk(resp.Header.Get("Operation-Location"))
+	walk(operationLocation)
 	walk(body)
 	return slices.Sorted(maps.Keys(seen))
 }

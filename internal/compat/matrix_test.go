@@ -134,7 +134,8 @@ func renderMatrix(routes []route, d *deviations) string {
 
 	p("\n## Deviations from the spec's examples\n\n")
 	p("Differences between a replayed example's response and Parley's answer that the\n")
-	p("suite allows. Volatile values (ids, times, the host) are never compared.\n\n")
+	p("suite allows. Volatile values (job and model ids, times, the host, training durations,\n")
+	p("the progress of unfinished work) are never compared.\n\n")
 	p("| Example | Response | Difference | Until | Reason |\n| --- | --- | --- | --- | --- |\n")
 	for _, dv := range d.Deviations {
 		p("| %s | %s | %s: `%s` | %s | %s |\n", strings.TrimSuffix(dv.Example, ".json"), dv.Status, deviationKinds[dv.Kind], dv.Path, orDash(dv.Issue), dv.Reason)
