@@ -265,8 +265,14 @@ func TestCancelTraining(t *testing.T) {
 	resp := srv.Do("POST", "/projects/"+smokeName+"/train/jobs/"+id+"/:cancel?api-version=2022-05-01", nil)
 	wantStatus(t, resp, http.StatusNoContent)
 	resp.Body.Close()
-	if j := finish(t, srv, jobURL); j["status"] != "cancelled" {
+	j := finish(t, srv, jobURL)
+	if j["status"] != "cancelled" {
 		t.Fatalf("cancelled job = %v", j)
+	}
+	for _, phase := range []string{"trainingStatus", "evaluationStatus"} {
+		if st := j["result"].(map[string]any)[phase].(map[string]any)["status"]; st != "cancelled" {
+			t.Errorf("%s of a job cancelled before it ran = %v, want cancelled", phase, st)
+		}
 	}
 	wantError(t, srv.Do("POST", "/projects/"+smokeName+"/train/jobs/"+id+"/:cancel?"+v3, nil), 400, "InvalidRequest", "")
 	wantError(t, srv.Do("GET", "/projects/"+smokeName+"/models/m1?"+v3, nil), 404, "NotFound", "")

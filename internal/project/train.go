@@ -51,11 +51,20 @@ type TrainingState struct {
 	EstimatedEnd  time.Time `json:"estimatedEndDateTime"`
 }
 
-// TrainingStateOf decodes a training job's Detail.
+// TrainingStateOf decodes a training job's Detail. Once the job is over, a
+// phase that never ended (a job cancelled before it ran, or abandoned) takes
+// the job's status.
 func TrainingStateOf(j *job.Job) (*TrainingState, error) {
 	var st TrainingState
 	if err := json.Unmarshal(j.Detail, &st); err != nil {
 		return nil, fmt.Errorf("training job %s: detail: %w", j.ID, err)
+	}
+	if j.Status.Terminal() && j.Status != job.StatusSucceeded {
+		for _, p := range []*SubState{&st.Training, &st.Evaluation} {
+			if !p.Status.Terminal() {
+				p.Status = j.Status
+			}
+		}
 	}
 	return &st, nil
 }
