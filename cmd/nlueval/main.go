@@ -15,13 +15,30 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/parley-dev/parley/internal/nlu"
 )
+
+// outOfScope are sentences unrelated to any dataset nlueval is meant for;
+// their top intent score should be low.
+var outOfScope = []string{
+	"the quarterly tax filing deadline for llamas",
+	"how do volcanoes form under the ocean",
+	"my grandmother knitted a purple sweater yesterday",
+	"what is the capital of australia",
+	"translate good morning into japanese",
+	"how many legs does a spider have",
+	"tell me a joke about penguins",
+	"the committee postponed the vote on the new bridge",
+	"why is the sky blue",
+	"photosynthesis converts sunlight into chemical energy",
+}
 
 // file is the part of a CLU project file nlueval reads.
 type file struct {
@@ -84,6 +101,8 @@ func run(args []string, out io.Writer) error {
 	intentL2 := fs.Float64("intent-l2", 0, "intent classifier L2 (0: default)")
 	taggerEpochs := fs.Int("tagger-epochs", 0, "tagger epochs (0: default)")
 	errors := fs.Int("errors", 0, "print up to this many misclassified test utterances")
+	var asks []string
+	fs.Func("ask", "also print the prediction for this text (repeatable)", func(s string) error { asks = append(asks, s); return nil })
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: nlueval [flags] FILE.clu.json")
 		fs.PrintDefaults()
@@ -120,7 +139,12 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 
-	var correct, tp, fp, fn, labels int
+	var correct, tp, fp, fn, labels, noneTop int
+	var inTop float64
+	var bins [10]struct {
+		n, correct int
+		conf       float64
+	}
 	lat := make([]time.Duration, 0, len(test))
 	w := bufio.NewWriter(out)
 	defer w.Flush()
@@ -129,7 +153,18 @@ func run(args []string, out io.Writer) error {
 		t0 := time.Now()
 		p := m.Predict(ex.Text, d.Language)
 		lat = append(lat, time.Since(t0))
-		if p.Intents[0].Intent == ex.Intent {
+		top := p.Intents[0]
+		inTop += topNotNone(p)
+		if top.Intent == nlu.NoneIntent {
+			noneTop++
+		}
+		bin := &bins[min(int(top.Score*10), 9)]
+		bin.n++
+		bin.conf += top.Score
+		if top.Intent == ex.Intent {
+			bin.correct++
+		}
+		if top.Intent == ex.Intent {
 			correct++
 		} else if shown < *errors {
 			shown++
@@ -164,6 +199,21 @@ func run(args []string, out io.Writer) error {
 		prec, rec := ratio(tp, tp+fp), ratio(tp, tp+fn)
 		fmt.Fprintf(w, "entity micro-F1  %.4f (P %.4f, R %.4f; TP %d, FP %d, FN %d)\n", ratio(2*tp, 2*tp+fp+fn), prec, rec, tp, fp, fn)
 	}
+	var ece float64
+	for _, b := range bins {
+		if b.n > 0 {
+			ece += math.Abs(b.conf-float64(b.correct)) / float64(len(test))
+		}
+	}
+	fmt.Fprintf(w, "calibration      ECE %.4f (top score vs accuracy, 10 bins)\n", ece)
+	var oosTop, oosMax float64
+	for _, s := range outOfScope {
+		v := topNotNone(m.Predict(s, d.Language))
+		oosTop += v
+		oosMax = max(oosMax, v)
+	}
+	fmt.Fprintf(w, "in scope         mean top non-None score %.3f on Test; None on top for %d of %d\n", inTop/float64(len(test)), noneTop, len(test))
+	fmt.Fprintf(w, "out of scope     mean top non-None score %.3f (max %.3f) over %d unrelated sentences\n", oosTop/float64(len(outOfScope)), oosMax, len(outOfScope))
 	fmt.Fprintf(w, "training         %.2f s\n", trainTime.Seconds())
 	fmt.Fprintf(w, "predict          p50 %s, p99 %s\n", pct(0.5), pct(0.99))
 	fmt.Fprintf(w, "model blob       %.1f MB\n", float64(len(blob))/1e6)
@@ -171,7 +221,26 @@ func run(args []string, out io.Writer) error {
 	for _, warning := range m.Warnings() {
 		fmt.Fprintf(w, "warning          %s\n", warning)
 	}
+	for _, s := range asks {
+		p := m.Predict(s, d.Language)
+		fmt.Fprintf(w, "%q\n", s)
+		for _, in := range p.Intents[:min(3, len(p.Intents))] {
+			fmt.Fprintf(w, "    %-24s %.3f\n", in.Intent, in.Score)
+		}
+		for _, e := range p.Entities {
+			fmt.Fprintf(w, "    entity %s %q %.3f\n", e.Category, string(utf16.Decode(utf16.Encode([]rune(s))[e.Offset:e.Offset+e.Length])), e.Score)
+		}
+	}
 	return nil
+}
+
+func topNotNone(p nlu.Prediction) float64 {
+	for _, in := range p.Intents {
+		if in.Intent != nlu.NoneIntent {
+			return in.Score
+		}
+	}
+	return 0
 }
 
 func ratio(a, b int) float64 {

@@ -200,8 +200,10 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	c := m.clf
 	e.section("classifier", func(e *encoder) {
 		e.strs(c.classes)
-		e.int(c.minN)
-		e.int(c.maxN)
+		e.int(c.spec.minN)
+		e.int(c.spec.maxN)
+		e.int(c.spec.wordN)
+		e.int(c.spec.crossChar)
 		e.f32s(c.groupScale[:])
 		e.u64s(c.hashes)
 		e.u8s(c.groups)
@@ -287,7 +289,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 				n.entities = append(n.entities, x)
 			}
 		case "classifier":
-			c := &classifier{classes: s.strs(), minN: s.int(), maxN: s.int()}
+			c := &classifier{classes: s.strs(), spec: featureSpec{minN: s.int(), maxN: s.int(), wordN: s.int(), crossChar: s.int()}}
 			copy(c.groupScale[:], s.f32s())
 			c.hashes = s.u64s()
 			c.groups = s.u8s()

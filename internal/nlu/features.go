@@ -76,20 +76,25 @@ var (
 	tagChar = hashTag("c")
 )
 
+// featureSpec says which intent features to extract.
+type featureSpec struct {
+	minN, maxN int // character n-gram sizes within words
+	wordN      int // longest word n-gram (2: unigrams and bigrams)
+	crossChar  int // longest character n-gram across word boundaries (0: none)
+}
+
 // intentFeatures appends the hashed features of an utterance to dst, with
-// their groups: lower-cased word unigrams and bigrams (with sentence
-// boundaries), and character n-grams of each word with word-boundary marks.
-func intentFeatures(toks []token, minN, maxN int, dst []uint64, groups []uint8) ([]uint64, []uint8) {
-	prev := hashString(tagBi, "\x02")
+// their groups: lower-cased word n-grams (with sentence boundaries), and
+// character n-grams of each word with word-boundary marks.
+func intentFeatures(toks []token, spec featureSpec, dst []uint64, groups []uint8) ([]uint64, []uint8) {
 	var rs []rune
+	hw := make([]uint64, 0, len(toks)+2)
+	hw = append(hw, hashString(fnvOffset, "\x02"))
 	for _, t := range toks {
 		w := normWord(t.Text)
 		dst = append(dst, hashString(tagUni, w))
 		groups = append(groups, groupWord)
-		hw := hashString(fnvOffset, w)
-		dst = append(dst, mix(prev, hw))
-		groups = append(groups, groupBigram)
-		prev = mix(tagBi, hw)
+		hw = append(hw, hashString(fnvOffset, w))
 
 		rs = rs[:0]
 		rs = append(rs, '\x02')
@@ -97,7 +102,7 @@ func intentFeatures(toks []token, minN, maxN int, dst []uint64, groups []uint8) 
 			rs = append(rs, r)
 		}
 		rs = append(rs, '\x03')
-		for n := minN; n <= maxN; n++ {
+		for n := spec.minN; n <= spec.maxN; n++ {
 			for i := 0; i+n <= len(rs); i++ {
 				if n == len(rs) && n > 2 {
 					break // the whole word is already a unigram
@@ -112,7 +117,45 @@ func intentFeatures(toks []token, minN, maxN int, dst []uint64, groups []uint8) 
 			}
 		}
 	}
-	dst = append(dst, mix(prev, hashString(fnvOffset, "\x03")))
-	groups = append(groups, groupBigram)
+	hw = append(hw, hashString(fnvOffset, "\x03"))
+	for n := 2; n <= spec.wordN; n++ {
+		for i := 0; i+n <= len(hw); i++ {
+			h := tagBi + uint64(n)
+			for _, x := range hw[i : i+n] {
+				h = mix(h, x)
+			}
+			dst = append(dst, h)
+			groups = append(groups, groupBigram)
+		}
+	}
+	if spec.crossChar > 0 {
+		// Character n-grams that span a word boundary: the end of one word, a
+		// space, the start of the next.
+		rs = rs[:0]
+		for i, t := range toks {
+			if i > 0 {
+				rs = append(rs, ' ')
+			}
+			rs = append(rs, []rune(normWord(t.Text))...)
+		}
+		for n := 3; n <= spec.crossChar; n++ {
+			for i := 0; i+n <= len(rs); i++ {
+				sp := false
+				for _, r := range rs[i+1 : i+n-1] {
+					sp = sp || r == ' '
+				}
+				if !sp {
+					continue
+				}
+				h := tagChar + 1
+				for _, r := range rs[i : i+n] {
+					h ^= uint64(r)
+					h *= fnvPrime
+				}
+				dst = append(dst, h)
+				groups = append(groups, groupChar)
+			}
+		}
+	}
 	return dst, groups
 }

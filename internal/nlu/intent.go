@@ -12,14 +12,14 @@ import (
 // weighted, L2-normalised word and character n-gram features.
 type classifier struct {
 	classes    []string
-	minN, maxN int              // character n-gram sizes
+	spec       featureSpec
 	groupScale [numGroups]float32 // weight of each feature group before normalisation
-	hashes     []uint64         // feature hash of each row
-	groups     []uint8          // feature group of each row
-	idf        []float32        // inverse document frequency of each row
-	w          []float32        // len(hashes) rows of len(classes) weights
-	b          []float32        // bias per class
-	index      map[uint64]int32 // hash -> row, rebuilt on load
+	hashes     []uint64           // feature hash of each row
+	groups     []uint8            // feature group of each row
+	idf        []float32          // inverse document frequency of each row
+	w          []float32          // len(hashes) rows of len(classes) weights
+	b          []float32          // bias per class
+	index      map[uint64]int32   // hash -> row, rebuilt on load
 }
 
 // sparse is a sparse feature vector.
@@ -41,7 +41,7 @@ type featureBuf struct {
 // vectorize maps tokens to a normalised sparse vector over the known rows;
 // unknown features are dropped.
 func (c *classifier) vectorize(toks []token, fb *featureBuf) sparse {
-	fb.hashes, fb.groups = intentFeatures(toks, c.minN, c.maxN, fb.hashes[:0], fb.groups[:0])
+	fb.hashes, fb.groups = intentFeatures(toks, c.spec, fb.hashes[:0], fb.groups[:0])
 	fb.rows = fb.rows[:0]
 	for _, h := range fb.hashes {
 		if r, ok := c.index[h]; ok {
@@ -116,29 +116,37 @@ func softmax(z []float64) {
 
 // intentConfig holds the classifier's hyper-parameters.
 type intentConfig struct {
-	minN, maxN int
+	spec       featureSpec
 	groupScale [numGroups]float32
 	epochs     int
 	l2         float64
 	eta0       float64
 	balance    float64 // 0: no class weighting, 1: inverse class frequency
+	idfPow     float64
+	dropout    float64
+	avgFrom    float64 // average the weights at the end of epochs from this fraction on (1: no averaging)
 }
 
 func defaultIntentConfig(o Options) intentConfig {
+	// Tuned on BANKING77 and SNIPS (cmd/nlueval): feature dropout is what
+	// lifts a linear model from about 91% to 92% on BANKING77.
 	return intentConfig{
-		minN: 2, maxN: 5,
-		groupScale: [numGroups]float32{groupWord: 1, groupBigram: 1, groupChar: 1},
+		spec:       featureSpec{minN: 2, maxN: 5, wordN: 2},
+		groupScale: [numGroups]float32{groupWord: 1, groupBigram: 2, groupChar: 1},
 		epochs:     o.IntentEpochs,
 		l2:         o.IntentL2,
 		eta0:       0.5,
-		balance:    0,
+		balance:    1,
+		idfPow:     1,
+		dropout:    0.7,
+		avgFrom:    0.5,
 	}
 }
 
 // trainIntents trains the intent classifier and the out-of-scope detector.
 func trainIntents(ctx context.Context, exs []Example, docs [][]token, intents []string, o Options, report func(float64)) (*classifier, *oosDetector, error) {
 	cfg := defaultIntentConfig(o)
-	c := &classifier{minN: cfg.minN, maxN: cfg.maxN, groupScale: cfg.groupScale, index: map[uint64]int32{}}
+	c := &classifier{spec: cfg.spec, groupScale: cfg.groupScale, index: map[uint64]int32{}}
 	classOf := map[string]int{}
 	for _, name := range intents {
 		for _, ex := range exs {
@@ -162,7 +170,7 @@ func trainIntents(ctx context.Context, exs []Example, docs [][]token, intents []
 	var hs []uint64
 	var gs []uint8
 	for i, toks := range docs {
-		hs, gs = intentFeatures(toks, c.minN, c.maxN, hs[:0], gs[:0])
+		hs, gs = intentFeatures(toks, c.spec, hs[:0], gs[:0])
 		rows := make([]int32, len(hs))
 		for j, h := range hs {
 			r, ok := c.index[h]
@@ -185,7 +193,7 @@ func trainIntents(ctx context.Context, exs []Example, docs [][]token, intents []
 	n := float64(len(exs))
 	c.idf = make([]float32, len(df))
 	for r, d := range df {
-		c.idf[r] = float32(math.Log((1+n)/(1+float64(d))) + 1)
+		c.idf[r] = float32(math.Pow(math.Log((1+n)/(1+float64(d)))+1, cfg.idfPow))
 	}
 	xs := make([]sparse, len(exs))
 	for i, rows := range rowsOf {
@@ -224,6 +232,11 @@ func sgd(ctx context.Context, c *classifier, xs []sparse, y []int, cw []float64,
 	z := make([]float64, k)
 	scale := 1.0
 	lambda := cfg.l2
+	var avgW, avgB []float64
+	avgFrom := int(float64(cfg.epochs) * cfg.avgFrom)
+	snapshots := 0
+	var dx sparse
+	keepScale := float32(1 / (1 - cfg.dropout))
 	t := 0.0
 	for epoch := range cfg.epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
@@ -232,6 +245,16 @@ func sgd(ctx context.Context, c *classifier, xs []sparse, y []int, cw []float64,
 				return ctx.Err()
 			}
 			x := xs[i]
+			if cfg.dropout > 0 {
+				dx.idx, dx.val = dx.idx[:0], dx.val[:0]
+				for a, r := range x.idx {
+					if rng.Float64() >= cfg.dropout {
+						dx.idx = append(dx.idx, r)
+						dx.val = append(dx.val, x.val[a]*keepScale)
+					}
+				}
+				x = dx
+			}
 			eta := cfg.eta0 / (1 + cfg.eta0*lambda*t)
 			t++
 			copy(z, b)
@@ -266,7 +289,25 @@ func sgd(ctx context.Context, c *classifier, xs []sparse, y []int, cw []float64,
 				b[j] -= z[j]
 			}
 		}
+		if cfg.avgFrom < 1 && epoch >= avgFrom {
+			if avgW == nil {
+				avgW, avgB = make([]float64, len(w)), make([]float64, len(b))
+			}
+			for j, v := range w {
+				avgW[j] += v * scale
+			}
+			for j, v := range b {
+				avgB[j] += v
+			}
+			snapshots++
+		}
 		report(float64(epoch+1) / float64(cfg.epochs))
+	}
+	if snapshots > 0 {
+		w, b, scale = avgW, avgB, 1/float64(snapshots)
+		for j := range b {
+			b[j] *= scale
+		}
 	}
 	for j := range w {
 		c.w[j] = float32(w[j] * scale)

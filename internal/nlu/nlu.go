@@ -102,7 +102,7 @@ type Options struct {
 	// IntentEpochs is the number of passes of the intent classifier over the
 	// data (default 30).
 	IntentEpochs int
-	// IntentL2 is the classifier's L2 regularisation per example (default 2e-5).
+	// IntentL2 is the classifier's L2 regularisation per example (default 5e-7).
 	IntentL2 float64
 	// TaggerEpochs is the number of perceptron passes of the entity tagger
 	// (default 10).
@@ -114,7 +114,7 @@ func (o Options) withDefaults() Options {
 		o.IntentEpochs = 30
 	}
 	if o.IntentL2 <= 0 {
-		o.IntentL2 = 2e-5
+		o.IntentL2 = 5e-7
 	}
 	if o.TaggerEpochs <= 0 {
 		o.TaggerEpochs = 10
@@ -202,11 +202,11 @@ func Train(ctx context.Context, d TrainingData, o Options) (*Model, error) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		m.clf, m.oos, clfErr = trainIntents(ctx, d.Examples, docs, m.intents, o, prog.part(0.5))
+		m.clf, m.oos, clfErr = trainIntents(ctx, d.Examples, docs, m.intents, o, prog.part(0.495))
 	}()
 	go func() {
 		defer wg.Done()
-		m.tagger, tagErr = trainTagger(ctx, d.Examples, docs, d.Entities, o, prog.part(0.5))
+		m.tagger, tagErr = trainTagger(ctx, d.Examples, docs, d.Entities, o, prog.part(0.495))
 	}()
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
