@@ -150,7 +150,7 @@ func checkImport(t *testing.T, body []byte) {
 
 // knownBug names a bug of the code under test that f triggers, so that the
 // fuzzer can go on finding other ones while it is open. Remove an entry when
-// its bug is fixed; its crasher in testdata/fuzz/FuzzImport stays as the
+// its bug is fixed; its seed in invalidSeeds ("Known bugs") stays as the
 // regression test.
 func knownBug(f *File) string {
 	if f.Assets == nil {
