@@ -188,7 +188,7 @@ func TestAuthentication(t *testing.T) {
 		{"prefix of a key", "key-on", http.StatusUnauthorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, path := range []string{"/projects?" + v3, "/projects/x/deployments/d?" + v3, "/nowhere", "/projects?api-version=1999-01-01"} {
+			for _, path := range []string{"/projects?" + v3, "/projects/x/resources?api-version=2022-10-01-preview", "/nowhere", "/projects?api-version=1999-01-01"} {
 				resp := srv.DoWithKey("GET", path, nil, tc.key)
 				if tc.want == http.StatusOK {
 					resp.Body.Close()
@@ -230,9 +230,10 @@ func TestRoutingErrors(t *testing.T) {
 		{"wrong method", "PUT", "/projects?" + v3, 405, "405"},
 		{"wrong method on a job", "DELETE", "/projects/p/export/jobs/j?" + v3, 405, "405"},
 		{"not implemented yet", "POST", "/projects/p/models/m/:evaluate?api-version=2023-04-15-preview", 501, "NotImplemented"},
-		{"not implemented, deployments", "PUT", "/projects/p/deployments/d?" + v3, 501, "NotImplemented"},
-		{"swap is not a deployment name", "POST", "/projects/p/deployments/:swap?" + v3, 501, "NotImplemented"},
-		{"percent-encoded colon", "POST", "/projects/p/deployments/%3Aswap?" + v3, 501, "NotImplemented"},
+		{"not implemented, resources", "GET", "/projects/p/resources?api-version=2022-10-01-preview", 501, "NotImplemented"},
+		{"swap is not a deployment name", "POST", "/projects/p/deployments/:swap?" + v3, 400, "InvalidRequest"},
+		{"percent-encoded colon", "POST", "/projects/p/resources/%3Aassign?api-version=2022-10-01-preview", 501, "NotImplemented"},
+		{"asynchronous conversation analysis", "POST", "/language/analyze-conversations/jobs?" + v3, 501, "NotImplemented"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantError(t, srv.Do(tc.method, tc.path, nil), tc.status, tc.code, "")

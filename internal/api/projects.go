@@ -193,6 +193,10 @@ func (s *Server) jobURL(r *http.Request, j *job.Job) string {
 		path = "global/deletion-jobs/" + j.ID
 	case job.KindTrain:
 		path = trainJobPath(j)
+	case job.KindDeploy, job.KindUndeploy:
+		path = deploymentJobPath(j)
+	case job.KindSwap:
+		path = p + "/deployments/swap/jobs/" + j.ID
 	case job.KindLoadSnapshot:
 		path = p + "/models/" + url.PathEscape(project.LoadSnapshotModel(j)) + "/load-snapshot/jobs/" + j.ID
 	}

@@ -61,13 +61,13 @@ var routes = []route{
 	{"GET", "/projects/{projectName}/models/{trainedModelLabel}/evaluation/summary-result", "ConversationalAnalysisAuthoring_GetModelEvaluationSummary", (*Server).getModelEvaluationSummary, nil},
 	{"POST", "/projects/{projectName}/models/{trainedModelLabel}/:evaluate", "ConversationalAnalysisAuthoring_EvaluateModel", nil, v4Plus},
 	{"GET", "/projects/{projectName}/models/{trainedModelLabel}/evaluate/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetEvaluateStatus", nil, v4Plus},
-	{"GET", "/projects/{projectName}/deployments", "ConversationalAnalysisAuthoring_ListDeployments", nil, nil},
-	{"GET", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_GetDeployment", nil, nil},
-	{"PUT", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_DeployProject", nil, nil},
-	{"DELETE", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_DeleteDeployment", nil, nil},
-	{"GET", "/projects/{projectName}/deployments/{deploymentName}/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetDeploymentStatus", nil, nil},
-	{"POST", "/projects/{projectName}/deployments/:swap", "ConversationalAnalysisAuthoring_SwapDeployments", nil, nil},
-	{"GET", "/projects/{projectName}/deployments/swap/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetSwapDeploymentsStatus", nil, nil},
+	{"GET", "/projects/{projectName}/deployments", "ConversationalAnalysisAuthoring_ListDeployments", (*Server).listDeployments, nil},
+	{"GET", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_GetDeployment", (*Server).getDeployment, nil},
+	{"PUT", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_DeployProject", (*Server).deployProject, nil},
+	{"DELETE", "/projects/{projectName}/deployments/{deploymentName}", "ConversationalAnalysisAuthoring_DeleteDeployment", (*Server).deleteDeployment, nil},
+	{"GET", "/projects/{projectName}/deployments/{deploymentName}/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetDeploymentStatus", (*Server).getDeploymentStatus, nil},
+	{"POST", "/projects/{projectName}/deployments/:swap", "ConversationalAnalysisAuthoring_SwapDeployments", (*Server).swapDeployments, nil},
+	{"GET", "/projects/{projectName}/deployments/swap/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetSwapDeploymentsStatus", (*Server).getSwapDeploymentsStatus, nil},
 	{"POST", "/projects/{projectName}/deployments/{deploymentName}/:delete-from-resources", "ConversationalAnalysisAuthoring_DeleteDeploymentFromResources", nil, v2AndV4Plus},
 	{"GET", "/projects/{projectName}/deployments/{deploymentName}/delete-from-resources/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetDeploymentDeleteFromResourcesStatus", nil, v2AndV4Plus},
 	{"GET", "/projects/{projectName}/resources", "ConversationalAnalysisAuthoring_ListDeploymentResources", nil, v2AndV4Plus},
@@ -94,7 +94,11 @@ func (s *Server) register(mux *http.ServeMux) {
 	methods := map[string][]string{}
 	for _, rt := range routes {
 		mux.HandleFunc(rt.method+" "+authoringPrefix+rt.path, s.dispatch(rt))
-		methods[rt.path] = append(methods[rt.path], rt.method)
+		methods[authoringPrefix+rt.path] = append(methods[authoringPrefix+rt.path], rt.method)
+	}
+	for _, rt := range runtimeRoutes {
+		mux.HandleFunc(rt.method+" "+runtimePrefix+rt.path, s.dispatch(rt))
+		methods[runtimePrefix+rt.path] = append(methods[runtimePrefix+rt.path], rt.method)
 	}
 	mux.HandleFunc("GET "+healthPath, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -102,7 +106,7 @@ func (s *Server) register(mux *http.ServeMux) {
 	misses := http.NewServeMux()
 	for path, ms := range methods {
 		allow := strings.Join(ms, ", ")
-		misses.HandleFunc(authoringPrefix+path, func(w http.ResponseWriter, r *http.Request) {
+		misses.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			s.writeError(w, r, azerr.New(azerr.MethodNotAllowed, "The method %s is not allowed on this resource; allowed: %s.", r.Method, allow))
 		})
@@ -121,7 +125,11 @@ func (s *Server) dispatch(rt route) http.HandlerFunc {
 			return
 		}
 		if rt.handle == nil {
-			s.writeError(w, r, azerr.New(azerr.NotImplemented, "The operation %s is not supported by Parley yet.", rt.operation))
+			msg := "The operation %s is not supported by Parley yet."
+			if strings.HasPrefix(rt.path, "/analyze-conversations/jobs") {
+				msg = "The operation %s is not supported by Parley: asynchronous conversation analysis (summarization, PII) is not part of CLU; use POST /language/:analyze-conversations for predictions."
+			}
+			s.writeError(w, r, azerr.New(azerr.NotImplemented, msg, rt.operation))
 			return
 		}
 		rt.handle(s, w, r, v)

@@ -63,6 +63,9 @@ const (
 	KindDeleteProject Kind = "deleteProject"
 	KindTrain         Kind = "train"
 	KindLoadSnapshot  Kind = "loadSnapshot"
+	KindDeploy        Kind = "deploy"
+	KindUndeploy      Kind = "deleteDeployment"
+	KindSwap          Kind = "swapDeployments"
 )
 
 // Warning is an entry of a job's warnings array.

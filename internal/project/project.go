@@ -159,6 +159,40 @@ type Store interface {
 	GetModelData(ctx context.Context, project, label string, part ModelPart) ([]byte, error)
 	// DeleteModel deletes a model; ErrModelNotFound.
 	DeleteModel(ctx context.Context, project, label string) error
+
+	// SaveDeployment creates or replaces a deployment with its engine model,
+	// and records the project's last deployment time; ErrQuota when it is
+	// new and maxDeployments exist; ErrNotFound when the project is gone.
+	SaveDeployment(ctx context.Context, d *Deployment, engine []byte, maxDeployments int) error
+	// ListDeployments returns a project's deployments ordered by name.
+	ListDeployments(ctx context.Context, project string) ([]*Deployment, error)
+	// GetDeployment returns a deployment; ErrDeploymentNotFound.
+	GetDeployment(ctx context.Context, project, name string) (*Deployment, error)
+	// DeploymentEngine returns the engine model a deployment serves, with
+	// its ModelID; ErrDeploymentNotFound.
+	DeploymentEngine(ctx context.Context, project, name string) (modelID string, engine []byte, err error)
+	// DeleteDeployment deletes a deployment; ErrDeploymentNotFound.
+	DeleteDeployment(ctx context.Context, project, name string) error
+	// SwapDeployments exchanges the models of two deployments in one
+	// transaction; ErrDeploymentNotFound when either is missing.
+	SwapDeployments(ctx context.Context, project, first, second string) error
+}
+
+// ErrDeploymentNotFound: no deployment of that name in the project.
+var ErrDeploymentNotFound = errors.New("deployment not found")
+
+// Deployment is a deployed model version.
+type Deployment struct {
+	Project        string
+	Name           string
+	ModelLabel     string
+	ModelID        string
+	Trained        time.Time
+	Deployed       time.Time
+	ConfigVersion  string
+	ExpirationDate string  // YYYY-MM-DD
+	Threshold      float64 // confidenceThreshold at training time
+	Language       string  // the project's language at training time
 }
 
 // ErrModelNotFound: no trained model of that label in the project.

@@ -26,6 +26,7 @@ type Service struct {
 	notify   func()
 	cfg      Config
 	finished *job.FinishedCache
+	models   modelCache
 }
 
 // NewService returns a Service; notify is called after a job is created, to
@@ -362,6 +363,9 @@ func (s *Service) Handlers() map[job.Kind]job.HandlerFunc {
 		job.KindDeleteProject: s.runDeleteProject,
 		job.KindTrain:         s.runTrain,
 		job.KindLoadSnapshot:  s.runLoadSnapshot,
+		job.KindDeploy:        s.runDeploy,
+		job.KindUndeploy:      s.runDeleteDeployment,
+		job.KindSwap:          s.runSwap,
 	}
 }
 

@@ -1,6 +1,11 @@
 package project
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+)
 
 // unitWidth is how many code units of t the rune r takes.
 func unitWidth(r rune, t IndexType) int {
@@ -61,4 +66,62 @@ func convertSpan(s string, off, length int, from, to IndexType) (int, int, bool)
 	}
 	o := textLen(s[:start], to)
 	return o, textLen(s[start:end], to), true
+}
+
+// Index types of the runtime API (RUNTIME.md §4).
+const (
+	TextElementsV8   IndexType = "TextElements_v8"
+	UnicodeCodePoint IndexType = "UnicodeCodePoint"
+)
+
+// RuntimeIndexType parses the runtime's stringIndexType, case-insensitively;
+// "" is the default TextElements_v8, and the docs' spelling TextElement_V8
+// is accepted too.
+func RuntimeIndexType(s string) (IndexType, bool) {
+	switch strings.ToLower(s) {
+	case "", "textelements_v8", "textelement_v8":
+		return TextElementsV8, true
+	case "unicodecodepoint":
+		return UnicodeCodePoint, true
+	case "utf16codeunit":
+		return Utf16CodeUnit, true
+	}
+	return "", false
+}
+
+// SpanIn converts a span of text from UTF-16 code units to t, and returns
+// the substring it covers. TextElements_v8 counts grapheme clusters (by the
+// current Unicode rules, so an emoji ZWJ sequence is one element); a span
+// that ends inside a cluster covers the whole cluster.
+func SpanIn(text string, off16, len16 int, t IndexType) (off, length int, sub string) {
+	start, ok1 := byteIndex(text, off16, Utf16CodeUnit)
+	end, ok2 := byteIndex(text, off16+len16, Utf16CodeUnit)
+	if !ok1 || !ok2 || end < start {
+		return off16, len16, ""
+	}
+	sub = text[start:end]
+	switch t {
+	case Utf16CodeUnit:
+		return off16, len16, sub
+	case UnicodeCodePoint:
+		return utf8.RuneCountInString(text[:start]), utf8.RuneCountInString(sub), sub
+	}
+	// Grapheme clusters: the cluster holding the first byte starts the
+	// span; the one holding the last byte ends it.
+	first, last, i := -1, -1, 0
+	g := uniseg.NewGraphemes(text)
+	for g.Next() {
+		from, to := g.Positions()
+		if first < 0 && start < to {
+			first = i
+		}
+		if end > from {
+			last = i
+		}
+		i++
+	}
+	if first < 0 || last < first {
+		return i, 0, sub
+	}
+	return first, last - first + 1, sub
 }

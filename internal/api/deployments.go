@@ -1,0 +1,150 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/project"
+)
+
+// deploymentResource is an item of a deployment's assignedResources.
+type deploymentResource struct {
+	ResourceID string `json:"resourceId"`
+	Region     string `json:"region"`
+}
+
+// projectDeployment is the spec's ProjectDeployment.
+type projectDeployment struct {
+	DeploymentName             string                `json:"deploymentName"`
+	ModelID                    string                `json:"modelId"`
+	LastTrainedDateTime        string                `json:"lastTrainedDateTime"`
+	LastDeployedDateTime       string                `json:"lastDeployedDateTime"`
+	DeploymentExpirationDate   string                `json:"deploymentExpirationDate"`
+	ModelTrainingConfigVersion string                `json:"modelTrainingConfigVersion"`
+	AssignedResources          *[]deploymentResource `json:"assignedResources,omitempty"`
+}
+
+// toDeployment maps a deployment; assignedResources exists in
+// 2022-10-01-preview and is required from 2024-11-15-preview on
+// (AUTHORING.md §6.2). A self-hosted server has no other resources.
+func toDeployment(d *project.Deployment, v project.APIVersion) projectDeployment {
+	out := projectDeployment{
+		DeploymentName: d.Name, ModelID: d.ModelID, LastTrainedDateTime: formatTime(d.Trained),
+		LastDeployedDateTime: formatTime(d.Deployed), DeploymentExpirationDate: d.ExpirationDate,
+		ModelTrainingConfigVersion: d.ConfigVersion,
+	}
+	if v == project.V20221001Preview || v == project.V20241115Preview || v == project.V20250515Preview {
+		out.AssignedResources = &[]deploymentResource{}
+	}
+	return out
+}
+
+// listDeployments implements ConversationalAnalysisAuthoring_ListDeployments.
+func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
+	ds, err := s.svc.ListDeployments(r.Context(), r.PathValue("projectName"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]projectDeployment, len(ds))
+	for i, d := range ds {
+		out[i] = toDeployment(d, v)
+	}
+	writePageOf(s, w, r, out)
+}
+
+// getDeployment implements ConversationalAnalysisAuthoring_GetDeployment; it
+// is also the final GET of the deploy operation's poller.
+func (s *Server) getDeployment(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
+	d, err := s.svc.GetDeployment(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toDeployment(d, v))
+}
+
+// deployProject implements ConversationalAnalysisAuthoring_DeployProject.
+func (s *Server) deployProject(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
+	body, err := s.readBody(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var o struct {
+		TrainedModelLabel string `json:"trainedModelLabel"`
+	}
+	if e := decodeBody(body, &o); e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	j, err := s.svc.StartDeploy(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"), o.TrainedModelLabel, v)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.accepted(w, r, j)
+}
+
+// deleteDeployment implements ConversationalAnalysisAuthoring_DeleteDeployment.
+func (s *Server) deleteDeployment(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
+	j, err := s.svc.StartDeleteDeployment(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"), v)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.accepted(w, r, j)
+}
+
+// getDeploymentStatus implements ConversationalAnalysisAuthoring_GetDeploymentStatus,
+// for deploy and delete jobs alike.
+func (s *Server) getDeploymentStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
+	p, id := r.PathValue("projectName"), r.PathValue("jobId")
+	j, err := s.svc.GetJob(r.Context(), job.KindDeploy, p, id)
+	if err != nil {
+		j, err = s.svc.GetJob(r.Context(), job.KindUndeploy, p, id)
+	}
+	if err == nil && project.DeploymentOfJob(j) != r.PathValue("deploymentName") {
+		err = azerr.New(azerr.OperationNotFound, "The job %q was not found for deployment %q.", id, r.PathValue("deploymentName"))
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJob(w, r, j)
+}
+
+// swapDeployments implements ConversationalAnalysisAuthoring_SwapDeployments.
+func (s *Server) swapDeployments(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
+	body, err := s.readBody(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var o struct {
+		First  string `json:"firstDeploymentName"`
+		Second string `json:"secondDeploymentName"`
+	}
+	if e := decodeBody(body, &o); e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	j, err := s.svc.StartSwap(r.Context(), r.PathValue("projectName"), o.First, o.Second, v)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.accepted(w, r, j)
+}
+
+// getSwapDeploymentsStatus implements ConversationalAnalysisAuthoring_GetSwapDeploymentsStatus.
+func (s *Server) getSwapDeploymentsStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
+	s.getJob(w, r, job.KindSwap, r.PathValue("projectName"))
+}
+
+// deploymentJobPath is the path of a deploy or delete job under the project.
+func deploymentJobPath(j *job.Job) string {
+	return url.PathEscape(j.Project) + "/deployments/" + url.PathEscape(project.DeploymentOfJob(j)) + "/jobs/" + j.ID
+}

@@ -1,0 +1,168 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/project"
+)
+
+// runtimePrefix is where the runtime API lives under the endpoint.
+const runtimePrefix = "/language"
+
+// maxQueryLength is the longest query text, in UTF-16 code units (RUNTIME.md §2).
+const maxQueryLength = 1000
+
+// runtimeRoutes are the prediction API's routes (RUNTIME.md), under /language.
+// The asynchronous conversation-analysis jobs are summarization and PII
+// tasks, which Parley does not carry out.
+var runtimeRoutes = []route{
+	{"POST", "/:analyze-conversations", "ConversationAnalysis_AnalyzeConversation", (*Server).analyzeConversation, nil},
+	{"POST", "/analyze-conversations/jobs", "AnalyzeConversation_SubmitJob", nil, nil},
+	{"GET", "/analyze-conversations/jobs/{jobId}", "AnalyzeConversation_JobStatus", nil, nil},
+	{"POST", "/analyze-conversations/jobs/{jobId}", "AnalyzeConversation_CancelJob", nil, nil}, // {jobId}:cancel
+}
+
+// analyzeConversationRequest is the spec's ConversationalTask (kind Conversation).
+type analyzeConversationRequest struct {
+	Kind          string `json:"kind"`
+	AnalysisInput *struct {
+		ConversationItem *struct {
+			ID            string `json:"id"`
+			ParticipantID string `json:"participantId"`
+			Text          string `json:"text"`
+			Language      string `json:"language"`
+		} `json:"conversationItem"`
+	} `json:"analysisInput"`
+	Parameters *struct {
+		ProjectName      string `json:"projectName"`
+		DeploymentName   string `json:"deploymentName"`
+		Verbose          bool   `json:"verbose"`
+		IsLoggingEnabled bool   `json:"isLoggingEnabled"`
+		StringIndexType  string `json:"stringIndexType"`
+	} `json:"parameters"`
+}
+
+type intentResult struct {
+	Category        string  `json:"category"`
+	ConfidenceScore float64 `json:"confidenceScore"`
+}
+
+type extraInformation struct {
+	ExtraInformationKind string `json:"extraInformationKind"`
+	Key                  string `json:"key"`
+}
+
+type entityResult struct {
+	Category         string             `json:"category"`
+	Text             string             `json:"text"`
+	Offset           int                `json:"offset"`
+	Length           int                `json:"length"`
+	ConfidenceScore  float64            `json:"confidenceScore"`
+	ExtraInformation []extraInformation `json:"extraInformation,omitempty"`
+}
+
+type conversationPrediction struct {
+	TopIntent   string         `json:"topIntent"`
+	ProjectKind string         `json:"projectKind"`
+	Intents     []intentResult `json:"intents"`
+	Entities    []entityResult `json:"entities"`
+}
+
+// analyzeConversationResult is the spec's ConversationalTaskResult.
+type analyzeConversationResult struct {
+	Kind   string `json:"kind"`
+	Result struct {
+		Query      string                 `json:"query"`
+		Prediction conversationPrediction `json:"prediction"`
+	} `json:"result"`
+}
+
+// analyzeConversation implements ConversationAnalysis_AnalyzeConversation
+// for Conversation projects.
+func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
+	body, err := s.readBody(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req analyzeConversationRequest
+	if e := decodeBody(body, &req); e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	switch {
+	case !strings.EqualFold(req.Kind, "Conversation"):
+		s.writeError(w, r, azerr.Invalid("kind", "kind %q is not supported; use \"Conversation\".", req.Kind))
+		return
+	case req.AnalysisInput == nil || req.AnalysisInput.ConversationItem == nil:
+		s.writeError(w, r, azerr.Invalid("analysisInput.conversationItem", "analysisInput.conversationItem is required."))
+		return
+	case req.Parameters == nil || req.Parameters.ProjectName == "":
+		s.writeError(w, r, azerr.Invalid("parameters.projectName", "parameters.projectName is required."))
+		return
+	case req.Parameters.DeploymentName == "":
+		s.writeError(w, r, azerr.Invalid("parameters.deploymentName", "parameters.deploymentName is required."))
+		return
+	}
+	item, params := req.AnalysisInput.ConversationItem, req.Parameters
+	switch n := len(utf16Units(item.Text)); {
+	case item.ID == "":
+		s.writeError(w, r, azerr.Invalid("analysisInput.conversationItem.id", "analysisInput.conversationItem.id is required."))
+		return
+	case item.ParticipantID == "":
+		s.writeError(w, r, azerr.Invalid("analysisInput.conversationItem.participantId", "analysisInput.conversationItem.participantId is required."))
+		return
+	case strings.TrimSpace(item.Text) == "":
+		s.writeError(w, r, azerr.Invalid("analysisInput.conversationItem.text", "analysisInput.conversationItem.text is empty; send the utterance to analyze."))
+		return
+	case n > maxQueryLength:
+		s.writeError(w, r, azerr.Invalid("analysisInput.conversationItem.text", "The text is %d characters long; the limit is %d.", n, maxQueryLength))
+		return
+	}
+	idx, ok := project.RuntimeIndexType(params.StringIndexType)
+	if !ok {
+		s.writeError(w, r, azerr.Invalid("parameters.stringIndexType", "stringIndexType %q is not one of TextElements_v8, UnicodeCodePoint, Utf16CodeUnit.", params.StringIndexType))
+		return
+	}
+	p, err := s.svc.Predict(r.Context(), params.ProjectName, params.DeploymentName, item.Text, item.Language)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var out analyzeConversationResult
+	out.Kind = "ConversationResult"
+	out.Result.Query = item.Text
+	pred := &out.Result.Prediction
+	pred.TopIntent, pred.ProjectKind = p.TopIntent, "Conversation"
+	pred.Intents = make([]intentResult, len(p.Intents))
+	for i, in := range p.Intents {
+		pred.Intents[i] = intentResult{Category: in.Intent, ConfidenceScore: in.Score}
+	}
+	pred.Entities = make([]entityResult, 0, len(p.Entities))
+	for _, e := range p.Entities {
+		off, n, text := project.SpanIn(item.Text, e.Offset, e.Length, idx)
+		er := entityResult{Category: e.Category, Text: text, Offset: off, Length: n, ConfidenceScore: e.Score}
+		if e.ListKey != "" {
+			er.ExtraInformation = append(er.ExtraInformation, extraInformation{ExtraInformationKind: "ListKey", Key: e.ListKey})
+		}
+		if e.RegexKey != "" {
+			er.ExtraInformation = append(er.ExtraInformation, extraInformation{ExtraInformationKind: "RegexKey", Key: e.RegexKey})
+		}
+		pred.Entities = append(pred.Entities, er)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// utf16Units returns s's UTF-16 code units, to count them.
+func utf16Units(s string) []struct{} {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return make([]struct{}, n)
+}

@@ -1,0 +1,272 @@
+package project
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/nlu"
+)
+
+// MaxDeployments is how many deployments a project may hold.
+const MaxDeployments = 10
+
+func deploymentNotFound(project, name string) *azerr.Error {
+	e := azerr.New(azerr.NotFound, "The deployment %q of project %q was not found; deployment names are case-sensitive.", name, project)
+	e.Target = "deploymentName"
+	return e
+}
+
+// ListDeployments implements ConversationalAnalysisAuthoring_ListDeployments.
+func (s *Service) ListDeployments(ctx context.Context, project string) ([]*Deployment, error) {
+	if _, err := s.GetProject(ctx, project); err != nil {
+		return nil, err
+	}
+	return s.store.ListDeployments(ctx, project)
+}
+
+// GetDeployment implements ConversationalAnalysisAuthoring_GetDeployment.
+func (s *Service) GetDeployment(ctx context.Context, project, name string) (*Deployment, error) {
+	if _, err := s.GetProject(ctx, project); err != nil {
+		return nil, err
+	}
+	d, err := s.store.GetDeployment(ctx, project, name)
+	if errors.Is(err, ErrDeploymentNotFound) {
+		return nil, deploymentNotFound(project, name)
+	}
+	return d, err
+}
+
+// deployArgs is the payload of a deploy job.
+type deployArgs struct {
+	Deployment string `json:"deployment"`
+	ModelLabel string `json:"modelLabel"`
+}
+
+// DeploymentOfJob returns the deployment a deploy or delete-deployment job is for.
+func DeploymentOfJob(j *job.Job) string {
+	var name string
+	json.Unmarshal(j.Detail, &name)
+	return name
+}
+
+// StartDeploy implements ConversationalAnalysisAuthoring_DeployProject.
+func (s *Service) StartDeploy(ctx context.Context, project, name, label string, v APIVersion) (*job.Job, error) {
+	if e := CheckName("deploymentName", "deployment", name); e != nil {
+		return nil, e
+	}
+	if name == "swap" {
+		return nil, azerr.Invalid("deploymentName", "The deployment name \"swap\" is reserved; choose another name.")
+	}
+	if label == "" {
+		return nil, azerr.Invalid("trainedModelLabel", "trainedModelLabel is required: the label of the trained model to deploy.")
+	}
+	if _, err := s.GetModel(ctx, project, label); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.GetDeployment(ctx, project, name); errors.Is(err, ErrDeploymentNotFound) {
+		all, err := s.store.ListDeployments(ctx, project)
+		if err != nil {
+			return nil, err
+		}
+		if len(all) >= MaxDeployments {
+			return nil, azerr.New(azerr.QuotaExceeded, "The project already has %d deployments, the limit; delete one or deploy to an existing name.", MaxDeployments)
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	j := s.newJob(job.KindDeploy, project, v)
+	j.Detail, _ = json.Marshal(name)
+	payload, _ := json.Marshal(deployArgs{Deployment: name, ModelLabel: label})
+	return s.enqueue(ctx, j, payload)
+}
+
+// runDeploy copies the model's current version into the deployment, which
+// then serves it until the next deploy or swap.
+func (s *Service) runDeploy(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+	var a deployArgs
+	if err := json.Unmarshal(run.Payload, &a); err != nil {
+		return nil, fmt.Errorf("deploy job %s: payload: %w", run.ID, err)
+	}
+	m, err := s.store.GetModel(ctx, run.Project, a.ModelLabel)
+	if errors.Is(err, ErrModelNotFound) {
+		return nil, modelNotFound(run.Project, a.ModelLabel)
+	} else if err != nil {
+		return nil, err
+	}
+	engine, err := s.store.GetModelData(ctx, run.Project, a.ModelLabel, PartEngine)
+	if err != nil {
+		return nil, err
+	}
+	snapshot, err := s.store.GetModelData(ctx, run.Project, a.ModelLabel, PartSnapshot)
+	if err != nil {
+		return nil, err
+	}
+	var snap importPayload
+	if err := json.Unmarshal(snapshot, &snap); err != nil {
+		return nil, fmt.Errorf("model %q snapshot: %w", a.ModelLabel, err)
+	}
+	d := &Deployment{Project: run.Project, Name: a.Deployment, ModelLabel: a.ModelLabel, ModelID: m.ID,
+		Trained: m.Trained, Deployed: s.now(), ConfigVersion: m.ConfigVersion,
+		ExpirationDate: deploymentExpiration(m.ExpirationDate), Language: snap.Metadata.Language}
+	if snap.Metadata.Settings != nil {
+		d.Threshold = snap.Metadata.Settings.ConfidenceThreshold
+	}
+	switch err := s.store.SaveDeployment(ctx, d, engine, MaxDeployments); {
+	case errors.Is(err, ErrQuota):
+		return nil, azerr.New(azerr.QuotaExceeded, "The project already has %d deployments, the limit.", MaxDeployments)
+	case errors.Is(err, ErrNotFound):
+		return nil, projectNotFound(run.Project)
+	default:
+		return nil, err
+	}
+}
+
+// deploymentExpiration is twelve months after the model's expiration date
+// (TRAINING.md §2.4).
+func deploymentExpiration(modelExpiration string) string {
+	var y, m, d int
+	if _, err := fmt.Sscanf(modelExpiration, "%d-%d-%d", &y, &m, &d); err != nil {
+		return modelExpiration
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y+1, m, d)
+}
+
+// StartDeleteDeployment implements ConversationalAnalysisAuthoring_DeleteDeployment.
+func (s *Service) StartDeleteDeployment(ctx context.Context, project, name string, v APIVersion) (*job.Job, error) {
+	if _, err := s.GetDeployment(ctx, project, name); err != nil {
+		return nil, err
+	}
+	j := s.newJob(job.KindUndeploy, project, v)
+	j.Detail, _ = json.Marshal(name)
+	return s.enqueue(ctx, j, []byte(name))
+}
+
+func (s *Service) runDeleteDeployment(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+	if err := s.store.DeleteDeployment(ctx, run.Project, string(run.Payload)); err != nil && !errors.Is(err, ErrDeploymentNotFound) {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// swapArgs is the body of :swap and the payload of its job.
+type swapArgs struct {
+	First  string `json:"firstDeploymentName"`
+	Second string `json:"secondDeploymentName"`
+}
+
+// StartSwap implements ConversationalAnalysisAuthoring_SwapDeployments.
+func (s *Service) StartSwap(ctx context.Context, project, first, second string, v APIVersion) (*job.Job, error) {
+	switch {
+	case first == "":
+		return nil, azerr.Invalid("firstDeploymentName", "firstDeploymentName is required.")
+	case second == "":
+		return nil, azerr.Invalid("secondDeploymentName", "secondDeploymentName is required.")
+	case first == second:
+		return nil, azerr.Invalid("secondDeploymentName", "A deployment cannot be swapped with itself; name two different deployments.")
+	}
+	for _, name := range []string{first, second} {
+		if _, err := s.GetDeployment(ctx, project, name); err != nil {
+			return nil, err
+		}
+	}
+	payload, _ := json.Marshal(swapArgs{First: first, Second: second})
+	return s.enqueue(ctx, s.newJob(job.KindSwap, project, v), payload)
+}
+
+func (s *Service) runSwap(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+	var a swapArgs
+	if err := json.Unmarshal(run.Payload, &a); err != nil {
+		return nil, fmt.Errorf("swap job %s: payload: %w", run.ID, err)
+	}
+	if err := s.store.SwapDeployments(ctx, run.Project, a.First, a.Second); errors.Is(err, ErrDeploymentNotFound) {
+		return nil, azerr.New(azerr.NotFound, "Deployment %q or %q of project %q no longer exists.", a.First, a.Second, run.Project)
+	} else if err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// Prediction is a deployment's answer to a query, offsets in UTF-16 code units.
+type Prediction struct {
+	TopIntent string
+	nlu.Prediction
+}
+
+// modelCache holds loaded engine models by model id: a model is loaded once,
+// and a redeploy or swap only changes which id a deployment names.
+type modelCache struct {
+	mu     sync.RWMutex
+	models map[string]*nlu.Model
+}
+
+// maxLoadedModels bounds the cache; past it, an arbitrary model is dropped
+// (and loaded again on its next use).
+const maxLoadedModels = 64
+
+func (c *modelCache) get(id string) *nlu.Model {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.models[id]
+}
+
+func (c *modelCache) put(id string, m *nlu.Model) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.models == nil {
+		c.models = map[string]*nlu.Model{}
+	}
+	if len(c.models) >= maxLoadedModels {
+		for k := range c.models {
+			delete(c.models, k)
+			break
+		}
+	}
+	c.models[id] = m
+}
+
+// Predict answers a query with the model a deployment serves. Each call
+// reads which model the deployment names, so a redeploy or swap applies to
+// the next request while requests in flight finish on the model they got.
+func (s *Service) Predict(ctx context.Context, project, deployment, text, language string) (*Prediction, error) {
+	d, err := s.store.GetDeployment(ctx, project, deployment)
+	if errors.Is(err, ErrDeploymentNotFound) {
+		if _, err := s.GetProject(ctx, project); err != nil {
+			return nil, err
+		}
+		return nil, deploymentNotFound(project, deployment)
+	} else if err != nil {
+		return nil, err
+	}
+	m := s.models.get(d.ModelID)
+	if m == nil {
+		id, engine, err := s.store.DeploymentEngine(ctx, project, deployment)
+		if errors.Is(err, ErrDeploymentNotFound) {
+			return nil, deploymentNotFound(project, deployment)
+		} else if err != nil {
+			return nil, err
+		}
+		if m = s.models.get(id); m == nil {
+			m = new(nlu.Model)
+			if err := m.UnmarshalBinary(engine); err != nil {
+				return nil, fmt.Errorf("deployment %q: model %s: %w", deployment, id, err)
+			}
+			s.models.put(id, m)
+		}
+	}
+	if language == "" {
+		language = d.Language
+	}
+	p := &Prediction{Prediction: m.Predict(text, language)}
+	if len(p.Intents) > 0 {
+		p.TopIntent = p.Intents[0].Intent
+		if p.Intents[0].Score < d.Threshold {
+			p.TopIntent = NoneIntent
+		}
+	}
+	return p, nil
+}
