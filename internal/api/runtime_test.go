@@ -292,7 +292,9 @@ func TestSwapUnderLoad(t *testing.T) {
 	deploy(t, srv, "p", "b", "bank")
 
 	intentsOf := func(file []byte) map[string]bool {
-		var f struct{ Assets struct{ Intents []struct{ Category string } } }
+		var f struct {
+			Assets struct{ Intents []struct{ Category string } }
+		}
 		json.Unmarshal(file, &f)
 		m := map[string]bool{"None": true}
 		for _, in := range f.Assets.Intents {
