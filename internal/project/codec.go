@@ -47,7 +47,9 @@ func jsonTypeName(goType string) string {
 		return "array"
 	case goType == "string", strings.HasSuffix(goType, "Kind"), strings.HasSuffix(goType, "IndexType"):
 		return "string"
-	case goType == "int", goType == "float64":
+	case goType == "int":
+		return "integer"
+	case goType == "float64":
 		return "number"
 	case goType == "bool":
 		return "boolean"
@@ -122,6 +124,11 @@ func encodeFile(p *Project, stored []byte, v APIVersion, idx IndexType) ([]byte,
 		return spliceAssets(head, stored), nil
 	}
 	f := fileHead(p, v, idx)
+	if len(stored) == 0 && p.Kind == KindSummarization {
+		// Parley has no summarization assets: the file has none (§7.1
+		// allows that), so that it imports again.
+		return marshalJSON(&f)
+	}
 	f.Assets = &Assets{ProjectKind: p.Kind, Intents: []Intent{}, Entities: []Entity{}, Utterances: []Utterance{}}
 	if len(stored) > 0 {
 		f.Assets = new(Assets)

@@ -65,7 +65,8 @@ func (s *Settings) UnmarshalJSON(data []byte) error {
 	*s = Settings{}
 	if v, ok := m["confidenceThreshold"]; ok {
 		if err := json.Unmarshal(v, &s.ConfidenceThreshold); err != nil {
-			return &json.UnmarshalTypeError{Value: string(v), Field: "settings.confidenceThreshold", Type: floatType}
+			// encoding/json prefixes the path of the settings object.
+			return &json.UnmarshalTypeError{Value: "a non-number", Field: "confidenceThreshold", Type: floatType}
 		}
 		delete(m, "confidenceThreshold")
 	}

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -54,14 +55,15 @@ func byteIndex(s string, off int, t IndexType) (int, bool) {
 }
 
 // convertSpan converts a span of s from code units of from to code units of
-// to; ok is false when the span does not fall on character boundaries of s.
+// to; ok is false when the span does not fall on character boundaries of s
+// (in UTF-16 too: a span may not split a surrogate pair).
 func convertSpan(s string, off, length int, from, to IndexType) (int, int, bool) {
-	if from == to {
-		return off, length, off >= 0 && length >= 0 && off+length <= textLen(s, from)
+	if length < 0 || off > math.MaxInt-length {
+		return 0, 0, false
 	}
 	start, ok1 := byteIndex(s, off, from)
 	end, ok2 := byteIndex(s, off+length, from)
-	if !ok1 || !ok2 || length < 0 {
+	if !ok1 || !ok2 {
 		return 0, 0, false
 	}
 	o := textLen(s[:start], to)

@@ -298,7 +298,7 @@ func (l Limits) validateAssets(p *problems, f *File, v APIVersion) {
 			if !entities[lb.Category] {
 				p.invalid(lt+"/category", "The entity %q is not declared in assets.entities.", lb.Category)
 			}
-			if lb.Offset < 0 || lb.Length < 1 || lb.Offset+lb.Length > n {
+			if lb.Offset < 0 || lb.Length < 1 || lb.Offset > n || lb.Length > n-lb.Offset {
 				p.invalid(lt, "The label (offset %d, length %d) lies outside the text, which is %d %s long.", lb.Offset, lb.Length, n, f.StringIndexType)
 				continue
 			}
