@@ -20,6 +20,7 @@ from azure.core.exceptions import (
     ResourceNotFoundError,
 )
 from azure.core.rest import HttpRequest
+from azure.ai.language.conversations import ConversationAnalysisClient
 from azure.ai.language.conversations.authoring import ConversationAuthoringClient
 
 API_VERSION = "2022-10-01-preview"
@@ -192,6 +193,41 @@ def main():
     print(f"      intent accuracy on the smoke Test set: {accuracy:.3f}, "
           f"micro F1 {intents['microF1']:.3f}, entity micro F1 {summary['entitiesEvaluation']['microF1']:.3f}")
     check(accuracy >= 0.7, "the trained model gets at least 70% of the smoke Test intents right", f"{accuracy}")
+
+    # Deployment and prediction: begin_deploy_project (whose poller ends with
+    # a GET of the deployment), then ConversationAnalysisClient over the
+    # smoke set's Test utterances.
+    deployment = client.begin_deploy_project(name, "production", {"trainedModelLabel": "m1"},
+                                             polling_interval=POLL).result()
+    check(deployment and deployment.get("deploymentName") == "production"
+          and deployment.get("modelId") == models[0]["modelId"],
+          "begin_deploy_project(production, m1).result() is the deployment", f"{deployment}")
+    runtime = ConversationAnalysisClient(endpoint, AzureKeyCredential(key))
+    right, entity_texts_ok = 0, True
+    for i, u in enumerate(test_set):
+        answer = runtime.analyze_conversation({
+            "kind": "Conversation",
+            "analysisInput": {"conversationItem": {"id": str(i), "participantId": "user", "text": u["text"]}},
+            "parameters": {"projectName": name, "deploymentName": "production", "stringIndexType": "UnicodeCodePoint"},
+        })
+        prediction = answer["result"]["prediction"]
+        right += prediction["topIntent"] == u["intent"]
+        for e in prediction["entities"]:
+            # UnicodeCodePoint offsets index Python strings directly.
+            entity_texts_ok &= u["text"][e["offset"]:e["offset"] + e["length"]] == e["text"]
+    runtime_accuracy = right / len(test_set)
+    print(f"      analyze_conversation intent accuracy on the smoke Test set: {runtime_accuracy:.3f} "
+          f"({right}/{len(test_set)})")
+    check(answer["kind"] == "ConversationResult" and prediction["projectKind"] == "Conversation",
+          "analyze_conversation answers a ConversationResult", f"{answer}")
+    check(runtime_accuracy >= 0.7, "the deployment gets at least 70% of the smoke Test intents right",
+          f"{runtime_accuracy}")
+    check(entity_texts_ok, "every predicted entity's text is the query's substring at its code-point offset")
+    err = raises(ResourceNotFoundError, lambda: runtime.analyze_conversation({
+        "kind": "Conversation",
+        "analysisInput": {"conversationItem": {"id": "1", "participantId": "1", "text": "hello"}},
+        "parameters": {"projectName": name, "deploymentName": "nowhere"}}))
+    check(isinstance(err, ResourceNotFoundError), "an unknown deployment raises ResourceNotFoundError", f"{err}")
 
     # get_project, begin_delete_project, then 404.
     check(client.get_project(names[1])["projectName"] == names[1], f"get_project({names[1]!r})")
