@@ -349,3 +349,25 @@ func TestSwapUnderLoad(t *testing.T) {
 	}
 	t.Logf("%d predictions during 6 swaps and 6 redeploys: %d SNIPS, %d BANKING, none failed", requests.Load(), fromSnips.Load(), fromBank.Load())
 }
+
+// TestEvaluationMatchesDeployment: the evaluation scores the model that a
+// deployment serves, so its predicted intents are the runtime's (the smoke
+// project's threshold is 0).
+func TestEvaluationMatchesDeployment(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	for _, name := range []string{"snips2017.smoke.clu.json", "banking77.smoke.clu.json"} {
+		importProject(t, srv, "p", withName(t, shared(t, "datasets", "smoke", name), "p"))
+		finish(t, srv, train(t, srv, "p", "m1", "manual"))
+		deploy(t, srv, "p", "production", "m1")
+		page := getJSON(t, srv, "/projects/p/models/m1/evaluation/result?stringIndexType=Utf16CodeUnit&maxpagesize=1000&"+v3)
+		for _, r := range page["value"].([]any) {
+			r := r.(map[string]any)
+			want := r["intentsResult"].(map[string]any)["predictedIntent"]
+			p := predict(t, srv, "p", "production", r["text"].(string), "")
+			if got := p["intents"].([]any)[0].(map[string]any)["category"]; got != want {
+				t.Errorf("%s %q: runtime top intent %v, evaluation predictedIntent %v", name, r["text"], got, want)
+			}
+		}
+	}
+}

@@ -288,6 +288,16 @@ func (s *Service) runTrain(ctx context.Context, run *job.Run) (*job.Outcome, err
 	if err != nil {
 		return t.fail(s.cfg.Now(), job.StatusFailed, azerr.New(azerr.InvalidRequest, "Training failed: %v.", err))
 	}
+	// Evaluate the model as deployments will serve it: decoded from the
+	// stored blob, whose weights are narrower than training's.
+	engine, err := model.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	model = new(nlu.Model)
+	if err := model.UnmarshalBinary(engine); err != nil {
+		return nil, fmt.Errorf("training job %s: decode the trained model: %w", run.ID, err)
+	}
 	now := s.cfg.Now()
 	t.state.Training = SubState{Status: job.StatusSucceeded, Percent: 100, Start: started, End: now}
 	t.state.Evaluation = SubState{Status: job.StatusRunning, Start: now}
@@ -319,10 +329,6 @@ func (s *Service) runTrain(ctx context.Context, run *job.Run) (*job.Outcome, err
 		}
 	}
 	eval, err := json.Marshal(Evaluate(results, *o.EvaluationOptions))
-	if err != nil {
-		return nil, err
-	}
-	engine, err := model.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
