@@ -17,6 +17,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -134,6 +135,7 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	trainTime := time.Since(start)
+	runtime.GC() // measure predictions without the training garbage
 	blob, err := m.MarshalBinary()
 	if err != nil {
 		return err

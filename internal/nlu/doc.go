@@ -1,0 +1,99 @@
+// Package nlu is Parley's language-understanding engine: it learns an intent
+// classifier and an entity recogniser from a CLU project's labelled
+// utterances and predicts both for a query. It uses the standard library
+// only and knows nothing of projects, stores or the wire: plain data in, a
+// model out.
+//
+// # Use
+//
+//	m, err := nlu.Train(ctx, nlu.TrainingData{
+//		Language: "en-us",
+//		Intents:  []string{"BookFlight", "None"},
+//		Entities: []nlu.EntityDef{{Category: "city"}},
+//		Examples: []nlu.Example{{Text: "fly to Paris", Intent: "BookFlight",
+//			Spans: []nlu.Span{{Category: "city", Offset: 7, Length: 5}}}},
+//	}, nlu.Options{Seed: 1})
+//	p := m.Predict("a flight to Oslo", "en-us")
+//	// p.Intents: every intent with None, best first; p.Entities: spans found.
+//	blob, err := m.MarshalBinary() // store it; UnmarshalBinary loads it back
+//
+// Offsets and lengths, in labels and in predictions, are UTF-16 code units
+// of the text, as CLU's Utf16CodeUnit string index type counts them.
+//
+// # Tokens
+//
+// Text is split into runs of letters and digits (with their combining
+// marks), single characters of unspaced scripts (Han, kana, Thai, ...), and
+// single symbol clusters: a punctuation mark, or an emoji with its
+// modifiers, variation selectors and ZWJ sequence. Apostrophes and hyphens
+// are tokens of their own. Token boundaries are code point boundaries, so
+// every span the engine reports is a valid UTF-16 span. A label that does
+// not start or end on a token boundary is widened to the tokens it touches.
+//
+// # Intents
+//
+// A multinomial logistic regression over hashed, sublinear TF-IDF weighted,
+// L2-normalised features: lower-cased word unigrams and bigrams (digits
+// folded to 0) and character 2- to 5-grams inside each word with boundary
+// marks. It is trained by SGD with a decreasing step, L2 regularisation,
+// classes weighted by inverse frequency, feature dropout (each feature is
+// dropped with probability 0.7 at every step, which regularises like data
+// noise), and the weights averaged over the second half of the epochs.
+// Scores are the softmax probabilities, which are reasonably calibrated
+// (cmd/nlueval prints the expected calibration error).
+//
+// None is always scored. It is trained like any intent when examples are
+// labelled None. On top of that an out-of-scope detector measures how close
+// the query is to its nearest training utterance (cosine similarity of word
+// TF-IDF vectors, with words never seen in training at the highest IDF); a
+// logistic curve fitted on the training set's own leave-one-out similarities
+// turns that into the probability d that the query is in the domain. Every
+// trained intent's score is multiplied by d and None gets the remaining
+// 1 - d, so the scores always sum to 1 and a query unlike every intent gets
+// a low top score.
+//
+// # Entities
+//
+// Learned components: an averaged perceptron over BIO tags with first-order
+// transitions, decoded by Viterbi under BIO constraints (I-x only after B-x
+// or I-x). Token features: the word, its shape, prefixes and suffixes up to
+// 4 characters, the words and shapes around it, word bigrams, and gazetteer
+// features: matches of the labelled spans' texts (and of list synonyms) in
+// the sentence. While training, each sentence sees only the gazetteer
+// entries of the other four of five folds, so that the tagger learns how far
+// to trust a gazetteer match for values it has never seen. A learned span's
+// score is the smallest marginal probability (forward-backward) of its tags.
+//
+// List components match keys and synonyms as whole tokens, ignoring case,
+// longest match first and without overlap; synonyms apply when their
+// language is "" or has the query's primary language subtag. A key matches
+// in every language. Regex components use Go's regexp (RE2) syntax; a
+// pattern written /.../ loses its slashes; invalid patterns are skipped
+// and listed in Model.Warnings. Prebuilt components are accepted but not
+// supported yet: they match nothing and are listed in Model.Warnings.
+// List and regex matches score 1.
+//
+// Per entity, component matches are combined by the entity's composition
+// setting (RUNTIME.md §3.3): combineComponents merges overlapping matches
+// into one instance spanning their union, carrying the list and regex keys;
+// separateComponents returns each match as its own instance;
+// returnLongestOverlap keeps the longest of overlapping matches;
+// requireExactOverlap keeps overlapping matches only when they all cover
+// the same span. Then an instance is dropped unless every kind named in the
+// entity's required components matched it (for separateComponents: a match
+// of that kind overlaps it). Different entities are never deduplicated
+// against each other.
+//
+// # Determinism and models
+//
+// Training is deterministic for a seed: all randomness comes from
+// math/rand/v2 PCG generators seeded from Options.Seed, nothing depends on
+// map iteration order, and the intent classifier and the tagger train in
+// parallel on separate data. The same data and seed give byte-identical
+// MarshalBinary output. The blob starts with a magic string and a format
+// version, followed by named sections; UnmarshalBinary rejects other
+// versions with ErrFormat and skips sections it does not know.
+//
+// cmd/nlueval trains on a project file's Train utterances and reports
+// accuracy, entity F1, calibration, latency and memory on its Test ones.
+package nlu
