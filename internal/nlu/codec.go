@@ -216,7 +216,6 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 			e.u64s(o.words)
 			e.f32s(o.idf)
 			e.f32s([]float32{o.unknown, o.center, o.width})
-			e.int(o.numDocs)
 			e.i32s(o.postDoc)
 			e.f32s(o.postW)
 			e.i32s(o.postOff)
@@ -314,11 +313,10 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		case "oos":
 			o := &oosDetector{words: s.u64s(), idf: s.f32s()}
 			p := s.f32s()
-			o.numDocs = s.int()
 			o.postDoc = s.i32s()
 			o.postW = s.f32s()
 			o.postOff = s.i32s()
-			if len(p) != 3 || len(o.idf) != len(o.words) || len(o.postOff) != len(o.words)+1 || len(o.postW) != len(o.postDoc) || o.numDocs < 0 {
+			if len(p) != 3 || len(o.idf) != len(o.words) || len(o.postOff) != len(o.words)+1 || len(o.postW) != len(o.postDoc) {
 				s.fail("oos")
 				break
 			}
@@ -329,9 +327,10 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 				}
 			}
 			for _, doc := range o.postDoc {
-				if doc < 0 || int(doc) >= o.numDocs {
+				if doc < 0 {
 					s.fail("oos")
 				}
+				o.numDocs = max(o.numDocs, int(doc)+1)
 			}
 			o.index = make(map[uint64]int32, len(o.words))
 			for r, h := range o.words {

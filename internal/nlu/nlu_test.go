@@ -375,9 +375,14 @@ func TestUnmarshalBad(t *testing.T) {
 }
 
 func FuzzUnmarshal(f *testing.F) {
-	d, _ := loadSplit(f, smokeFile("banking77.smoke.clu.json"))
-	d.Examples = d.Examples[:20]
-	m, err := Train(context.Background(), d, Options{Seed: 1, IntentEpochs: 2, TaggerEpochs: 1})
+	// A tiny model keeps the blob small enough for the fuzzer to mutate.
+	d := TrainingData{Intents: []string{"Go", "Stop"}, Examples: []Example{
+		{Text: "go to Oslo", Intent: "Go", Spans: []Span{{Category: "city", Offset: 6, Length: 4}}},
+		{Text: "stop now", Intent: "Stop"},
+		{Text: "go 🍕 Rome", Intent: "Go", Spans: []Span{{Category: "city", Offset: 6, Length: 4}}},
+	}, Entities: []EntityDef{{Category: "city", List: &ListComponent{Sublists: []Sublist{{Key: "Oslo", Synonyms: map[string][]string{"en": {"osl"}}}}},
+		Regex: &RegexComponent{Expressions: []Regex{{Key: "r", Pattern: "R[a-z]+"}}}}}}
+	m, err := Train(context.Background(), d, Options{Seed: 1})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -386,7 +391,7 @@ func FuzzUnmarshal(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Model
 		if m.UnmarshalBinary(b) == nil {
-			m.Predict("where is my card 🍕", "en")
+			m.Predict("go to Oslo 🍕 Rome", "en")
 		}
 	})
 }

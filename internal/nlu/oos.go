@@ -18,7 +18,7 @@ type oosDetector struct {
 	postDoc  []int32   // postings, grouped by word
 	postW    []float32 // weight of the word in the document
 	postOff  []int32   // postings of word i: postOff[i]:postOff[i+1]
-	numDocs  int
+	numDocs  int // 1 + the highest document number in the postings
 	center   float32 // similarity that maps to 0.5
 	width    float32 // logistic scale
 	index    map[uint64]int32
@@ -69,7 +69,7 @@ func (o *oosDetector) tfidf(ws []uint64) (idx []int32, val []float32, norm float
 }
 
 func trainOOS(docs [][]token, exs []Example) *oosDetector {
-	o := &oosDetector{index: map[uint64]int32{}, numDocs: len(docs)}
+	o := &oosDetector{index: map[uint64]int32{}}
 	var df []int32
 	wordsOf := make([][]uint64, len(docs))
 	for i, toks := range docs {
@@ -119,6 +119,9 @@ func trainOOS(docs [][]token, exs []Example) *oosDetector {
 	o.postW = make([]float32, len(o.postDoc))
 	fill := slices.Clone(o.postOff[:len(o.words)])
 	for d, v := range vecs {
+		if len(v.idx) > 0 {
+			o.numDocs = d + 1
+		}
 		for a, r := range v.idx {
 			o.postDoc[fill[r]] = int32(d)
 			o.postW[fill[r]] = v.val[a]
@@ -130,7 +133,7 @@ func trainOOS(docs [][]token, exs []Example) *oosDetector {
 	// the nearest other utterance with different text.
 	step := max(1, len(docs)/2000)
 	var sims []float64
-	acc := make([]float32, len(docs))
+	acc := make([]float32, o.numDocs)
 	for i := 0; i < len(docs); i += step {
 		s := o.nearest(wordsOf[i], acc, func(d int32) bool { return exs[d].Text == exs[i].Text })
 		sims = append(sims, s)
