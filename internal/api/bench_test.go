@@ -1,9 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	goruntime "runtime"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley/internal/api/apitest"
 	"github.com/parley-dev/parley/internal/project"
@@ -94,4 +99,69 @@ func BenchmarkJobStatus(b *testing.B) {
 			}
 		}
 	})
+}
+
+// deployDataset imports a dataset, trains it with its manual split and
+// deploys it as "production"; it returns the Test utterances.
+func deployDataset(b *testing.B, srv *apitest.Server, file string) (name string, queries []string) {
+	b.Helper()
+	data := shared(b, "datasets", file)
+	var f struct {
+		Metadata struct{ ProjectName string }
+		Assets   struct {
+			Utterances []struct{ Text, Dataset string }
+		}
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		b.Fatal(err)
+	}
+	name = f.Metadata.ProjectName
+	pollDone(b, srv, startJob(b, srv, "POST", "/projects/"+name+"/:import?"+v3, data))
+	pollDone(b, srv, startJob(b, srv, "POST", "/projects/"+name+"/:train?"+v3,
+		`{"modelLabel":"m","trainingMode":"standard","evaluationOptions":{"kind":"manual"}}`))
+	pollDone(b, srv, startJob(b, srv, "PUT", "/projects/"+name+"/deployments/production?"+v3, `{"trainedModelLabel":"m"}`))
+	for _, u := range f.Assets.Utterances {
+		if u.Dataset == "Test" {
+			queries = append(queries, u.Text)
+		}
+	}
+	return name, queries
+}
+
+// BenchmarkPredict measures a prediction in-process (the service, store
+// read included, no HTTP) on SNIPS- and BANKING77-sized models, over their
+// Test utterances. It reports p50 and p99 latency, and the heap the loaded
+// deployment holds.
+func BenchmarkPredict(b *testing.B) {
+	for _, file := range []string{"snips2017.clu.json", "banking77.clu.json"} {
+		b.Run(strings.TrimSuffix(file, ".clu.json"), func(b *testing.B) {
+			srv := apitest.New(b, &apitest.Options{AutoRun: true})
+			name, queries := deployDataset(b, srv, file)
+			ctx := context.Background()
+			var before, after goruntime.MemStats
+			goruntime.GC()
+			goruntime.ReadMemStats(&before)
+			if _, err := srv.Service.Predict(ctx, name, "production", queries[0], ""); err != nil { // loads the model
+				b.Fatal(err)
+			}
+			goruntime.GC()
+			goruntime.ReadMemStats(&after)
+			modelMiB := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20)
+			var lat []time.Duration
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				t0 := time.Now()
+				if _, err := srv.Service.Predict(ctx, name, "production", queries[i%len(queries)], ""); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+				i++
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+			b.ReportMetric(modelMiB, "model-MiB")
+		})
+	}
 }

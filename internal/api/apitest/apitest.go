@@ -62,10 +62,11 @@ type Options struct {
 // Server is an in-process Parley.
 type Server struct {
 	*httptest.Server
-	Store  *sqlite.Store
-	Runner *job.Runner
-	Clock  *Clock
-	t      testing.TB
+	Store   *sqlite.Store
+	Runner  *job.Runner
+	Clock   *Clock
+	Service *project.Service // for in-process benchmarks that skip HTTP
+	t       testing.TB
 }
 
 // New starts a server that is closed when the test ends.
@@ -94,7 +95,7 @@ func New(t testing.TB, opts *Options) *Server {
 		keys = []string{Key}
 	}
 	srv := httptest.NewServer(api.New(svc, api.Config{Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes, Logger: log}))
-	s := &Server{Server: srv, Store: st, Runner: runner, Clock: clock, t: t}
+	s := &Server{Server: srv, Store: st, Runner: runner, Clock: clock, Service: svc, t: t}
 	if opts.AutoRun {
 		runner.Start(context.Background())
 	}
