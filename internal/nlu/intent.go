@@ -35,7 +35,6 @@ type featureBuf struct {
 	groups []uint8
 	rows   []int32
 	vec    sparse
-	z      []float64
 }
 
 // vectorize maps tokens to a normalised sparse vector over the known rows;

@@ -105,7 +105,7 @@ type Options struct {
 	// IntentL2 is the classifier's L2 regularisation per example (default 5e-7).
 	IntentL2 float64
 	// TaggerEpochs is the number of perceptron passes of the entity tagger
-	// (default 10).
+	// (default 8).
 	TaggerEpochs int
 }
 
@@ -117,7 +117,7 @@ func (o Options) withDefaults() Options {
 		o.IntentL2 = 5e-7
 	}
 	if o.TaggerEpochs <= 0 {
-		o.TaggerEpochs = 10
+		o.TaggerEpochs = 8
 	}
 	return o
 }

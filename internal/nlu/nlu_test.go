@@ -466,3 +466,22 @@ func TestSingleIntent(t *testing.T) {
 		t.Errorf("Predict = %+v, want Lights first, then None", p.Intents)
 	}
 }
+
+func TestConcurrentPredict(t *testing.T) {
+	m, _, test := trainSmoke(t, "snips2017.smoke.clu.json")
+	want := make([]Prediction, len(test))
+	for i, ex := range test {
+		want[i] = m.Predict(ex.Text, "en-us")
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i, ex := range test {
+				if got := m.Predict(ex.Text, "en-us"); !equalPredictions(got, want[i]) {
+					t.Errorf("concurrent Predict(%q) = %+v, want %+v", ex.Text, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

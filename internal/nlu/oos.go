@@ -18,9 +18,9 @@ type oosDetector struct {
 	postDoc  []int32   // postings, grouped by word
 	postW    []float32 // weight of the word in the document
 	postOff  []int32   // postings of word i: postOff[i]:postOff[i+1]
-	numDocs  int // 1 + the highest document number in the postings
-	center   float32 // similarity that maps to 0.5
-	width    float32 // logistic scale
+	numDocs  int       // 1 + the highest document number in the postings
+	center   float32   // similarity that maps to 0.5
+	width    float32   // logistic scale
 	index    map[uint64]int32
 	scratchP sync.Pool
 }
@@ -182,12 +182,12 @@ func (o *oosDetector) nearest(ws []uint64, acc []float32, skip func(int32) bool)
 // score is the probability that the query is in the model's domain.
 func (o *oosDetector) score(toks []token) float64 {
 	ws := oosWords(toks, nil)
-	acc, _ := o.scratchP.Get().([]float32)
-	if len(acc) != o.numDocs {
-		acc = make([]float32, o.numDocs)
+	acc, _ := o.scratchP.Get().(*[]float32)
+	if acc == nil || len(*acc) != o.numDocs {
+		buf := make([]float32, o.numDocs)
+		acc = &buf
 	}
-	s := o.nearest(ws, acc, nil)
+	s := o.nearest(ws, *acc, nil)
 	o.scratchP.Put(acc)
-
 	return 1 / (1 + math.Exp(-(s-float64(o.center))/float64(o.width)))
 }

@@ -25,6 +25,9 @@ type tagger struct {
 	final  []float32 // tag -> end of sentence
 	gaz    gazetteer
 	index  map[uint64]int32 // hash -> row, rebuilt on load
+	// exp(trans) (0 where BIO forbids the transition) and exp(final), both
+	// shifted by the largest weight; rebuilt on load.
+	expTrans, expFinal []float64
 }
 
 func (tg *tagger) numTags() int { return 1 + 2*len(tg.cats) }
@@ -534,10 +537,31 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, defs []Enti
 	return tg, nil
 }
 
+// buildIndex prepares the derived tables that are not stored in the blob.
 func (tg *tagger) buildIndex() {
 	tg.index = make(map[uint64]int32, len(tg.hashes))
 	for r, h := range tg.hashes {
 		tg.index[h] = int32(r)
+	}
+	T := tg.numTags()
+	tmax := float32(math.Inf(-1))
+	for _, v := range tg.trans {
+		tmax = max(tmax, v)
+	}
+	for _, v := range tg.final {
+		tmax = max(tmax, v)
+	}
+	tg.expTrans = make([]float64, len(tg.trans))
+	for a := 0; a <= T; a++ {
+		for t := range T {
+			if allowed(a, t) {
+				tg.expTrans[a*T+t] = math.Exp(float64(tg.trans[a*T+t] - tmax))
+			}
+		}
+	}
+	tg.expFinal = make([]float64, T)
+	for t, v := range tg.final {
+		tg.expFinal[t] = math.Exp(float64(v - tmax))
 	}
 }
 
@@ -575,7 +599,10 @@ func (tg *tagger) predict(toks []token) []Entity {
 	T := tg.numTags()
 	em := tg.emissions(toks)
 	path := viterbi(em, n, T, tg.trans, tg.final)
-	marg := marginals(em, n, T, tg.trans, tg.final)
+	if !slices.ContainsFunc(path, func(t int) bool { return t != 0 }) {
+		return nil
+	}
+	marg := marginals(em, n, T, tg.expTrans, tg.expFinal)
 	var out []Entity
 	for a := 0; a < n; a++ {
 		t := path[a]
@@ -600,25 +627,11 @@ func (tg *tagger) predict(toks []token) []Entity {
 }
 
 // marginals runs forward-backward over the same constrained lattice as
-// viterbi and returns P(tag at i = t) (n x T). It works in probability
-// space with every row rescaled, which is exact because every path takes
-// one emission per position and the same number of transitions.
-func marginals(em []float32, n, T int, trans, final []float32) []float64 {
-	tmax := float32(math.Inf(-1))
-	for _, v := range trans {
-		tmax = max(tmax, v)
-	}
-	for _, v := range final {
-		tmax = max(tmax, v)
-	}
-	tr := make([]float64, len(trans)) // exp(trans), 0 where not allowed
-	for a := 0; a <= T; a++ {
-		for t := range T {
-			if allowed(a, t) {
-				tr[a*T+t] = math.Exp(float64(trans[a*T+t] - tmax))
-			}
-		}
-	}
+// viterbi and returns P(tag at i = t) (n x T). tr and final are the
+// exponentiated transition weights. It works in probability space with
+// every row rescaled, which is exact because every path takes one emission
+// per position and the same number of transitions.
+func marginals(em []float32, n, T int, tr, final []float64) []float64 {
 	e := make([]float64, n*T)
 	for i := range n {
 		row := em[i*T : (i+1)*T]
@@ -660,9 +673,7 @@ func marginals(em []float32, n, T int, trans, final []float32) []float64 {
 		}
 		normalize(cur)
 	}
-	for t := range T {
-		beta[(n-1)*T+t] = math.Exp(float64(final[t] - tmax))
-	}
+	copy(beta[(n-1)*T:], final)
 	normalize(beta[(n-1)*T:])
 	next := make([]float64, T)
 	for i := n - 2; i >= 0; i-- {
