@@ -151,6 +151,9 @@ type JobState struct {
 
 	// URL is the job's status URL, the operation-location that started it.
 	URL string `json:"-"`
+	// Raw is the job document as the server sent it, members this type
+	// does not know (such as a training job's result) included.
+	Raw json.RawMessage `json:"-"`
 }
 
 // Error is an error answer of the server: its HTTP status and the Azure
@@ -265,11 +268,27 @@ type ExportOptions struct {
 // project, following nextLink from page to page.
 func (c *Client) ListProjects(ctx context.Context) ([]*ProjectMetadata, error) {
 	var out []*ProjectMetadata
-	next := c.url("/projects", nil)
+	err := c.listPages(ctx, "list projects", c.url("/projects", nil), func(raw json.RawMessage) error {
+		p, err := decodeProject(raw)
+		if err == nil {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// listPages GETs the paged list at first and each page its nextLink names,
+// calling item with each member of each page's value.
+func (c *Client) listPages(ctx context.Context, what, first string, item func(json.RawMessage) error) error {
+	next := first
 	seen := map[string]bool{}
 	for next != "" {
 		if seen[next] {
-			return nil, fmt.Errorf("list projects: the server's nextLink %s repeats a page", next)
+			return fmt.Errorf("%s: the server's nextLink %s repeats a page", what, next)
 		}
 		seen[next] = true
 		var page struct {
@@ -278,28 +297,26 @@ func (c *Client) ListProjects(ctx context.Context) ([]*ProjectMetadata, error) {
 		}
 		resp, err := c.send(ctx, http.MethodGet, next, nil)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := decode(resp, &page); err != nil {
-			return nil, err
+			return err
 		}
 		for _, raw := range page.Value {
-			p, err := decodeProject(raw)
-			if err != nil {
-				return nil, fmt.Errorf("GET %s: %w", next, err)
+			if err := item(raw); err != nil {
+				return fmt.Errorf("GET %s: %w", next, err)
 			}
-			out = append(out, p)
 		}
 		next = ""
 		if page.NextLink != nil && *page.NextLink != "" {
 			// Like the Azure SDKs, keep the link's continuation but send
 			// our own api-version (AUTHORING.md §4.5).
 			if next, err = c.resolve(resp.Request.URL, *page.NextLink, true); err != nil {
-				return nil, fmt.Errorf("list projects: nextLink: %w", err)
+				return fmt.Errorf("%s: nextLink: %w", what, err)
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // GetProject implements ConversationalAnalysisAuthoring_GetProject.
@@ -447,9 +464,13 @@ func (c *Client) wait(ctx context.Context, jobURL string, delay time.Duration, p
 			return nil, err
 		}
 		busy = 0
-		st := &JobState{}
-		if err := decode(resp, st); err != nil {
+		var raw json.RawMessage
+		if err := decode(resp, &raw); err != nil {
 			return nil, err
+		}
+		st := &JobState{Raw: raw}
+		if err := json.Unmarshal(raw, st); err != nil {
+			return nil, fmt.Errorf("GET %s: the job document is not the JSON expected: %w", jobURL, err)
 		}
 		if st.Status == "" {
 			return nil, fmt.Errorf("GET %s: the job document has no status", jobURL)

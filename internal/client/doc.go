@@ -1,6 +1,7 @@
 // Package client is a typed HTTP client for the CLU authoring API operations
-// Parley implements: list, get and delete projects, import a project file, and
-// export one. The parley CLI uses it, and so can end-to-end tests.
+// Parley implements: list, get and delete projects, import a project file and
+// export one, train a model, and read the trained models and their
+// evaluations. The parley CLI uses it, and so can end-to-end tests.
 //
 // It speaks the wire protocol only (it never opens Parley's store), so it works
 // against Azure AI Language as well as against Parley. Long-running operations
