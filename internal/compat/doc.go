@@ -13,7 +13,11 @@
 // numbers of an evaluation), deviations.json says so and the answer is
 // compared by shape there. The training examples run on the project of the
 // import example with utterances added (training_test.go); the examples that
-// show a job under way see a real job held in that state.
+// show a job under way see a real job held in that state. The deployment
+// examples deploy that project's models by PUT (deploy_test.go), and the
+// suite follows each deploy, delete and swap job to its end: after a deploy,
+// the PUT's own URL answers the deployment, as the Python SDK's poller
+// expects.
 //
 // Every difference that is allowed, and every example not replayed yet, is
 // listed with its reason in deviations.json. That file and the route table

@@ -50,6 +50,13 @@ var replays = []replayCase{
 	{example: "SuccessfulGetLoadSnapshotStatus.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetLoadSnapshotStatus", seed: seedRunningLoadSnapshot},
 	{example: "SuccessfulGetModelEvaluationSummary.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetModelEvaluationSummary", seed: seedNamedModel},
 	{example: "SuccessfulGetModelEvaluation.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetModelEvaluationResults", seed: seedNamedModel, check: checkEvaluationPages},
+	{example: "SuccessfulDeployProject.json", status: "202", operation: "ConversationalAnalysisAuthoring_DeployProject", seed: seedModelToDeploy, check: checkDeployed},
+	{example: "SuccessfulGetDeploymentStatus.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetDeploymentStatus", seed: seedDeployJob},
+	{example: "SuccessfulGetDeployment.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetDeployment", seed: seedDeploymentsOfResponse, check: checkDeploymentOfResponse},
+	{example: "SuccessfulListDeployments.json", status: "200", operation: "ConversationalAnalysisAuthoring_ListDeployments", seed: seedDeploymentsOfResponse, check: checkDeploymentsOfResponse},
+	{example: "SuccessfulDeleteDeployment.json", status: "202", operation: "ConversationalAnalysisAuthoring_DeleteDeployment", seed: seedNamedDeployment, check: checkUndeployed},
+	{example: "SuccessfulSwapDeployments.json", status: "202", operation: "ConversationalAnalysisAuthoring_SwapDeployments", seed: seedSwappableDeployments, check: checkSwapJob},
+	{example: "SuccessfulGetSwapDeploymentsStatus.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetSwapDeploymentsStatus", seed: seedSwapJob, check: checkSwapped},
 	{example: "SuccessfulGetSupportedLanguages.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetSupportedLanguages"},
 	{example: "SuccessfulGetSupportedPrebuiltEntities.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetSupportedPrebuiltEntities"},
 	{example: "SuccessfulGetSupportedTrainingConfigVersions.json", status: "200", operation: "ConversationalAnalysisAuthoring_ListTrainingConfigVersions"},
@@ -117,7 +124,8 @@ var creatable = []string{"projectName", "projectKind", "language", "description"
 
 // seedProjectsOfResponse creates the projects an example's response shows
 // (a list's items, or the one project), oldest first, with the members a
-// PATCH can set, and trains those that show lastTrainedDateTime.
+// PATCH can set, trains those that show lastTrainedDateTime and deploys
+// those that show lastDeployedDateTime.
 func seedProjectsOfResponse(status string) func(s *suite, ex *example) map[string]string {
 	return func(s *suite, ex *example) map[string]string {
 		s.t.Helper()
@@ -139,6 +147,9 @@ func seedProjectsOfResponse(status string) func(s *suite, ex *example) map[strin
 			if _, ok := p["lastTrainedDateTime"]; ok {
 				s.trainProject(ex.apiVersion(s.t), members)
 			}
+			if _, ok := p["lastDeployedDateTime"]; ok {
+				s.deployTrained(ex.apiVersion(s.t), members)
+			}
 			s.srv.Clock.Advance(time.Second)
 		}
 		return nil
@@ -146,8 +157,9 @@ func seedProjectsOfResponse(status string) func(s *suite, ex *example) map[strin
 }
 
 // seedByCreateRequest sends the create example once, so that sending it
-// again updates the project (the example's 200), and trains the project
-// if the example's 200 shows lastTrainedDateTime.
+// again updates the project (the example's 200), and trains and deploys
+// the project if the example's 200 shows lastTrainedDateTime and
+// lastDeployedDateTime.
 func seedByCreateRequest(s *suite, ex *example) map[string]string {
 	s.t.Helper()
 	resp, body := s.send(ex, "ConversationalAnalysisAuthoring_CreateProject", nil, nil)
@@ -155,9 +167,13 @@ func seedByCreateRequest(s *suite, ex *example) map[string]string {
 		s.t.Fatalf("seeding: first PATCH = %d %s, want 201", resp.StatusCode, body)
 	}
 	s.srv.Clock.Advance(time.Second)
-	if b, _ := ex.response(s.t, "200").Body.(map[string]any); b["lastTrainedDateTime"] != nil {
-		members, _ := ex.Parameters["body"].(map[string]any)
+	b, _ := ex.response(s.t, "200").Body.(map[string]any)
+	members, _ := ex.Parameters["body"].(map[string]any)
+	if b["lastTrainedDateTime"] != nil {
 		s.trainProject(ex.apiVersion(s.t), members)
+	}
+	if b["lastDeployedDateTime"] != nil {
+		s.deployTrained(ex.apiVersion(s.t), members)
 	}
 	return nil
 }
