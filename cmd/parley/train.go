@@ -33,8 +33,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"Trains a model of PROJECT, then prints its evaluation: intent accuracy, intent\n"+
 		"macro F1, entity micro F1, per-intent scores (worst first) and the intents most\n"+
 		"often confused. On a terminal the training's progress is drawn on stderr.", stderr)
-	model := fs.String("model", "", "label of the model to train (required); a model already trained under it is replaced")
-	split := fs.Int("split", 80, "percentage of the labelled utterances, picked at random, to train on; the rest test the model")
+	model := fs.String("model", "", "`LABEL` of the model to train (required); a model already trained under it is replaced")
+	split := fs.Int("split", 80, "train on `N` percent of the labelled utterances, picked at random, and test on the rest")
 	manual := fs.Bool("manual", false, "train on the utterances of the Train dataset and test on those of the Test dataset")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
