@@ -5,6 +5,8 @@
 //	parley project list|show|delete [NAME]    manage projects
 //	parley import FILE [--project NAME]       import a project file
 //	parley export PROJECT [-o FILE]           export a project file
+//	parley train PROJECT --model LABEL [--split N|--manual]   train a model, print its evaluation
+//	parley eval PROJECT MODEL [--min-accuracy X] ...          print a model's evaluation; fail below thresholds
 package main
 
 import (
@@ -23,6 +25,8 @@ const usage = `usage:
   parley project list|show NAME|delete NAME
   parley import FILE [--project NAME]
   parley export PROJECT [-o FILE]
+  parley train PROJECT --model LABEL [--split N | --manual]
+  parley eval PROJECT MODEL [--min-accuracy X] [--min-f1 Y] [--min-entity-f1 Z]
 
 Client commands take --endpoint (PARLEY_ENDPOINT) and --key (PARLEY_KEY).
 `

@@ -107,7 +107,9 @@ func (s *Server) getDeploymentStatus(w http.ResponseWriter, r *http.Request, _ p
 		j, err = s.svc.GetJob(r.Context(), job.KindUndeploy, p, id)
 	}
 	if err == nil && project.DeploymentOfJob(j) != r.PathValue("deploymentName") {
-		err = azerr.New(azerr.OperationNotFound, "The job %q was not found for deployment %q.", id, r.PathValue("deploymentName"))
+		e := azerr.New(azerr.OperationNotFound, "The job %q was not found for deployment %q.", id, r.PathValue("deploymentName"))
+		e.Target = "jobId"
+		err = e
 	}
 	if err != nil {
 		s.writeError(w, r, err)

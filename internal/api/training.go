@@ -224,7 +224,9 @@ func (s *Server) loadSnapshot(w http.ResponseWriter, r *http.Request, v project.
 func (s *Server) getLoadSnapshotStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
 	j, err := s.svc.GetJob(r.Context(), job.KindLoadSnapshot, r.PathValue("projectName"), r.PathValue("jobId"))
 	if err == nil && project.LoadSnapshotModel(j) != r.PathValue("trainedModelLabel") {
-		err = azerr.New(azerr.OperationNotFound, "The job %q was not found for model %q.", r.PathValue("jobId"), r.PathValue("trainedModelLabel"))
+		e := azerr.New(azerr.OperationNotFound, "The job %q was not found for model %q.", r.PathValue("jobId"), r.PathValue("trainedModelLabel"))
+		e.Target = "jobId"
+		err = e
 	}
 	if err != nil {
 		s.writeError(w, r, err)

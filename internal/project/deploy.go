@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
@@ -127,13 +128,13 @@ func (s *Service) runDeploy(ctx context.Context, run *job.Run) (*job.Outcome, er
 }
 
 // deploymentExpiration is twelve months after the model's expiration date
-// (TRAINING.md §2.4).
+// (TRAINING.md §2.4); 29 February moves to 1 March.
 func deploymentExpiration(modelExpiration string) string {
-	var y, m, d int
-	if _, err := fmt.Sscanf(modelExpiration, "%d-%d-%d", &y, &m, &d); err != nil {
+	t, err := time.Parse(time.DateOnly, modelExpiration)
+	if err != nil {
 		return modelExpiration
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", y+1, m, d)
+	return t.AddDate(1, 0, 0).Format(time.DateOnly)
 }
 
 // StartDeleteDeployment implements ConversationalAnalysisAuthoring_DeleteDeployment.
