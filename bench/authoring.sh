@@ -30,7 +30,15 @@ key="Ocp-Apim-Subscription-Key: bench-key"
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.05; done
 
 oploc() { tr -d '\r' | awk -F': ' 'tolower($1)=="operation-location"{print $2}'; }
-wait_job() { until curl -s "$1" -H "$key" | grep -q '"status":"succeeded"'; do sleep 0.01; done; }
+# wait_job polls a job until its own status (not a phase's) is succeeded; it fails on failed or cancelled.
+wait_job() {
+  [ -n "$1" ] || { echo "no job to wait for: the request was refused" >&2; exit 1; }
+  while :; do
+    st=$(curl -s "$1" -H "$key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+    case $st in succeeded) return ;; failed|cancelled) echo "job $1 $st" >&2; exit 1 ;; esac
+    sleep 0.01
+  done
+}
 job=$(curl -si -X POST "$base/projects/SNIPS2017/:import?api-version=2023-04-01" -H "$key" --data-binary @$data | oploc)
 wait_job "$job"
 job=$(curl -si -X POST "$base/projects/SNIPS2017/:export?api-version=2023-04-01&stringIndexType=Utf16CodeUnit" -H "$key" | oploc)

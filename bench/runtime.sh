@@ -24,7 +24,15 @@ base=http://127.0.0.1:$port/language/authoring/analyze-conversations
 key="Ocp-Apim-Subscription-Key: bench-key"
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.05; done
 oploc() { tr -d '\r' | awk -F': ' 'tolower($1)=="operation-location"{print $2}'; }
-wait_job() { until curl -s "$1" -H "$key" | grep -q '"status":"succeeded"'; do sleep 0.05; done; }
+# wait_job polls a job until its own status (not a phase's) is succeeded; it fails on failed or cancelled.
+wait_job() {
+  [ -n "$1" ] || { echo "no job to wait for: the request was refused" >&2; exit 1; }
+  while :; do
+    st=$(curl -s "$1" -H "$key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+    case $st in succeeded) return ;; failed|cancelled) echo "job $1 $st" >&2; exit 1 ;; esac
+    sleep 0.05
+  done
+}
 
 for ds in snips2017 banking77; do
   name=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['metadata']['projectName'])" ../shared/datasets/$ds.clu.json)
