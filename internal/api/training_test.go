@@ -158,6 +158,10 @@ func TestTrainingRules(t *testing.T) {
 			wantError(t, srv.Do("POST", "/projects/"+smokeName+"/:train?"+v3, tc.body), tc.status, tc.code, tc.target)
 		})
 	}
+	t.Run("orchestration project", func(t *testing.T) {
+		wantStatus(t, srv.Do("PATCH", "/projects/orch?"+v3, `{"projectName":"orch","language":"en","projectKind":"Orchestration"}`), http.StatusCreated)
+		wantError(t, srv.Do("POST", "/projects/orch/:train?"+v3, `{"modelLabel":"m","trainingMode":"standard"}`), 400, "InvalidRequest", "projectKind")
+	})
 	t.Run("unknown project", func(t *testing.T) {
 		wantError(t, srv.Do("POST", "/projects/nope/:train?"+v3, `{"modelLabel":"m","trainingMode":"standard"}`), 404, "ProjectNotFound", "")
 	})

@@ -82,8 +82,13 @@ func modelNotFound(project, label string) *azerr.Error {
 
 // StartTraining implements ConversationalAnalysisAuthoring_Train.
 func (s *Service) StartTraining(ctx context.Context, name string, o TrainOptions, v APIVersion) (*job.Job, error) {
-	if _, err := s.GetProject(ctx, name); err != nil {
+	p, err := s.GetProject(ctx, name)
+	if err != nil {
 		return nil, err
+	}
+	if p.Kind != KindConversation {
+		return nil, &azerr.Error{Code: azerr.InvalidRequest, Target: "projectKind",
+			Message: fmt.Sprintf("Parley trains Conversation projects only; training a %s project is not supported yet.", p.Kind)}
 	}
 	if o.ModelLabel == "" {
 		return nil, azerr.Invalid("modelLabel", "modelLabel is required: the name of the model to train.")
