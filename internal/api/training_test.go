@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -318,4 +319,22 @@ func TestCancelRunningTraining(t *testing.T) {
 		t.Fatalf("job after cancel = %v", j)
 	}
 	wantError(t, srv.Do("GET", "/projects/SNIPS2017/models/m1?"+v3, nil), 404, "NotFound", "")
+}
+
+// TestPrebuiltComponentsWarn: prebuilt components are accepted in a project,
+// and training reports in its warnings that they are not supported yet.
+func TestPrebuiltComponentsWarn(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	var f map[string]any
+	json.Unmarshal(smokeSnips(t), &f)
+	entities := f["assets"].(map[string]any)["entities"].([]any)
+	entities[0].(map[string]any)["prebuilts"] = []any{map[string]any{"category": "Quantity.Number"}}
+	b, _ := json.Marshal(f)
+	importProject(t, srv, smokeName, b)
+	j := finish(t, srv, train(t, srv, smokeName, "m1", "manual"))
+	warnings, _ := j["warnings"].([]any)
+	if j["status"] != "succeeded" || len(warnings) == 0 || !strings.Contains(fmt.Sprint(warnings), "Quantity.Number") {
+		t.Errorf("training with a prebuilt component = %v, want succeeded with a warning naming it", j)
+	}
 }
