@@ -107,7 +107,7 @@ func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ p
 		return
 	}
 	item, params := req.AnalysisInput.ConversationItem, req.Parameters
-	switch n := len(utf16Units(item.Text)); {
+	switch n := utf16Len(item.Text); {
 	case item.ID == "":
 		s.writeError(w, r, azerr.Invalid("analysisInput.conversationItem.id", "analysisInput.conversationItem.id is required."))
 		return
@@ -155,8 +155,8 @@ func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ p
 	writeJSON(w, http.StatusOK, out)
 }
 
-// utf16Units returns s's UTF-16 code units, to count them.
-func utf16Units(s string) []struct{} {
+// utf16Len is the length of s in UTF-16 code units, the unit of the limit.
+func utf16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		n++
@@ -164,5 +164,5 @@ func utf16Units(s string) []struct{} {
 			n++
 		}
 	}
-	return make([]struct{}, n)
+	return n
 }

@@ -99,13 +99,10 @@ func (s *Server) listTrainingJobs(w http.ResponseWriter, r *http.Request, _ proj
 		return
 	}
 	out := page[trainingJobState]{Value: []trainingJobState{}}
-	jobs, more, err := s.svc.ListTrainingJobs(r.Context(), r.PathValue("projectName"), p.skip, max(p.limit(), 1))
+	jobs, more, err := s.svc.ListTrainingJobs(r.Context(), r.PathValue("projectName"), p.skip, p.limit())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	if p.limit() == 0 {
-		jobs, more = nil, false
 	}
 	for _, j := range jobs {
 		st, err := toTrainingJobState(j)
