@@ -8,31 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
-
-echo "== machine"
-echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+. bench/lib.sh
+machine
 
 echo "== over HTTP, real binary"
-go build -o bin/parley ./cmd/parley
-dir=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-bin/parley serve --listen 127.0.0.1:$port --data "$dir/data" --key bench-key >"$dir/log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-base=http://127.0.0.1:$port/language/authoring/analyze-conversations
-key="Ocp-Apim-Subscription-Key: bench-key"
-for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.05; done
-oploc() { tr -d '\r' | awk -F': ' 'tolower($1)=="operation-location"{print $2}'; }
-# wait_job polls a job until its own status (not a phase's) is succeeded; it fails on failed or cancelled.
-wait_job() {
-  [ -n "$1" ] || { echo "no job to wait for: the request was refused" >&2; exit 1; }
-  while :; do
-    st=$(curl -s "$1" -H "$key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
-    case $st in succeeded) return ;; failed|cancelled) echo "job $1 $st" >&2; exit 1 ;; esac
-    sleep 0.05
-  done
-}
+start_server
 
 for ds in snips2017 banking77; do
   name=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['metadata']['projectName'])" ../shared/datasets/$ds.clu.json)
