@@ -42,7 +42,8 @@ type Options struct {
 	// HTTPClient sends the requests; default http.DefaultClient.
 	HTTPClient *http.Client
 	// MaxPollDelay, when positive, caps the wait between job status polls
-	// that the server asks for with Retry-After. Zero waits as asked.
+	// that the server asks for with Retry-After, and the wait before
+	// Predict retries a 429 or 503 answer. Zero waits as asked.
 	MaxPollDelay time.Duration
 }
 

@@ -1,7 +1,9 @@
 // Package client is a typed HTTP client for the CLU authoring API operations
 // Parley implements: list, get and delete projects, import a project file and
-// export one, train a model, and read the trained models and their
-// evaluations. The parley CLI uses it, and so can end-to-end tests.
+// export one, train a model, read the trained models and their evaluations,
+// deploy a model, and ask a deployment for predictions (the runtime API's
+// POST /language/:analyze-conversations). The parley CLI uses it, and so can
+// end-to-end tests.
 //
 // It speaks the wire protocol only (it never opens Parley's store), so it works
 // against Azure AI Language as well as against Parley. Long-running operations
