@@ -103,12 +103,14 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"prints, in the file's order, one line per utterance: text, top intent and score,\n"+
 		"tab-separated (an aligned table on a terminal; with --json the answers as JSON\n"+
 		"Lines). Utterances that fail are reported on stderr, with their line number,\n"+
-		"after the others are printed, and the command exits with status 1.", stderr)
+		"after the others are printed, and the command exits with status 1; an error\n"+
+		"that every utterance would meet (a wrong key, an unknown deployment) stops it\n"+
+		"at once.", stderr)
 	asJSON := fs.Bool("json", false, "print the server's JSON answer (with --file, one answer a line)")
 	language := fs.String("language", "", "`LANG` of the text, such as en-us; default the project's language")
 	indexType := fs.String("string-index-type", "", "`UNIT` of the entities' offsets and lengths: TextElements_v8 (the server's default), UnicodeCodePoint or Utf16CodeUnit")
 	file := fs.String("file", "", "predict each non-blank line of `FILE`; - is standard input")
-	workers := fs.Int("concurrency", 4, "with --file, the number of requests in flight at once (`N`, 1 to 16)")
+	workers := fs.Int("concurrency", 4, "with --file, send up to `N` requests at once (1 to 16)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -123,7 +125,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	var utts []utterance
 	if *file != "" {
-		if utts, err = readUtterances(*file); err != nil {
+		if utts, err = openUtterances(*file); err != nil {
 			return fmt.Errorf("predict: %w", err)
 		}
 	}
@@ -239,19 +241,24 @@ type utterance struct {
 	text string
 }
 
-// readUtterances reads the non-blank lines of the file name, or of standard
-// input when name is "-". Line ends (LF or CRLF) and a leading byte order
-// mark are not part of the text.
-func readUtterances(name string) ([]utterance, error) {
-	var r io.Reader = os.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
+// openUtterances reads the utterances of the file name, or of standard
+// input when name is "-".
+func openUtterances(name string) ([]utterance, error) {
+	if name == "-" {
+		return readUtterances(os.Stdin, "standard input")
 	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readUtterances(f, name)
+}
+
+// readUtterances reads the non-blank lines of r, which is called name in
+// errors. Line ends (LF or CRLF) and a leading byte order mark are not part
+// of the text.
+func readUtterances(r io.Reader, name string) ([]utterance, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLineBytes)
 	var out []utterance

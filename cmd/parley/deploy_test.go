@@ -210,7 +210,7 @@ func TestDeployAndPredict(t *testing.T) {
 	})
 
 	t.Run("batch table", func(t *testing.T) {
-		utts, err := readUtterances(file)
+		utts, err := openUtterances(file)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -374,5 +374,35 @@ func checkDeployAndPredictErrors(t *testing.T, ep string) {
 	_, errOut, err := cli(t, ep, "wrong", "predict", smokeName, "prod", "--file", lines)
 	if err == nil || !strings.Contains(err.Error(), "401: ") || strings.Contains(errOut, "line ") {
 		t.Errorf("parley predict --file with a wrong key = %v, stderr %q, want a 401 and no per-line errors", err, errOut)
+	}
+}
+
+func TestReadUtterances(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, in string
+		want     []utterance
+		wantErr  string // "" for success
+	}{
+		{"lines", "a\nb\n", []utterance{{1, "a"}, {2, "b"}}, ""},
+		{"no final newline", "a\nb", []utterance{{1, "a"}, {2, "b"}}, ""},
+		{"blank lines", "\n  \t\na\n\n b \n", []utterance{{3, "a"}, {5, " b "}}, ""},
+		{"CRLF and BOM", "\uFEFFa\r\n\r\nb\r\n", []utterance{{1, "a"}, {3, "b"}}, ""},
+		{"empty", "", nil, "in has no utterances"},
+		{"only blank lines", "\n \r\n", nil, "in has no utterances"},
+		{"line too long", "a\n" + strings.Repeat("x", maxLineBytes+1), nil, "in: bufio.Scanner: token too long"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := readUtterances(strings.NewReader(tc.in), "in")
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Errorf("readUtterances(%.20q) = %v, %v, want an error containing %q", tc.in, got, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Errorf("readUtterances(%q) = %v, %v, want %v", tc.in, got, err, tc.want)
+			}
+		})
 	}
 }
