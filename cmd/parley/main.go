@@ -7,6 +7,8 @@
 //	parley export PROJECT [-o FILE]           export a project file
 //	parley train PROJECT --model LABEL [--split N|--manual]   train a model, print its evaluation
 //	parley eval PROJECT MODEL [--min-accuracy X] ...          print a model's evaluation; fail below thresholds
+//	parley deploy PROJECT DEPLOYMENT --model LABEL            deploy a trained model
+//	parley predict PROJECT DEPLOYMENT TEXT | --file FILE      predict a text, or each line of a file
 package main
 
 import (
@@ -27,6 +29,9 @@ const usage = `usage:
   parley export PROJECT [-o FILE]
   parley train PROJECT --model LABEL [--split N | --manual]
   parley eval PROJECT MODEL [--min-accuracy X] [--min-f1 Y] [--min-entity-f1 Z]
+  parley deploy PROJECT DEPLOYMENT --model LABEL
+  parley predict PROJECT DEPLOYMENT TEXT [--json] [--language LANG] [--string-index-type UNIT]
+  parley predict PROJECT DEPLOYMENT --file FILE [--json] [--concurrency N]
 
 Client commands take --endpoint (PARLEY_ENDPOINT) and --key (PARLEY_KEY).
 `
@@ -35,9 +40,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "parley:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h printed the command's usage
 		}
+		fmt.Fprintln(os.Stderr, "parley:", err)
 		os.Exit(1)
 	}
 }
