@@ -22,10 +22,12 @@ func testConcurrentClaims(t *testing.T, s Store) {
 		owner = make(map[string]string) // job id -> worker
 		errs  []error
 		wg    sync.WaitGroup
+		start = make(chan struct{})
 	)
 	for w := range workers {
 		name := fmt.Sprintf("w%d", w)
 		wg.Go(func() {
+			<-start
 			for {
 				js, err := s.ClaimJobs(t.Context(), claimParams(name, t0, 1+w%3))
 				mu.Lock()
@@ -45,6 +47,7 @@ func testConcurrentClaims(t *testing.T, s Store) {
 			}
 		})
 	}
+	close(start)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		t.Error(err)
@@ -59,59 +62,90 @@ func testConcurrentClaims(t *testing.T, s Store) {
 	}
 }
 
+// concurrently calls fn(0) to fn(n-1), each in its own goroutine, released
+// together, and returns their errors.
+func concurrently(n int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = fn(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// succeeded counts the nil errors of errs, failing t for any error but want.
+func succeeded(t *testing.T, call string, errs []error, want error) int {
+	t.Helper()
+	n := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, want):
+			t.Errorf("%s %d = %v, want nil or %v", call, i, err, want)
+		}
+	}
+	return n
+}
+
 // testConcurrentExclusiveJobs: of exclusive jobs created at once for one
 // project and kind, exactly one is created.
 func testConcurrentExclusiveJobs(t *testing.T, s Store) {
 	const n = 8
-	results := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			results[i] = s.CreateExclusiveJob(t.Context(), newJob(fmt.Sprintf("t%d", i), job.KindTrain, "p", t0), nil)
-		})
-	}
-	wg.Wait()
-	created := 0
-	for i, err := range results {
-		switch {
-		case err == nil:
-			created++
-		case !errors.Is(err, job.ErrBusy):
-			t.Errorf("CreateExclusiveJob(t%d) = %v, want nil or ErrBusy", i, err)
-		}
-	}
+	errs := concurrently(n, func(i int) error {
+		return s.CreateExclusiveJob(t.Context(), newJob(fmt.Sprintf("t%d", i), job.KindTrain, "p", t0), nil)
+	})
+	created := succeeded(t, "CreateExclusiveJob", errs, job.ErrBusy)
 	if js, _, err := s.ListJobs(t.Context(), job.KindTrain, "p", t0, 0, 100); created != 1 || err != nil || len(js) != 1 {
 		t.Errorf("%d of %d concurrent CreateExclusiveJob succeeded, ListJobs = %v, %v; want exactly one", created, n, ids(js), err)
 	}
 }
 
-// testConcurrentProjectQuota: projects created at once never exceed the quota.
-func testConcurrentProjectQuota(t *testing.T, s Store) {
-	const n, max = 8, 3
-	results := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			p := newProject(fmt.Sprintf("p%d", i), t0)
+// testConcurrentQuotas: projects, models and deployments created at once
+// never exceed their quotas. Each round has three free slots.
+func testConcurrentQuotas(t *testing.T, s Store) {
+	const rounds, n, free = 3, 8, 3
+	createProject(t, s, "models", t0)
+	createProject(t, s, "deployments", t0)
+	for r := range rounds {
+		max := free * (r + 1)
+		errs := concurrently(n, func(i int) error {
+			p := newProject(fmt.Sprintf("r%d-p%d", r, i), t0)
 			if i%2 == 0 {
-				results[i] = s.CreateProject(t.Context(), p, max)
-			} else {
-				results[i] = s.ReplaceProject(t.Context(), p, []byte(`{}`), max)
+				return s.CreateProject(t.Context(), p, max+2) // +2: the projects above
 			}
+			return s.ReplaceProject(t.Context(), p, []byte(`{}`), max+2)
 		})
-	}
-	wg.Wait()
-	created := 0
-	for i, err := range results {
-		switch {
-		case err == nil:
-			created++
-		case !errors.Is(err, project.ErrQuota):
-			t.Errorf("creating p%d = %v, want nil or ErrQuota", i, err)
+		created := succeeded(t, "creating a project", errs, project.ErrQuota)
+		ps, _, err := s.ListProjects(t.Context(), 0, 100)
+		if created != free || err != nil || len(ps) != max+2 {
+			t.Errorf("round %d: %d of %d concurrent project creations succeeded, ListProjects = %v, %v; want %d and %d projects",
+				r, created, n, projectNames(ps), err, free, max+2)
 		}
-	}
-	ps, _, err := s.ListProjects(t.Context(), 0, 100)
-	if created != max || err != nil || len(ps) != max {
-		t.Errorf("%d of %d concurrent creations succeeded, ListProjects = %v, %v; want %d", created, n, projectNames(ps), err, max)
+
+		errs = concurrently(n, func(i int) error {
+			return s.SaveModel(t.Context(), newModel("models", fmt.Sprintf("r%d-m%d", r, i), t0), modelData("x"), max)
+		})
+		created = succeeded(t, "SaveModel", errs, project.ErrQuota)
+		if ms, err := s.ListModels(t.Context(), "models"); created != free || err != nil || len(ms) != max {
+			t.Errorf("round %d: %d of %d concurrent SaveModel succeeded, ListModels = %v, %v; want %d and %d models",
+				r, created, n, labels(ms), err, free, max)
+		}
+
+		errs = concurrently(n, func(i int) error {
+			d := newDeployment("deployments", fmt.Sprintf("r%d-d%d", r, i), "m", t0)
+			return s.SaveDeployment(t.Context(), d, []byte("e"), max)
+		})
+		created = succeeded(t, "SaveDeployment", errs, project.ErrQuota)
+		if ds, err := s.ListDeployments(t.Context(), "deployments"); created != free || err != nil || len(ds) != max {
+			t.Errorf("round %d: %d of %d concurrent SaveDeployment succeeded, ListDeployments = %v, %v; want %d and %d deployments",
+				r, created, n, deploymentNames(ds), err, free, max)
+		}
 	}
 }

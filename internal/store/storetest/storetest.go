@@ -68,7 +68,7 @@ var tests = []struct {
 	{"SwapDeployments", testSwapDeployments},
 	{"ConcurrentClaims", testConcurrentClaims},
 	{"ConcurrentExclusiveJobs", testConcurrentExclusiveJobs},
-	{"ConcurrentProjectQuota", testConcurrentProjectQuota},
+	{"ConcurrentQuotas", testConcurrentQuotas},
 }
 
 // t0 is the suite's clock: whole milliseconds, as the stores keep them.
