@@ -1,0 +1,123 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/parley-dev/parley/internal/project"
+)
+
+const modelColumns = `project, label, model_id, trained, duration_s, config_version, expiration`
+
+func scanModel(row scanner) (*project.Model, error) {
+	var m project.Model
+	var trained, duration int64
+	if err := row.Scan(&m.Project, &m.Label, &m.ID, &trained, &duration, &m.ConfigVersion, &m.ExpirationDate); err != nil {
+		return nil, err
+	}
+	m.Trained, m.Duration = fromMS(trained), time.Duration(duration)*time.Second
+	return &m, nil
+}
+
+// lockProject locks a project's row against other writers of its models
+// and deployments (and its deletion) until the transaction ends; it
+// returns project.ErrNotFound when there is no such project.
+func lockProject(ctx context.Context, tx pgx.Tx, name string) error {
+	tag, err := tx.Exec(ctx, `SELECT 1 FROM projects WHERE name = $1 FOR NO KEY UPDATE`, name)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return project.ErrNotFound
+	}
+	return nil
+}
+
+// SaveModel implements project.Store. The project's row is locked while the
+// models are counted, so that concurrent trainings cannot pass the quota.
+func (s *Store) SaveModel(ctx context.Context, m *project.Model, d *project.ModelData, maxModels int) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if err := lockProject(ctx, tx, m.Project); err != nil {
+			return err
+		}
+		var all int
+		var same bool
+		if err := tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE label = $2) > 0 FROM models WHERE project = $1`,
+			m.Project, m.Label).Scan(&all, &same); err != nil {
+			return err
+		}
+		if !same && all >= maxModels {
+			return project.ErrQuota
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO models (`+modelColumns+`, snapshot, model, evaluation)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT (project, label) DO UPDATE SET model_id = excluded.model_id, trained = excluded.trained,
+			duration_s = excluded.duration_s, config_version = excluded.config_version, expiration = excluded.expiration,
+			snapshot = excluded.snapshot, model = excluded.model, evaluation = excluded.evaluation`,
+			m.Project, m.Label, m.ID, ms(m.Trained), int64(m.Duration/time.Second), m.ConfigVersion, m.ExpirationDate,
+			d.Snapshot, d.Engine, d.Evaluation)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save model %q of project %q: %w", m.Label, m.Project, err)
+	}
+	return nil
+}
+
+// ListModels implements project.Store.
+func (s *Store) ListModels(ctx context.Context, projectName string) ([]*project.Model, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+modelColumns+` FROM models WHERE project = $1 ORDER BY label`, projectName)
+	if err != nil {
+		return nil, fmt.Errorf("list models: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*project.Model, error) { return scanModel(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list models: %w", err)
+	}
+	return out, nil
+}
+
+// GetModel implements project.Store.
+func (s *Store) GetModel(ctx context.Context, projectName, label string) (*project.Model, error) {
+	m, err := scanModel(s.pool.QueryRow(ctx, `SELECT `+modelColumns+` FROM models WHERE project = $1 AND label = $2`, projectName, label))
+	if noRows(err) {
+		return nil, fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("model %q of project %q: %w", label, projectName, err)
+	}
+	return m, nil
+}
+
+// GetModelData implements project.Store.
+func (s *Store) GetModelData(ctx context.Context, projectName, label string, part project.ModelPart) ([]byte, error) {
+	var col string
+	switch part {
+	case project.PartSnapshot, project.PartEngine, project.PartEvaluation:
+		col = string(part) // a column name
+	default:
+		return nil, fmt.Errorf("unknown model part %q", part)
+	}
+	var b []byte
+	err := s.pool.QueryRow(ctx, `SELECT `+col+` FROM models WHERE project = $1 AND label = $2`, projectName, label).Scan(&b)
+	if noRows(err) {
+		return nil, fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("model %q of project %q: %w", label, projectName, err)
+	}
+	return b, nil
+}
+
+// DeleteModel implements project.Store.
+func (s *Store) DeleteModel(ctx context.Context, projectName, label string) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM models WHERE project = $1 AND label = $2`, projectName, label)
+	if err != nil {
+		return fmt.Errorf("delete model %q of project %q: %w", label, projectName, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
+	}
+	return nil
+}
