@@ -294,4 +294,23 @@ func testExportContent(t *testing.T, s Store) {
 	if _, c, err := s.ProjectContent(ctx, "p"); err != nil || string(c.Assets) != `{"v":3}` {
 		t.Errorf("ProjectContent(p) after the expiry pass = %+v, %v; want the latest assets", c, err)
 	}
+
+	// Without a pin the expiry pass collects a replaced blob: a result that
+	// names it afterwards finds no data. (This is what the pin prevents.)
+	_, old, err := s.ProjectContent(ctx, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := exp.Expires.Add(time.Minute)
+	createJob(t, s, "unpinned", late)
+	claimID(t, s, "w", "unpinned", late)
+	replaceProject(t, s, newProject("p", t0), `{"v":4}`)
+	if _, err := s.DeleteExpiredJobs(ctx, late); err != nil {
+		t.Fatalf("DeleteExpiredJobs = %v", err)
+	}
+	finish(t, s, job.FinishParams{ID: "unpinned", Owner: "w", Status: job.StatusSucceeded, Now: late,
+		Result: []byte("head"), ResultBlob: old.Blob})
+	if res, err := s.JobResult(ctx, "unpinned", late); err != nil || string(res.Data) != "head" || res.Blob != nil {
+		t.Errorf("JobResult(unpinned) = %+v, %v; want head and no blob data, the blob was collected", res, err)
+	}
 }
