@@ -53,7 +53,8 @@ type Store struct {
 
 // Open connects to the database at url (a libpq URL or key=value string),
 // applies the migrations it has not applied yet, and returns the store.
-// Runtime parameters in url, such as search_path, apply to every connection.
+// Runtime parameters in url, such as search_path, apply to every connection;
+// pool settings such as pool_max_conns may be given too (pgxpool.ParseConfig).
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
