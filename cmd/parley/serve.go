@@ -16,6 +16,7 @@ import (
 	"github.com/parley-dev/parley/internal/api"
 	"github.com/parley-dev/parley/internal/job"
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/store/postgres"
 	"github.com/parley-dev/parley/internal/store/sqlite"
 )
 
@@ -29,8 +30,11 @@ const DevKey = "parley-dev-key"
 
 // Config is the configuration of parley serve.
 type Config struct {
-	Listen          string
-	DataDir         string
+	Listen  string
+	DataDir string
+	// Store is a PostgreSQL URL (postgres://...) for several replicas on
+	// one database; empty means the embedded SQLite store in DataDir.
+	Store           string
 	Keys            []string
 	PublicURL       string
 	MaxBodyBytes    int64
@@ -81,10 +85,28 @@ func loopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// store is what the server keeps its state in: one of the store packages.
+type store interface {
+	project.Store
+	job.Store
+	Close() error
+}
+
+// openStore opens the configured store.
+func (c *Config) openStore(ctx context.Context) (store, error) {
+	if strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://") {
+		return postgres.Open(ctx, c.Store)
+	}
+	if c.Store != "" {
+		return nil, fmt.Errorf("--store %q: want a postgres:// URL, or nothing for the embedded store in --data", c.Store)
+	}
+	return sqlite.Open(ctx, c.DataDir)
+}
+
 // Main is the server program: store, job runner and HTTP server.
 type Main struct {
 	cfg    Config
-	store  *sqlite.Store
+	store  store
 	runner *job.Runner
 	http   *http.Server
 	ln     net.Listener
@@ -105,7 +127,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log := m.cfg.Logger
 	var err error
-	if m.store, err = sqlite.Open(ctx, m.cfg.DataDir); err != nil {
+	if m.store, err = m.cfg.openStore(ctx); err != nil {
 		return err
 	}
 	m.runner = job.NewRunner(m.store, job.Config{Workers: m.cfg.JobWorkers, Lease: m.cfg.JobLease, Logger: log})
@@ -125,7 +147,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.http = &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.ln) }()
-	log.Info("parley serving", "addr", "http://"+m.Addr(), "data", m.cfg.DataDir)
+	where := "sqlite:" + m.cfg.DataDir
+	if m.cfg.Store != "" {
+		where = "postgres" // the URL may hold a password: not logged
+	}
+	log.Info("parley serving", "addr", "http://"+m.Addr(), "store", where)
 	return nil
 }
 
@@ -165,6 +191,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var keys keyList
 	fs.StringVar(&cfg.Listen, "listen", envOr("PARLEY_LISTEN", DefaultListen), "address to listen on (PARLEY_LISTEN)")
 	fs.StringVar(&cfg.DataDir, "data", envOr("PARLEY_DATA", "parley-data"), "data directory of the embedded store (PARLEY_DATA)")
+	fs.StringVar(&cfg.Store, "store", envOr("PARLEY_STORE", ""), "postgres://... URL of a PostgreSQL store shared by replicas (PARLEY_STORE); default the embedded store in --data")
 	fs.Var(&keys, "key", "accepted Ocp-Apim-Subscription-Key; repeat for two keys (PARLEY_KEYS, comma-separated)")
 	fs.StringVar(&cfg.PublicURL, "public-url", envOr("PARLEY_PUBLIC_URL", ""), "endpoint URL clients use, when behind a proxy (PARLEY_PUBLIC_URL)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 64<<20, "largest request body in bytes")
