@@ -2,7 +2,7 @@ package project
 
 import (
 	"context"
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -247,6 +247,15 @@ func (s *Service) runTrain(ctx context.Context, run *job.Run) (*job.Outcome, err
 		return nil, err
 	}
 	t := &trainer{run: run, state: *st}
+	modelID := jobModelID(o.ModelLabel, run.Job)
+	if m, err := s.store.GetModel(ctx, run.Project, o.ModelLabel); err == nil && m.ID == modelID {
+		// An earlier attempt of this job saved the model, then its process
+		// died before finishing the job: finish it without training again,
+		// so that the job's effect shows once.
+		t.state.Training = SubState{Status: job.StatusSucceeded, Percent: 100, Start: m.Trained.Add(-m.Duration), End: m.Trained}
+		t.state.Evaluation = SubState{Status: job.StatusSucceeded, Percent: 100, Start: m.Trained, End: m.Trained}
+		return &job.Outcome{Detail: t.detail()}, nil
+	}
 	started := s.cfg.Now()
 	t.state.Training = SubState{Status: job.StatusRunning, Start: started}
 	t.state.Evaluation = SubState{Status: job.StatusNotStarted}
@@ -348,7 +357,7 @@ func (s *Service) runTrain(ctx context.Context, run *job.Run) (*job.Outcome, err
 			cfg = c
 		}
 	}
-	m := &Model{Project: p.Name, Label: o.ModelLabel, ID: newModelID(o.ModelLabel, end), Trained: end.UTC().Truncate(time.Second),
+	m := &Model{Project: p.Name, Label: o.ModelLabel, ID: modelID, Trained: end.UTC().Truncate(time.Second),
 		Duration: end.Sub(started), ConfigVersion: cfg.Version, ExpirationDate: cfg.ExpirationDate}
 	switch err := s.store.SaveModel(ctx, m, &ModelData{Snapshot: snapshot, Engine: engine, Evaluation: eval}, MaxModels); {
 	case errors.Is(err, ErrQuota):
@@ -423,12 +432,14 @@ func trainingData(p *Project, a *Assets, trainIdx []int) (nlu.TrainingData, *aze
 	return d, nil
 }
 
-// newModelID returns a model id in the service's shape (AUTHORING.md §2.3):
-// label, the training time on a 12-hour clock, and 32 hex digits.
-func newModelID(label string, t time.Time) string {
-	var b [16]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("%s-%sT%s-%s", label, t.UTC().Format("20060102"), t.UTC().Format("030405"), hex.EncodeToString(b[:]))
+// jobModelID returns the model id a training job gives its model, in the
+// service's shape (AUTHORING.md §2.3): the label, the job's creation time on
+// a 12-hour clock, and 32 hex digits. It derives from the job, so that a
+// re-run of the job knows whether it saved the model already.
+func jobModelID(label string, j *job.Job) string {
+	sum := sha256.Sum256([]byte(j.ID))
+	t := j.Created.UTC()
+	return fmt.Sprintf("%s-%sT%s-%s", label, t.Format("20060102"), t.Format("030405"), hex.EncodeToString(sum[:16]))
 }
 
 // ListModels implements ConversationalAnalysisAuthoring_ListTrainedModels.
