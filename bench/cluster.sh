@@ -23,12 +23,14 @@ key=bench-key
 data=../shared/datasets/snips2017.clu.json
 name=SNIPS2017
 
-start_replica() { # $1: store flag(s)
+# start_replica starts a replica with the given store flags and sets ep to
+# its endpoint. (Not run in $(...): its pid must reach the cleanup.)
+start_replica() {
   local port; port=$(freeport)
   bin/parley serve --listen 127.0.0.1:$port --key $key "$@" >>"$work/replicas.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.05; done
-  echo http://127.0.0.1:$port
+  ep=http://127.0.0.1:$port
 }
 import_into() { # $1: endpoint
   local loc
@@ -39,7 +41,7 @@ import_into() { # $1: endpoint
 stop_replicas() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; pids=(); }
 
 echo "== $(nproc) cores; snips2017.clu.json (3.9 MB) exported, ${secs}s per measure, 8 clients"
-ep=$(start_replica --data "$work/sqlite")
+start_replica --data "$work/sqlite"
 import_into "$ep"
 echo -n "SQLite, 1 replica:      "; bin/cluster-bench -key $key -project $name -seconds "$secs" "$ep"
 stop_replicas
@@ -51,8 +53,10 @@ runuser -u postgres -- "$PGBIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -
 "$PGBIN/psql" -h 127.0.0.1 -p "$pgport" -U postgres -qc 'CREATE DATABASE parley'
 url="postgres://postgres@127.0.0.1:$pgport/parley?sslmode=disable"
 
-ep=$(start_replica --store "$url")
+start_replica --store "$url"
 import_into "$ep"
 echo -n "PostgreSQL, 1 replica:  "; bin/cluster-bench -key $key -project $name -seconds "$secs" "$ep"
-eps=("$ep" "$(start_replica --store "$url")" "$(start_replica --store "$url")")
+eps=("$ep")
+start_replica --store "$url"; eps+=("$ep")
+start_replica --store "$url"; eps+=("$ep")
 echo -n "PostgreSQL, 3 replicas: "; bin/cluster-bench -key $key -project $name -seconds "$secs" "${eps[@]}"
