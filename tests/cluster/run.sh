@@ -33,7 +33,7 @@ pgstarted=
 dropdb_url=
 cleanup() {
   local rc=$?
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; { wait "$p"; } 2>/dev/null || true; done
   if [ -n "$dropdb_url" ]; then
     psql "$dropdb_url" -qc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1 || true
   fi
@@ -96,4 +96,11 @@ for ep in "${endpoints[@]}"; do
   curl -sf "$base/healthz" >/dev/null || { echo "replica $base did not come up" >&2; exit 1; }
 done
 
-"$work/driver" -key "$key" -seconds "$secs" -kill-at 0.4 -datasets ../shared/datasets/smoke "${endpoints[@]}"
+rc=0
+"$work/driver" -key "$key" -seconds "$secs" -kill-at 0.4 -datasets ../shared/datasets/smoke "${endpoints[@]}" || rc=$?
+# For information: jobs claimed more than once (a dead replica's jobs re-run
+# by another after the lease expired).
+psqlbin=psql; [ -x "$PGBIN/psql" ] && psqlbin=$PGBIN/psql
+reclaimed=$("$psqlbin" "$url" -Atc "SELECT count(*) FILTER (WHERE attempt > 1) || ' of ' || count(*) FROM jobs" 2>/dev/null || echo "unknown")
+echo "info: jobs claimed more than once: $reclaimed"
+exit $rc

@@ -242,8 +242,16 @@ func (d *driver) send(base, method, path string, body []byte) (*response, error)
 }
 
 // kill marks a replica dead, notes the requests open on it, and kills it.
+// It waits up to a second for a request to be open on it, so that the
+// allowed failures are exercised too.
 func (d *driver) kill(r *replica) {
-	d.mu.Lock()
+	for end := time.Now().Add(time.Second); ; time.Sleep(time.Millisecond) {
+		d.mu.Lock()
+		if time.Now().After(end) || d.openOn(r) {
+			break
+		}
+		d.mu.Unlock()
+	}
 	r.dead = true
 	d.killed = r
 	for _, rec := range d.inflight {
@@ -255,6 +263,16 @@ func (d *driver) kill(r *replica) {
 	if err := syscall.Kill(r.pid, syscall.SIGKILL); err != nil {
 		fmt.Fprintf(os.Stderr, "driver: kill %d: %v\n", r.pid, err)
 	}
+}
+
+// openOn reports whether a request is in flight on r; d.mu is held.
+func (d *driver) openOn(r *replica) bool {
+	for _, rec := range d.inflight {
+		if rec.replica == r.n {
+			return true
+		}
+	}
+	return false
 }
 
 // jobPath is the path and query of an Operation-Location.
@@ -600,7 +618,7 @@ func (d *driver) run(dur time.Duration, killAt float64, pollDeadline time.Durati
 	if len(others) > 0 || len(unexpected) > 0 || after > 0 {
 		verdict, ok = "FAIL", false
 	}
-	fmt.Printf("%s: %d requests over %.1fs (%s); %d failed, all %d open on the killed replica %d when it died (%d were open); %d failed otherwise; %d sent to it after\n",
+	fmt.Printf("%s: %d requests over %.1fs (%s); %d failed: %d open on the killed replica %d when it died (of %d open then), %d otherwise; %d sent to it after it died\n",
 		verdict, total, loadTime.Seconds(), summary(ops), failed, allowed, d.killed.n, openAtKill, len(others), after)
 	for _, o := range others {
 		fmt.Println("    failed:", o)
