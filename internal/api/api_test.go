@@ -522,7 +522,7 @@ func TestImportErrors(t *testing.T) {
 			m["assets"].(map[string]any)["intents"].([]any)[0].(map[string]any)["category"] = "a/b"
 		}), 400, "InvalidArgument", "/assets/intents/0/category"},
 		{"name differs from path", "", withName(t, good, "Other"), 400, "InvalidArgument", "/metadata/projectName"},
-		{"wrong type", "", edit(func(m map[string]any) { utt(m, 0)["text"] = 5 }), 400, "InvalidArgument", "/assets/utterances/text"},
+		{"wrong type", "", edit(func(m map[string]any) { utt(m, 0)["text"] = 5 }), 400, "InvalidArgument", "/assets/utterances/0/text"},
 		{"format Luis", "&format=Luis", good, 400, "InvalidArgument", "format"},
 		{"unknown format", "&format=Yaml", good, 400, "InvalidArgument", "format"},
 	} {

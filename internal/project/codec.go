@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/parley-dev/parley/internal/azerr"
@@ -18,13 +19,14 @@ func decodeFile(data []byte) (*File, *azerr.Error) {
 	}
 	var f File
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, jsonError(err)
+		return nil, jsonError(data, err)
 	}
 	return &f, nil
 }
 
-// jsonError turns a decoding error into the Azure error a client sees.
-func jsonError(err error) *azerr.Error {
+// jsonError turns a decoding error of data into the Azure error a client
+// sees; a type error's target is the JSON pointer of the offending value.
+func jsonError(data []byte, err error) *azerr.Error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -34,7 +36,13 @@ func jsonError(err error) *azerr.Error {
 		if typ.Field == "" {
 			return azerr.BadBody("The request body must be a JSON object, not %s.", typ.Value)
 		}
+		// The field path has no array indices; the pointer at the error's
+		// offset has them, when the offset is the whole body's (errors of
+		// a custom decoder, such as Settings, count from their own start).
 		target := "/" + strings.ReplaceAll(typ.Field, ".", "/")
+		if p, ok := pointerAt(data, typ.Offset); ok && withoutIndices(p) == target {
+			target = p
+		}
 		return azerr.Invalid(target, "%s must be of type %s, not %s (at byte offset %d).", typ.Field, jsonTypeName(typ.Type.String()), typ.Value, typ.Offset)
 	default:
 		return azerr.BadBody("The request body could not be read as a project file: %v.", err)
@@ -189,4 +197,75 @@ func shape(a *Assets, v APIVersion, idx IndexType) {
 func fileMetadata(p *Project) FileMetadata {
 	return FileMetadata{ProjectKind: p.Kind, Settings: p.Settings, StorageInputContainerName: p.StorageInputContainerName,
 		ProjectName: p.Name, Multilingual: p.Multilingual, Description: p.Description, Language: p.Language}
+}
+
+// pointerAt returns the JSON pointer of the value of data that ends at or
+// after byte offset off: where encoding/json reports a type error. Unlike
+// the error's Field, it names array elements by index
+// (/assets/utterances/3/entities/0/offset).
+func pointerAt(data []byte, off int64) (string, bool) {
+	type frame struct {
+		array   bool
+		index   int
+		key     string
+		wantKey bool
+	}
+	var stack []*frame
+	advance := func() {
+		if n := len(stack); n > 0 {
+			if f := stack[n-1]; f.array {
+				f.index++
+			} else {
+				f.wantKey = true
+			}
+		}
+	}
+	pointer := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			b.WriteByte('/')
+			if f.array {
+				b.WriteString(strconv.Itoa(f.index))
+			} else {
+				b.WriteString(strings.ReplaceAll(strings.ReplaceAll(f.key, "~", "~0"), "/", "~1"))
+			}
+		}
+		return b.String()
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			advance()
+			continue
+		}
+		if n := len(stack); n > 0 && !stack[n-1].array && stack[n-1].wantKey {
+			stack[n-1].key, stack[n-1].wantKey = tok.(string), false
+			continue
+		}
+		if dec.InputOffset() >= off {
+			return pointer(), true
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &frame{array: d == '[', wantKey: d == '{'})
+			continue
+		}
+		advance()
+	}
+}
+
+// withoutIndices drops the array indices of a JSON pointer.
+func withoutIndices(p string) string {
+	parts := strings.Split(p, "/")
+	out := parts[:0]
+	for _, part := range parts {
+		if _, err := strconv.Atoi(part); err != nil || part == "" {
+			out = append(out, part)
+		}
+	}
+	return strings.Join(out, "/")
 }

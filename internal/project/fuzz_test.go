@@ -493,8 +493,7 @@ func TestImportErrors(t *testing.T) {
 		{name: "string for confidenceThreshold", raw: `{"metadata": {"settings": {"confidenceThreshold": "high"}}}`,
 			code: azerr.InvalidArgument, targets: []string{"/metadata/settings/confidenceThreshold"}},
 		{name: "string for an offset", raw: `{"assets": {"utterances": [{"text": "a"}, {"text": "b", "entities": [{"offset": "1"}]}]}}`,
-			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/entities/0/offset"},
-			bug: "jsonError builds the target from UnmarshalTypeError.Field, which has no array indices: /assets/utterances/entities/offset"},
+			code: azerr.InvalidArgument, targets: []string{"/assets/utterances/1/entities/0/offset"}},
 
 		// The top level and metadata.
 		{name: "projectName differs from the path", edit: func(f *File) { f.Metadata.ProjectName = "q" },
