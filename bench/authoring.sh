@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-data=../shared/datasets/snips2017.clu.json
+data=testdata/datasets/snips2017.clu.json
 . bench/lib.sh
 machine
 

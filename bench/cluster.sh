@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 key=bench-key
-data=../shared/datasets/snips2017.clu.json
+data=testdata/datasets/snips2017.clu.json
 name=SNIPS2017
 
 # start_replica starts a replica with the given store flags and sets ep to

@@ -15,8 +15,8 @@ echo "== over HTTP, real binary"
 start_server
 
 for ds in snips2017 banking77; do
-  name=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['metadata']['projectName'])" ../shared/datasets/$ds.clu.json)
-  wait_job "$(curl -si -X POST "$base/projects/$name/:import?api-version=2023-04-01" -H "$key" --data-binary @../shared/datasets/$ds.clu.json | oploc)"
+  name=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['metadata']['projectName'])" testdata/datasets/$ds.clu.json)
+  wait_job "$(curl -si -X POST "$base/projects/$name/:import?api-version=2023-04-01" -H "$key" --data-binary @testdata/datasets/$ds.clu.json | oploc)"
   wait_job "$(curl -si -X POST "$base/projects/$name/:train?api-version=2023-04-01" -H "$key" -d '{"modelLabel":"m","trainingMode":"standard","evaluationOptions":{"kind":"manual"}}' | oploc)"
   wait_job "$(curl -si -X PUT "$base/projects/$name/deployments/production?api-version=2023-04-01" -H "$key" -d '{"trainedModelLabel":"m"}' | oploc)"
   rss_before=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)

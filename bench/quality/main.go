@@ -5,7 +5,7 @@
 // seconds and the server's peak RSS.
 //
 //	go build -o bin/parley ./cmd/parley
-//	go run ./bench/quality ../shared/datasets/snips2017.clu.json ../shared/datasets/banking77.clu.json
+//	go run ./bench/quality testdata/datasets/snips2017.clu.json testdata/datasets/banking77.clu.json
 package main
 
 import (

@@ -1,7 +1,7 @@
 // Command nlueval trains the NLU engine on the Train utterances of a CLU
 // project file and evaluates it on the Test utterances:
 //
-//	go run ./cmd/nlueval ../shared/datasets/snips2017.clu.json
+//	go run ./cmd/nlueval testdata/datasets/snips2017.clu.json
 //
 // It prints intent accuracy, entity micro-F1 (exact span and category) when
 // the test set has entities, training time, prediction latency percentiles

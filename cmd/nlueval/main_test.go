@@ -7,7 +7,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	file := filepath.Join("..", "..", "..", "shared", "datasets", "smoke", "snips2017.smoke.clu.json")
+	file := filepath.Join("..", "..", "testdata", "datasets", "smoke", "snips2017.smoke.clu.json")
 	var out strings.Builder
 	if err := run([]string{"-ask", "play some jazz", file}, &out); err != nil {
 		t.Fatalf("run(%s) = %v", file, err)

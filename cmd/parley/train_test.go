@@ -150,7 +150,7 @@ func TestTrainAndEval(t *testing.T) {
 func TestEvalWithoutEntities(t *testing.T) {
 	t.Parallel()
 	ep := startServer(t)
-	bank := filepath.Join("..", "..", "..", "shared", "datasets", "smoke", "banking77.smoke.clu.json")
+	bank := filepath.Join("..", "..", "testdata", "datasets", "smoke", "banking77.smoke.clu.json")
 	mustCLI(t, ep, "import", bank, "--project", "bank")
 	report := mustCLI(t, ep, "train", "bank", "--model", "m")
 	if strings.Contains(report, "entity micro F1") {

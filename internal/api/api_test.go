@@ -22,10 +22,10 @@ import (
 
 const v3 = "api-version=2023-04-01"
 
-// shared reads a file of the shared spec and datasets folder beside the repository.
-func shared(t testing.TB, parts ...string) []byte {
+// testdata reads a file of the repository's testdata folder (spec examples and datasets).
+func testdata(t testing.TB, parts ...string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(append([]string{"..", "..", "..", "shared"}, parts...)...))
+	b, err := os.ReadFile(filepath.Join(append([]string{"..", "..", "testdata"}, parts...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func shared(t testing.TB, parts ...string) []byte {
 }
 
 func smokeSnips(t testing.TB) []byte {
-	return shared(t, "datasets", "smoke", "snips2017.smoke.clu.json")
+	return testdata(t, "datasets", "smoke", "snips2017.smoke.clu.json")
 }
 
 // withName returns a project file with its metadata.projectName replaced.
@@ -425,7 +425,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 	srv := apitest.New(t, nil)
 	for _, name := range []string{"smoke/snips2017.smoke.clu.json", "smoke/banking77.smoke.clu.json", "snips2017.clu.json", "banking77.clu.json"} {
 		t.Run(name, func(t *testing.T) {
-			file := shared(t, "datasets", name)
+			file := testdata(t, "datasets", name)
 			var meta struct {
 				Metadata struct{ ProjectName string } `json:"metadata"`
 			}
@@ -446,7 +446,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 func TestRoundTripEveryComponent(t *testing.T) {
 	t.Parallel()
 	srv := apitest.New(t, nil)
-	file := shared(t, "api", "examples", "SuccessfulImportProject.json")
+	file := testdata(t, "examples", "SuccessfulImportProject.json")
 	var ex struct {
 		Parameters struct {
 			Body json.RawMessage `json:"body"`
@@ -549,7 +549,7 @@ func TestImportReplacesContent(t *testing.T) {
 	t.Parallel()
 	srv := apitest.New(t, nil)
 	importProject(t, srv, "SNIPS2017-smoke", smokeSnips(t))
-	other := withName(t, shared(t, "datasets", "smoke", "banking77.smoke.clu.json"), "SNIPS2017-smoke")
+	other := withName(t, testdata(t, "datasets", "smoke", "banking77.smoke.clu.json"), "SNIPS2017-smoke")
 	importProject(t, srv, "SNIPS2017-smoke", other)
 	jsonEqual(t, export(t, srv, "SNIPS2017-smoke", v3), other)
 }
@@ -791,7 +791,7 @@ func TestExportResultOutlivesImport(t *testing.T) {
 	first := smokeSnips(t)
 	importProject(t, srv, "SNIPS2017-smoke", first)
 	j := finish(t, srv, start(t, srv, "POST", "/projects/SNIPS2017-smoke/:export?stringIndexType=Utf16CodeUnit&"+v3, nil))
-	second := withName(t, shared(t, "datasets", "smoke", "banking77.smoke.clu.json"), "SNIPS2017-smoke")
+	second := withName(t, testdata(t, "datasets", "smoke", "banking77.smoke.clu.json"), "SNIPS2017-smoke")
 	importProject(t, srv, "SNIPS2017-smoke", second)
 	srv.Clock.Advance(time.Hour)
 	srv.RunJobs(context.Background()) // the expiry pass

@@ -42,7 +42,7 @@ func startJob(b *testing.B, srv *apitest.Server, method, path string, body any) 
 // BenchmarkImportSNIPS measures an import of snips2017.clu.json (14,484
 // utterances, 3.9 MB) over HTTP, from the POST to the job's succeeded.
 func BenchmarkImportSNIPS(b *testing.B) {
-	file := shared(b, "datasets", "snips2017.clu.json")
+	file := testdata(b, "datasets", "snips2017.clu.json")
 	srv := apitest.New(b, &apitest.Options{AutoRun: true})
 	b.SetBytes(int64(len(file)))
 	b.ReportAllocs()
@@ -54,7 +54,7 @@ func BenchmarkImportSNIPS(b *testing.B) {
 // BenchmarkExportSNIPS measures an export of the SNIPS project over HTTP,
 // from the POST to the result downloaded.
 func BenchmarkExportSNIPS(b *testing.B) {
-	file := shared(b, "datasets", "snips2017.clu.json")
+	file := testdata(b, "datasets", "snips2017.clu.json")
 	srv := apitest.New(b, &apitest.Options{AutoRun: true})
 	pollDone(b, srv, startJob(b, srv, "POST", "/projects/SNIPS2017/:import?"+v3, file))
 	b.ReportAllocs()
@@ -68,7 +68,7 @@ func BenchmarkExportSNIPS(b *testing.B) {
 // json.Marshal of the same project file, already in memory.
 func BenchmarkMarshalSNIPS(b *testing.B) {
 	var f project.File
-	if err := json.Unmarshal(shared(b, "datasets", "snips2017.clu.json"), &f); err != nil {
+	if err := json.Unmarshal(testdata(b, "datasets", "snips2017.clu.json"), &f); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
@@ -105,7 +105,7 @@ func BenchmarkJobStatus(b *testing.B) {
 // deploys it as "production"; it returns the Test utterances.
 func deployDataset(b *testing.B, srv *apitest.Server, file string) (name string, queries []string) {
 	b.Helper()
-	data := shared(b, "datasets", file)
+	data := testdata(b, "datasets", file)
 	var f struct {
 		Metadata struct{ ProjectName string }
 		Assets   struct {

@@ -286,7 +286,7 @@ func TestSwapUnderLoad(t *testing.T) {
 	srv := apitest.New(t, &apitest.Options{AutoRun: true})
 	importProject(t, srv, "p", withName(t, smokeSnips(t), "p"))
 	finish(t, srv, train(t, srv, "p", "snips", "manual"))
-	importProject(t, srv, "p", withName(t, shared(t, "datasets", "smoke", "banking77.smoke.clu.json"), "p"))
+	importProject(t, srv, "p", withName(t, testdata(t, "datasets", "smoke", "banking77.smoke.clu.json"), "p"))
 	finish(t, srv, train(t, srv, "p", "bank", "manual"))
 	deploy(t, srv, "p", "a", "snips")
 	deploy(t, srv, "p", "b", "bank")
@@ -303,7 +303,7 @@ func TestSwapUnderLoad(t *testing.T) {
 		return m
 	}
 	snipsIntents := intentsOf(smokeSnips(t))
-	bankIntents := intentsOf(shared(t, "datasets", "smoke", "banking77.smoke.clu.json"))
+	bankIntents := intentsOf(testdata(t, "datasets", "smoke", "banking77.smoke.clu.json"))
 
 	var stop atomic.Bool
 	var requests, fromSnips, fromBank atomic.Int64
@@ -357,7 +357,7 @@ func TestEvaluationMatchesDeployment(t *testing.T) {
 	t.Parallel()
 	srv := apitest.New(t, nil)
 	for _, name := range []string{"snips2017.smoke.clu.json", "banking77.smoke.clu.json"} {
-		importProject(t, srv, "p", withName(t, shared(t, "datasets", "smoke", name), "p"))
+		importProject(t, srv, "p", withName(t, testdata(t, "datasets", "smoke", name), "p"))
 		finish(t, srv, train(t, srv, "p", "m1", "manual"))
 		deploy(t, srv, "p", "production", "m1")
 		page := getJSON(t, srv, "/projects/p/models/m1/evaluation/result?stringIndexType=Utf16CodeUnit&maxpagesize=1000&"+v3)

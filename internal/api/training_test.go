@@ -167,9 +167,9 @@ func TestTrainingRules(t *testing.T) {
 		wantError(t, srv.Do("POST", "/projects/nope/:train?"+v3, `{"modelLabel":"m","trainingMode":"standard"}`), 404, "ProjectNotFound", "")
 	})
 	t.Run("manual split without a Test set", func(t *testing.T) {
-		importProject(t, srv, "bank", withName(t, shared(t, "datasets", "smoke", "banking77.smoke.clu.json"), "bank"))
+		importProject(t, srv, "bank", withName(t, testdata(t, "datasets", "smoke", "banking77.smoke.clu.json"), "bank"))
 		var f map[string]any
-		json.Unmarshal(shared(t, "datasets", "smoke", "banking77.smoke.clu.json"), &f)
+		json.Unmarshal(testdata(t, "datasets", "smoke", "banking77.smoke.clu.json"), &f)
 		for _, u := range f["assets"].(map[string]any)["utterances"].([]any) {
 			u.(map[string]any)["dataset"] = "Train"
 		}
@@ -299,7 +299,7 @@ func TestCancelRunningTraining(t *testing.T) {
 	}
 	t.Parallel()
 	srv := apitest.New(t, &apitest.Options{AutoRun: true})
-	importProject(t, srv, "SNIPS2017", shared(t, "datasets", "snips2017.clu.json"))
+	importProject(t, srv, "SNIPS2017", testdata(t, "datasets", "snips2017.clu.json"))
 	jobURL := train(t, srv, "SNIPS2017", "m1", "manual")
 	deadline := time.Now().Add(60 * time.Second)
 	for {

@@ -22,9 +22,9 @@ import (
 	"github.com/parley-dev/parley/internal/client"
 )
 
-// smokeFile is the SNIPS smoke project file, in the shared folder beside the
-// repository.
-var smokeFile = filepath.Join("..", "..", "..", "shared", "datasets", "smoke", "snips2017.smoke.clu.json")
+// smokeFile is the SNIPS smoke project file, in the repository's testdata
+// folder.
+var smokeFile = filepath.Join("..", "..", "testdata", "datasets", "smoke", "snips2017.smoke.clu.json")
 
 const smokeName = "SNIPS2017-smoke"
 

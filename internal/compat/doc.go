@@ -2,7 +2,7 @@
 // its tests.
 //
 // The tests replay the x-ms-examples of the Azure CLU authoring spec, kept as
-// data in ../shared/api/examples beside the repository (AUTHORING.md §11):
+// data in testdata/examples (docs/contract/AUTHORING.md §11):
 // for each example they seed the state the example assumes through the API,
 // send the example's request, and compare the answer with the example's
 // response: status, required headers, and body shape (every key present with

@@ -22,9 +22,9 @@ import (
 	"github.com/parley-dev/parley/internal/api/apitest"
 )
 
-// examplesDir is the spec's x-ms-examples, kept as data beside the
-// repository (AUTHORING.md §11).
-var examplesDir = filepath.Join("..", "..", "..", "shared", "api", "examples")
+// examplesDir is the spec's x-ms-examples, kept as data in the
+// repository's testdata folder (docs/contract/AUTHORING.md §11).
+var examplesDir = filepath.Join("..", "..", "testdata", "examples")
 
 // example is one x-ms-examples file. Its operationId and title are not
 // normative (AUTHORING.md §11); the operation comes from the replay table.
@@ -53,7 +53,7 @@ func exampleFiles(t testing.TB) []string {
 		t.Fatal(err)
 	}
 	if len(names) == 0 {
-		t.Fatalf("no example files in %s: the shared spec folder must be beside the repository", examplesDir)
+		t.Fatalf("no example files in %s: testdata/examples holds the spec examples (testdata/README.md)", examplesDir)
 	}
 	for i, n := range names {
 		names[i] = filepath.Base(n)

@@ -14,9 +14,9 @@ import (
 	"testing"
 )
 
-// smokeFile is a smoke dataset in the shared folder beside the repository.
+// smokeFile is a smoke dataset in the repository's testdata folder.
 func smokeFile(name string) string {
-	return filepath.Join("..", "..", "..", "shared", "datasets", "smoke", name)
+	return filepath.Join("..", "..", "testdata", "datasets", "smoke", name)
 }
 
 // cluFile is the part of a CLU project file the tests read.

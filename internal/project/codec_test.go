@@ -12,7 +12,7 @@ import (
 // spliced in) gives the bytes of the slow path (decode, shape, encode).
 func TestSpliceMatchesReencode(t *testing.T) {
 	for _, name := range []string{"smoke/snips2017.smoke.clu.json", "smoke/banking77.smoke.clu.json"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "datasets", name))
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "datasets", name))
 		if err != nil {
 			t.Fatal(err)
 		}

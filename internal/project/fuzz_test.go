@@ -69,7 +69,7 @@ func seedFiles(tb testing.TB) [][]byte {
 		tb.Fatal(err)
 	}
 	for _, n := range []string{"snips2017.smoke.clu.json", "banking77.smoke.clu.json"} {
-		names = append(names, filepath.Join("..", "..", "..", "shared", "datasets", "smoke", n))
+		names = append(names, filepath.Join("..", "..", "testdata", "datasets", "smoke", n))
 	}
 	var seeds [][]byte
 	for _, n := range names {

@@ -97,7 +97,7 @@ for ep in "${endpoints[@]}"; do
 done
 
 rc=0
-"$work/driver" -key "$key" -seconds "$secs" -kill-at 0.4 -datasets ../shared/datasets/smoke "${endpoints[@]}" || rc=$?
+"$work/driver" -key "$key" -seconds "$secs" -kill-at 0.4 -datasets testdata/datasets/smoke "${endpoints[@]}" || rc=$?
 # For information: jobs claimed more than once (a dead replica's jobs re-run
 # by another after the lease expired).
 psqlbin=psql; [ -x "$PGBIN/psql" ] && psqlbin=$PGBIN/psql

@@ -26,7 +26,7 @@ from azure.ai.language.conversations.authoring import ConversationAuthoringClien
 API_VERSION = "2022-10-01-preview"
 POLL = 0.2
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-SMOKE = ROOT / ".." / "shared" / "datasets" / "smoke" / "snips2017.smoke.clu.json"
+SMOKE = ROOT / "testdata" / "datasets" / "smoke" / "snips2017.smoke.clu.json"
 
 checks = 0
 

@@ -43,7 +43,7 @@ func main() {
 	key := flag.String("key", "", "the replicas' subscription key")
 	seconds := flag.Float64("seconds", 10, "how long to send load")
 	killAt := flag.Float64("kill-at", 0.4, "when to kill a replica, as a fraction of the load's duration")
-	datasets := flag.String("datasets", "../shared/datasets/smoke", "folder of *.clu.json project files to import")
+	datasets := flag.String("datasets", "testdata/datasets/smoke", "folder of *.clu.json project files to import")
 	pollDeadline := flag.Duration("poll-deadline", 60*time.Second, "how long to wait for the jobs after the load")
 	flag.Parse()
 	if *key == "" || flag.NArg() < 2 {
