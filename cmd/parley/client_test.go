@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/parley-dev/parley/internal/server"
 )
 
 // smokeFile is the SNIPS smoke project file, in the repository's testdata
@@ -23,13 +25,13 @@ var smokeFile = filepath.Join("..", "..", "testdata", "datasets", "smoke", "snip
 
 const smokeName = "SNIPS2017-smoke"
 
-// startServer runs the real server on a free port with the key "k" and
+// startTestServer runs the real server on a free port with the key "k" and
 // returns its endpoint.
-func startServer(t *testing.T) string {
+func startTestServer(t *testing.T) string {
 	t.Helper()
-	m := NewMain(Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(), Keys: []string{"k"},
+	m, err := startServer(t.Context(), server.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(), Keys: []string{"k"},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err := m.Run(t.Context()); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -119,7 +121,7 @@ func listed(t *testing.T, out string) []string {
 
 func TestClientCommands(t *testing.T) {
 	t.Parallel()
-	ep := startServer(t)
+	ep := startTestServer(t)
 	dir := t.TempDir()
 	smoke := readFile(t, smokeFile)
 
@@ -162,7 +164,7 @@ func TestClientCommands(t *testing.T) {
 
 func TestClientCommandErrors(t *testing.T) {
 	t.Parallel()
-	ep := startServer(t)
+	ep := startTestServer(t)
 	dir := t.TempDir()
 	smoke := readFile(t, smokeFile)
 	write := func(name string, b []byte) string {

@@ -21,7 +21,7 @@ import (
 // deploys it as prod. It returns the endpoint and a client of it.
 func deployedSmoke(t *testing.T) (string, *client.Client) {
 	t.Helper()
-	ep := startServer(t)
+	ep := startTestServer(t)
 	file := editJSON(t, readFile(t, smokeFile), func(m map[string]any) {
 		assets := m["assets"].(map[string]any)
 		assets["entities"] = append(assets["entities"].([]any),

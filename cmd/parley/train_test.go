@@ -94,7 +94,7 @@ func checkReport(t *testing.T, report, header string) {
 
 func TestTrainAndEval(t *testing.T) {
 	t.Parallel()
-	ep := startServer(t)
+	ep := startTestServer(t)
 	mustCLI(t, ep, "import", smokeFile)
 
 	manual := mustCLI(t, ep, "train", smokeName, "--model", "man", "--manual")
@@ -149,7 +149,7 @@ func TestTrainAndEval(t *testing.T) {
 // score, and a --min-entity-f1 that cannot pass.
 func TestEvalWithoutEntities(t *testing.T) {
 	t.Parallel()
-	ep := startServer(t)
+	ep := startTestServer(t)
 	bank := filepath.Join("..", "..", "testdata", "datasets", "smoke", "banking77.smoke.clu.json")
 	mustCLI(t, ep, "import", bank, "--project", "bank")
 	report := mustCLI(t, ep, "train", "bank", "--model", "m")
@@ -169,7 +169,7 @@ func TestEvalWithoutEntities(t *testing.T) {
 
 func TestTrainAndEvalErrors(t *testing.T) {
 	t.Parallel()
-	ep := startServer(t)
+	ep := startTestServer(t)
 	mustCLI(t, ep, "import", smokeFile)
 	// A project with an intent that has no utterances imports, but its
 	// training fails.

@@ -56,8 +56,12 @@ type errorBody struct {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *azerr.Error
 	if !errors.As(err, &e) {
-		s.log.Error("internal error", "request_id", requestID(w), "method", r.Method, "path", r.URL.Path, "err", err)
-		e = azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", requestID(w))
+		info := infoOf(r)
+		if info == nil { // called outside recover, as unit tests do
+			info = &RequestInfo{ID: w.Header().Get("apim-request-id"), Logger: s.log}
+		}
+		info.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "operation", info.Operation, "err", err)
+		e = azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", info.ID)
 	}
 	w.Header().Set("x-ms-error-code", string(e.Code))
 	writeJSON(w, statusOf(e), errorBody{Error: e})

@@ -207,8 +207,17 @@ func (s *Server) jobURL(r *http.Request, j *job.Job) string {
 // operation-location, no Location and no body.
 func (s *Server) accepted(w http.ResponseWriter, r *http.Request, j *job.Job) {
 	w.Header().Set("Operation-Location", s.jobURL(r, j))
-	w.Header().Set("Retry-After", strconv.Itoa(s.cfg.RetryAfter))
+	s.retryAfter(w, j)
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// retryAfter sets Retry-After on every answer about a job that has not ended
+// (the 202 that starts it, and its status GETs), so a poller waits the one
+// configured interval whatever the job's kind.
+func (s *Server) retryAfter(w http.ResponseWriter, j *job.Job) {
+	if !j.Status.Terminal() {
+		w.Header().Set("Retry-After", strconv.Itoa(s.cfg.RetryAfter))
+	}
 }
 
 // writeJob answers a job status GET.
@@ -219,9 +228,7 @@ func (s *Server) writeJob(w http.ResponseWriter, r *http.Request, j *job.Job) {
 		i := len(u) - len("?api-version=") - len(url.QueryEscape(j.APIVersion))
 		st.ResultURL = u[:i] + "/result" + u[i:]
 	}
-	if !j.Status.Terminal() {
-		w.Header().Set("Retry-After", strconv.Itoa(s.cfg.RetryAfter))
-	}
+	s.retryAfter(w, j)
 	writeJSON(w, http.StatusOK, st)
 }
 

@@ -119,6 +119,9 @@ func (s *Server) register(mux *http.ServeMux) {
 // operation; otherwise the gateway's 404 answers (AUTHORING.md §4.4).
 func (s *Server) dispatch(rt route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if info := infoOf(r); info != nil {
+			info.Operation = rt.operation
+		}
 		v := project.APIVersion(r.URL.Query().Get("api-version"))
 		if !v.Known() || (rt.versions != nil && !slices.Contains(rt.versions, v)) {
 			s.writeError(w, r, gatewayNotFound)

@@ -73,12 +73,40 @@ func New(svc *project.Service, cfg Config) *Server {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
+// RequestInfo is what the middleware above the API (internal/server) and
+// the API tell each other about one request: the middleware gives the id and
+// the logger, the API names the operation that answered.
+type RequestInfo struct {
+	ID        string
+	Logger    *slog.Logger
+	Operation string // the spec's operationId; set by the route that answers
+}
+
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+const requestInfoKey ctxKey = 0
 
-// requestID returns the apim-request-id given to the request being answered.
-func requestID(w http.ResponseWriter) string { return w.Header().Get("apim-request-id") }
+// WithRequestInfo returns ctx carrying info.
+func WithRequestInfo(ctx context.Context, info *RequestInfo) context.Context {
+	return context.WithValue(ctx, requestInfoKey, info)
+}
+
+// requestInfo returns the request's info, making one when the API runs
+// without the middleware above it.
+func (s *Server) requestInfo(r *http.Request) (*RequestInfo, *http.Request) {
+	if info, ok := r.Context().Value(requestInfoKey).(*RequestInfo); ok {
+		return info, r
+	}
+	id := newRequestID()
+	info := &RequestInfo{ID: id, Logger: s.log.With("request_id", id)}
+	return info, r.WithContext(WithRequestInfo(r.Context(), info))
+}
+
+// infoOf returns the info recover put on the request.
+func infoOf(r *http.Request) *RequestInfo {
+	info, _ := r.Context().Value(requestInfoKey).(*RequestInfo)
+	return info
+}
 
 func newRequestID() string {
 	var b [16]byte
@@ -86,27 +114,29 @@ func newRequestID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// recover gives every request an id and turns a panic into a 500 whose
-// request id is in the log.
+// recover makes sure every request has an id (set by the middleware above,
+// or made here) and turns a panic into a 500 whose request id is in the log.
 func (s *Server) recover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := newRequestID()
-		w.Header().Set("apim-request-id", id)
-		if c := r.Header.Get("x-ms-client-request-id"); c != "" {
-			w.Header().Set("x-ms-client-request-id", c)
+		info, r := s.requestInfo(r)
+		if w.Header().Get("apim-request-id") == "" {
+			w.Header().Set("apim-request-id", info.ID)
+			if c := r.Header.Get("x-ms-client-request-id"); c != "" {
+				w.Header().Set("x-ms-client-request-id", c)
+			}
 		}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", p)
-				e := azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", id)
+				info.Logger.Error("panic", "method", r.Method, "path", r.URL.Path, "operation", info.Operation, "panic", p)
+				e := azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", info.ID)
 				w.Header().Set("x-ms-error-code", string(e.Code))
 				writeJSON(w, http.StatusInternalServerError, errorBody{Error: e})
 			}
 		}()
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		next.ServeHTTP(w, r)
 	})
 }
 

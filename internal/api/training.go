@@ -128,9 +128,7 @@ func (s *Server) getTrainingStatus(w http.ResponseWriter, r *http.Request, _ pro
 		s.writeError(w, r, err)
 		return
 	}
-	if !j.Status.Terminal() {
-		w.Header().Set("Retry-After", "1")
-	}
+	s.retryAfter(w, j)
 	writeJSON(w, http.StatusOK, st)
 }
 

@@ -338,3 +338,46 @@ func TestPrebuiltComponentsWarn(t *testing.T) {
 		t.Errorf("training with a prebuilt component = %v, want succeeded with a warning naming it", j)
 	}
 }
+
+// TestRetryAfterOnEveryJobAnswer: the configured Retry-After reaches every
+// answer about an unfinished job, the training status included (it was
+// written by hand there as "1"), and no answer about a finished one.
+func TestRetryAfterOnEveryJobAnswer(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, &apitest.Options{RetryAfter: 7})
+	resp := srv.Do("POST", "/projects/"+smokeName+"/:import?"+v3, smokeSnips(t))
+	wantStatus(t, resp, http.StatusAccepted)
+	resp.Body.Close()
+	if got := resp.Header.Get("Retry-After"); got != "7" {
+		t.Errorf("import 202 Retry-After = %q, want 7", got)
+	}
+	importURL := resp.Header.Get("Operation-Location")
+	for name, url := range map[string]string{"import status": importURL} {
+		resp := srv.Do("GET", url, nil)
+		resp.Body.Close()
+		if got := resp.Header.Get("Retry-After"); got != "7" {
+			t.Errorf("%s Retry-After = %q, want 7", name, got)
+		}
+	}
+	srv.RunJobs(t.Context())
+	resp = srv.Do("POST", "/projects/"+smokeName+"/:train?"+v3, map[string]any{"modelLabel": "m1", "trainingMode": "standard", "evaluationOptions": map[string]any{"kind": "manual"}})
+	wantStatus(t, resp, http.StatusAccepted)
+	resp.Body.Close()
+	if got := resp.Header.Get("Retry-After"); got != "7" {
+		t.Errorf("train 202 Retry-After = %q, want 7", got)
+	}
+	trainURL := resp.Header.Get("Operation-Location")
+	resp = srv.Do("GET", trainURL, nil)
+	resp.Body.Close()
+	if got := resp.Header.Get("Retry-After"); got != "7" {
+		t.Errorf("unfinished training status Retry-After = %q, want 7", got)
+	}
+	srv.RunJobs(t.Context())
+	for name, url := range map[string]string{"import status": importURL, "training status": trainURL} {
+		resp := srv.Do("GET", url, nil)
+		resp.Body.Close()
+		if got := resp.Header.Get("Retry-After"); got != "" {
+			t.Errorf("finished %s Retry-After = %q, want none", name, got)
+		}
+	}
+}

@@ -49,7 +49,24 @@ type Config struct {
 	MaxAttempts  int           // claims per job before it fails; default 3
 	Now          func() time.Time
 	Logger       *slog.Logger
+	// ObserveFunc, when set, sees every run of a job as it ends.
+	ObserveFunc func(Event)
 }
+
+// Event is the end of one run of a job: its outcome (a terminal status, or
+// Released when the run gave the job back to run again) and how long it ran.
+type Event struct {
+	JobID    string
+	Kind     Kind
+	Attempt  int
+	Outcome  Status
+	Duration time.Duration
+}
+
+// Released is the Outcome of a run that handed its job back to the store
+// (shutdown, a lost lease, a transient failure): the job runs again. It is
+// never a job's status.
+const Released Status = "released"
 
 func (c *Config) validate() {
 	if c.Owner == "" {
@@ -267,6 +284,12 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	log := r.cfg.Logger.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt)
+	start, outcome := time.Now(), Released
+	if f := r.cfg.ObserveFunc; f != nil {
+		defer func() {
+			f(Event{JobID: j.ID, Kind: j.Kind, Attempt: j.Attempt, Outcome: outcome, Duration: time.Since(start)})
+		}()
+	}
 
 	renewed := make(chan struct{})
 	go func() {
@@ -326,8 +349,10 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 		log.Error("job failed", "err", err)
 		p.Status, p.Errors = StatusFailed, []*azerr.Error{azerr.New(azerr.InternalServerError, "The job failed because of an internal error.")}
 	}
+	outcome = p.Status
 	if err := r.store.FinishJob(context.WithoutCancel(ctx), p); err != nil {
 		if errors.Is(err, ErrLeaseLost) {
+			outcome = Released
 			log.Warn("job finished after its lease was lost; outcome dropped")
 			return
 		}

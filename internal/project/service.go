@@ -454,3 +454,11 @@ func (s *Service) runDeleteProject(ctx context.Context, j *job.Run) (*job.Outcom
 	}
 	return nil, nil
 }
+
+// RegisterJobs registers the handler of every job kind of the project
+// services with r.
+func RegisterJobs(r *job.Runner, s *Service) {
+	for kind, h := range s.Handlers() {
+		r.Handle(kind, h)
+	}
+}

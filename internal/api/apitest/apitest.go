@@ -1,5 +1,5 @@
-// Package apitest runs the real API handler in-process for tests: an
-// httptest.Server over api.Server, the SQLite store in a temporary directory,
+// Package apitest runs the real program in-process for tests: an
+// httptest.Server over the handler internal/server builds, the SQLite store in a temporary directory,
 // a fake clock, and a job runner that tests step by hand (RunJobs) or let
 // run in the background (Options.AutoRun).
 package apitest
@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parley-dev/parley/internal/api"
 	"github.com/parley-dev/parley/internal/job"
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/server"
 	"github.com/parley-dev/parley/internal/store/sqlite"
 )
 
@@ -54,9 +54,11 @@ type Options struct {
 	Limits       project.Limits // zero: project.DefaultLimits
 	PageSize     int
 	MaxBodyBytes int64
+	RetryAfter   int
 	Keys         []string // default: Key
 	AutoRun      bool     // run jobs in the background, as the real server does
 	Dir          string   // data directory; default t.TempDir()
+	Observer     server.Observer
 }
 
 // Server is an in-process Parley.
@@ -69,7 +71,8 @@ type Server struct {
 	t       testing.TB
 }
 
-// New starts a server that is closed when the test ends.
+// New starts a server that is closed when the test ends. It is built by the
+// same composition root as parley serve (internal/server).
 func New(t testing.TB, opts *Options) *Server {
 	t.Helper()
 	if opts == nil {
@@ -79,30 +82,28 @@ func New(t testing.TB, opts *Options) *Server {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	st, err := sqlite.Open(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &Clock{t: time.Date(2026, 4, 18, 15, 23, 7, 0, time.UTC)}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	runner := job.NewRunner(st, job.Config{Now: clock.Now, Logger: log, PollInterval: 10 * time.Millisecond})
-	svc := project.NewService(st, st, runner.Notify, project.Config{Limits: opts.Limits, Now: clock.Now})
-	for kind, h := range svc.Handlers() {
-		runner.Handle(kind, h)
-	}
 	keys := opts.Keys
 	if keys == nil {
 		keys = []string{Key}
 	}
-	srv := httptest.NewServer(api.New(svc, api.Config{Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes, Logger: log}))
-	s := &Server{Server: srv, Store: st, Runner: runner, Clock: clock, Service: svc, t: t}
+	clock := &Clock{t: time.Date(2026, 4, 18, 15, 23, 7, 0, time.UTC)}
+	app, err := server.New(context.Background(), server.Config{
+		DataDir: dir, Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes,
+		RetryAfter: opts.RetryAfter, Limits: opts.Limits, Now: clock.Now,
+		JobPollInterval: 10 * time.Millisecond, Observer: opts.Observer,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app.Handler())
+	s := &Server{Server: srv, Store: app.Store().(*sqlite.Store), Runner: app.Runner(), Clock: clock, Service: app.Service(), t: t}
 	if opts.AutoRun {
-		runner.Start(context.Background())
+		s.Runner.Start(context.Background())
 	}
 	t.Cleanup(func() {
 		srv.Close()
-		runner.Stop(context.Background())
-		st.Close()
+		app.Close()
 	})
 	return s
 }

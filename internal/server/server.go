@@ -1,0 +1,264 @@
+// Package server is Parley's composition root: from a Config it builds the
+// store, the services, the job runner and the HTTP stack, and runs them.
+// cmd/parley and the in-process test server (internal/api/apitest) both use
+// it, so what the tests run is what users run.
+//
+// The HTTP stack is an outer mux, where the CLU API is mounted at /language
+// and /healthz and where /metrics or a web studio will mount beside it,
+// behind one middleware chain: a request id on every answer and in every
+// log line about the request, and observer hooks (Observer) that see each
+// request by the spec's operationId and each job event.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/parley-dev/parley/internal/api"
+	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/store/postgres"
+	"github.com/parley-dev/parley/internal/store/sqlite"
+)
+
+// DefaultListen is where the server listens unless told otherwise.
+const DefaultListen = "127.0.0.1:5800"
+
+// DefaultDataDir is the embedded store's data directory unless told otherwise.
+const DefaultDataDir = "parley-data"
+
+// DevKey is the key the server accepts when none is configured, as Azure's
+// local emulators have a well-known key. It is refused on non-loopback
+// addresses.
+const DevKey = "parley-dev-key"
+
+// Config is the configuration of a Server. Zero fields take defaults.
+type Config struct {
+	Listen  string
+	DataDir string
+	// Store is a PostgreSQL URL (postgres://...) for several replicas on
+	// one database; empty means the embedded SQLite store in DataDir.
+	Store           string
+	Keys            []string
+	PublicURL       string
+	MaxBodyBytes    int64
+	PageSize        int
+	RetryAfter      int // seconds; default 1
+	JobWorkers      int
+	JobLease        time.Duration
+	JobPollInterval time.Duration
+	ShutdownTimeout time.Duration
+	Limits          project.Limits // zero: project.DefaultLimits
+	Now             func() time.Time
+	Logger          *slog.Logger
+	Observer        Observer
+}
+
+// Observer receives events as they happen, for metrics and tests. Nil
+// functions are skipped; they must be fast and safe for concurrent use.
+type Observer struct {
+	// RequestFunc sees every HTTP request once it has been answered.
+	RequestFunc func(RequestEvent)
+	// JobFunc sees every job run as it ends.
+	JobFunc func(job.Event)
+}
+
+// RequestEvent is one answered HTTP request.
+type RequestEvent struct {
+	RequestID string
+	Method    string
+	Path      string
+	// Operation is the spec's operationId of the route that answered, or
+	// empty when no route matched (an unknown path, a wrong method).
+	Operation string
+	Status    int
+	Duration  time.Duration
+}
+
+func (c *Config) validate() error {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 30 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if len(c.Keys) == 0 {
+		c.Keys = []string{DevKey}
+	}
+	for _, k := range c.Keys {
+		if k == DevKey && !loopback(c.Listen) {
+			return fmt.Errorf("refusing to listen on %s with the development key %q: pass --key (or PARLEY_KEYS) with a secret key", c.Listen, DevKey)
+		}
+		if k == "" {
+			return errors.New("empty key: every --key needs a value")
+		}
+	}
+	if c.Store != "" && !isPostgresURL(c.Store) {
+		return fmt.Errorf("--store %q: want a postgres:// URL, or nothing for the embedded store in --data", c.Store)
+	}
+	return nil
+}
+
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// loopback reports whether addr listens on a loopback interface only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Store is what the server keeps its state in: one of the store packages.
+type Store interface {
+	project.Store
+	job.Store
+	Close() error
+}
+
+// Server is Parley wired together.
+type Server struct {
+	cfg     Config
+	store   Store
+	runner  *job.Runner
+	service *project.Service
+	handler http.Handler
+
+	http   *http.Server
+	ln     net.Listener
+	served chan error
+}
+
+// New validates cfg, opens the store and wires the services, the job runner
+// and the HTTP handler. Nothing runs until Start (or, in tests, until the
+// runner is stepped by hand); Close releases the store.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg}
+	var err error
+	if isPostgresURL(cfg.Store) {
+		s.store, err = postgres.Open(ctx, cfg.Store)
+	} else {
+		s.store, err = sqlite.Open(ctx, cfg.DataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.build()
+	return s, nil
+}
+
+// build wires the services, the runner and the HTTP stack over s.store.
+func (s *Server) build() {
+	cfg := s.cfg
+	s.runner = job.NewRunner(s.store, job.Config{
+		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval,
+		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
+	})
+	s.service = project.NewService(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Now: cfg.Now})
+	project.RegisterJobs(s.runner, s.service)
+	language := api.New(s.service, api.Config{
+		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,
+		PageSize: cfg.PageSize, RetryAfter: cfg.RetryAfter, Logger: cfg.Logger,
+	})
+	// The outer mux: the CLU API owns /language and /healthz (and answers
+	// every other path with its own Azure-shaped 404); other surfaces mount
+	// here beside it.
+	mux := http.NewServeMux()
+	mux.Handle("/", language)
+	s.handler = s.middleware(mux)
+}
+
+// Handler is the HTTP stack: the outer mux behind the middleware chain.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Store is the store the server runs on.
+func (s *Server) Store() Store { return s.store }
+
+// Runner is the job runner; tests step it by hand with RunOnce.
+func (s *Server) Runner() *job.Runner { return s.runner }
+
+// Service is the project service, for in-process benchmarks that skip HTTP.
+func (s *Server) Service() *project.Service { return s.service }
+
+// Listen opens cfg.Listen. It is separate from New so that a program can
+// fail on a taken port before it creates a data directory.
+func Listen(cfg Config) (net.Listener, error) {
+	addr := cfg.Listen
+	if addr == "" {
+		addr = DefaultListen
+	}
+	return net.Listen("tcp", addr)
+}
+
+// Start starts the job runner and serves HTTP on ln; it returns at once.
+// Served reports when serving stops on its own.
+func (s *Server) Start(ctx context.Context, ln net.Listener) {
+	s.ln = ln
+	s.runner.Start(context.WithoutCancel(ctx))
+	log := s.cfg.Logger
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	s.served = make(chan error, 1)
+	go func() { s.served <- s.http.Serve(ln) }()
+	where := "sqlite:" + s.cfg.DataDir
+	if s.cfg.Store != "" {
+		where = "postgres" // the URL may hold a password: not logged
+	}
+	log.Info("parley serving", "addr", "http://"+s.Addr(), "store", where)
+}
+
+// Addr is the address the server listens on, once started.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Served receives the error that stopped serving, if it stops on its own.
+func (s *Server) Served() <-chan error { return s.served }
+
+// Config is the configuration in use, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// Close shuts down gracefully: it stops taking requests, lets running jobs
+// finish (or hands them back to the store to run after a restart), and
+// closes the store. It is safe to call twice.
+func (s *Server) Close() error {
+	if s.store == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	if s.http != nil {
+		errs = append(errs, s.http.Shutdown(ctx))
+	}
+	errs = append(errs, s.runner.Stop(ctx), s.store.Close())
+	s.http, s.store = nil, nil
+	return errors.Join(errs...)
+}
