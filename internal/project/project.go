@@ -130,7 +130,10 @@ type Store interface {
 	// CreateProject stores a new project with empty content; ErrExists, or
 	// ErrQuota when maxProjects exist already.
 	CreateProject(ctx context.Context, p *Project, maxProjects int) error
-	// UpdateProject replaces an existing project's metadata; ErrNotFound.
+	// UpdateProject replaces an existing project's metadata (kind, language,
+	// description, settings, storage container, modified time); ErrNotFound.
+	// It leaves the last training and deployment times alone, so that a
+	// PATCH racing a training cannot write back an older one.
 	UpdateProject(ctx context.Context, p *Project) error
 	// DeleteProject removes a project and its content; ErrNotFound.
 	DeleteProject(ctx context.Context, name string) error
@@ -145,11 +148,9 @@ type Store interface {
 	// in one transaction, keeping its creation time; ErrQuota when it is
 	// new and maxProjects exist already.
 	ReplaceProject(ctx context.Context, p *Project, assets []byte, maxProjects int) error
-	// SetLastTrained records a project's last training time; ErrNotFound.
-	SetLastTrained(ctx context.Context, name string, t time.Time) error
-
 	// SaveModel stores a trained model, replacing the project's model of the
-	// same label; ErrQuota when the label is new and maxModels exist;
+	// same label, and sets the project's last training time to m.Trained, in
+	// one transaction; ErrQuota when the label is new and maxModels exist;
 	// ErrNotFound when the project is gone.
 	SaveModel(ctx context.Context, m *Model, data *ModelData, maxModels int) error
 	// ListModels returns a project's models ordered by label.

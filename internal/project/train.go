@@ -367,9 +367,6 @@ func (s *Service) runTrain(ctx context.Context, run *job.Run) (*job.Outcome, err
 	case err != nil:
 		return nil, err
 	}
-	if err := s.store.SetLastTrained(ctx, p.Name, m.Trained); err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
 	t.state.Evaluation = SubState{Status: job.StatusSucceeded, Percent: 100, Start: now, End: end}
 	t.state.EstimatedEnd = time.Time{}
 	var warnings []job.Warning

@@ -59,6 +59,10 @@ func (s *Store) SaveModel(ctx context.Context, m *project.Model, d *project.Mode
 			snapshot = excluded.snapshot, model = excluded.model, evaluation = excluded.evaluation`,
 			m.Project, m.Label, m.ID, ms(m.Trained), int64(m.Duration/time.Second), m.ConfigVersion, m.ExpirationDate,
 			d.Snapshot, d.Engine, d.Evaluation)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE projects SET last_trained = $1 WHERE name = $2`, ms(m.Trained), m.Project)
 		return err
 	})
 	if err != nil {

@@ -148,9 +148,9 @@ func (s *Store) UpdateProject(ctx context.Context, p *project.Project) error {
 		return err
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE projects SET kind = $1, language = $2, description = $3, multilingual = $4,
-		settings = $5, storage_container = $6, modified = $7, last_trained = $8, last_deployed = $9 WHERE name = $10`,
+		settings = $5, storage_container = $6, modified = $7 WHERE name = $8`,
 		string(p.Kind), p.Language, p.Description, p.Multilingual, settings, p.StorageInputContainerName,
-		ms(p.Modified), nullMS(p.LastTrained), nullMS(p.LastDeployed), p.Name)
+		ms(p.Modified), p.Name)
 	if err != nil {
 		return fmt.Errorf("update project %q: %w", p.Name, err)
 	}
@@ -279,18 +279,6 @@ func (s *Store) ReplaceProject(ctx context.Context, p *project.Project, assets [
 	})
 	if err != nil {
 		return fmt.Errorf("replace project %q: %w", p.Name, err)
-	}
-	return nil
-}
-
-// SetLastTrained implements project.Store.
-func (s *Store) SetLastTrained(ctx context.Context, name string, t time.Time) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE projects SET last_trained = $1 WHERE name = $2`, ms(t), name)
-	if err != nil {
-		return fmt.Errorf("project %q: set last trained: %w", name, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("project %q: %w", name, project.ErrNotFound)
 	}
 	return nil
 }

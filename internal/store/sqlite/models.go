@@ -10,18 +10,6 @@ import (
 	"github.com/parley-dev/parley/internal/project"
 )
 
-// SetLastTrained implements project.Store.
-func (s *Store) SetLastTrained(ctx context.Context, name string, t time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE projects SET last_trained = ? WHERE name = ?`, ms(t), name)
-	if err != nil {
-		return fmt.Errorf("project %q: set last trained: %w", name, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("project %q: %w", name, project.ErrNotFound)
-	}
-	return nil
-}
-
 const modelColumns = `project, label, model_id, trained, duration_s, config_version, expiration`
 
 func scanModel(row scanner) (*project.Model, error) {
@@ -56,6 +44,10 @@ func (s *Store) SaveModel(ctx context.Context, m *project.Model, d *project.Mode
 			snapshot = excluded.snapshot, model = excluded.model, evaluation = excluded.evaluation`,
 			m.Project, m.Label, m.ID, ms(m.Trained), int64(m.Duration/time.Second), m.ConfigVersion, m.ExpirationDate,
 			d.Snapshot, d.Engine, d.Evaluation)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE projects SET last_trained = ? WHERE name = ?`, ms(m.Trained), m.Project)
 		return err
 	})
 	if err != nil {

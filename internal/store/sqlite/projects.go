@@ -136,9 +136,9 @@ func (s *Store) UpdateProject(ctx context.Context, p *project.Project) error {
 		return err
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE projects SET kind = ?, language = ?, description = ?, multilingual = ?,
-		settings = ?, storage_container = ?, modified = ?, last_trained = ?, last_deployed = ? WHERE name = ?`,
+		settings = ?, storage_container = ?, modified = ? WHERE name = ?`,
 		p.Kind, p.Language, p.Description, p.Multilingual, settings, p.StorageInputContainerName,
-		ms(p.Modified), nullMS(p.LastTrained), nullMS(p.LastDeployed), p.Name)
+		ms(p.Modified), p.Name)
 	if err != nil {
 		return fmt.Errorf("update project %q: %w", p.Name, err)
 	}

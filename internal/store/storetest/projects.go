@@ -25,7 +25,6 @@ func testMissing(t *testing.T, s Store) {
 		{"DeleteProject", func(ctx context.Context) error { return s.DeleteProject(ctx, "nope") }, project.ErrNotFound},
 		{"ProjectContent", func(ctx context.Context) error { _, _, err := s.ProjectContent(ctx, "nope"); return err }, project.ErrNotFound},
 		{"ExportContent", func(ctx context.Context) error { _, _, err := s.ExportContent(ctx, "nope", "j"); return err }, project.ErrNotFound},
-		{"SetLastTrained", func(ctx context.Context) error { return s.SetLastTrained(ctx, "nope", now) }, project.ErrNotFound},
 		{"SaveModel", func(ctx context.Context) error {
 			return s.SaveModel(ctx, newModel("nope", "m", now), modelData("m"), 10)
 		}, project.ErrNotFound},
@@ -82,7 +81,9 @@ func testProjectRoundTrip(t *testing.T, s Store) {
 	}
 	wantErr(t, "CreateProject(Full) again", s.CreateProject(ctx, newProject("Full", t0), 10), project.ErrExists)
 
-	// UpdateProject replaces every field but the name and creation time.
+	// UpdateProject replaces the metadata but the name and creation time;
+	// the training and deployment times are the models' to set.
+	before := getProject(t, s, "Full")
 	upd := &project.Project{
 		Name: "Full", Kind: project.KindOrchestration, Language: "fr", Description: "changed",
 		Settings: &project.Settings{ConfidenceThreshold: 0.25}, Created: t0,
@@ -91,14 +92,26 @@ func testProjectRoundTrip(t *testing.T, s Store) {
 	if err := s.UpdateProject(ctx, upd); err != nil {
 		t.Fatalf("UpdateProject(Full) = %v", err)
 	}
-	if d := diff(upd, getProject(t, s, "Full")); d != "" {
+	want := *upd
+	want.LastTrained, want.LastDeployed = before.LastTrained, before.LastDeployed
+	if d := diff(&want, getProject(t, s, "Full")); d != "" {
 		t.Errorf("GetProject(Full) after UpdateProject (-want +got):\n%s", d)
 	}
-	if err := s.SetLastTrained(ctx, "bare", t0.Add(time.Minute)); err != nil {
-		t.Fatalf("SetLastTrained(bare) = %v", err)
-	}
+	// Saving a model records the training time in the same transaction.
+	saveModel(t, s, newModel("bare", "m", t0.Add(time.Minute)), modelData("m"))
 	if got := getProject(t, s, "bare"); !got.LastTrained.Equal(t0.Add(time.Minute)) || !got.Modified.Equal(t0) {
-		t.Errorf("GetProject(bare) after SetLastTrained = trained %v, modified %v; want %v, %v", got.LastTrained, got.Modified, t0.Add(time.Minute), t0)
+		t.Errorf("GetProject(bare) after SaveModel = trained %v, modified %v; want %v, %v", got.LastTrained, got.Modified, t0.Add(time.Minute), t0)
+	}
+	// A metadata update read before the training does not undo it (a
+	// PATCH racing a training job).
+	stale := getProject(t, s, "Full")
+	saveModel(t, s, newModel("Full", "m", t0.Add(4*time.Hour)), modelData("m"))
+	stale.Description = "patched"
+	if err := s.UpdateProject(ctx, stale); err != nil {
+		t.Fatalf("UpdateProject(Full) = %v", err)
+	}
+	if got := getProject(t, s, "Full"); !got.LastTrained.Equal(t0.Add(4*time.Hour)) || got.Description != "patched" {
+		t.Errorf("GetProject(Full) after a stale UpdateProject = trained %v, description %q; want %v, patched", got.LastTrained, got.Description, t0.Add(4*time.Hour))
 	}
 	// Names are case-sensitive keys.
 	wantErr(t, "GetProject(full)", func() error { _, err := s.GetProject(ctx, "full"); return err }(), project.ErrNotFound)
@@ -167,7 +180,7 @@ func testReplaceProject(t *testing.T, s Store) {
 	if err != nil || diff(p, got) != "" || c1.Blob == "" || string(c1.Assets) != `{"intents":[1]}` {
 		t.Fatalf("ProjectContent(p) = %+v, %+v, %v; want the project and its assets", got, c1, err)
 	}
-	if err := s.SetLastTrained(ctx, "p", t0.Add(time.Minute)); err != nil {
+	if err := s.SaveModel(ctx, newModel("p", "m", t0.Add(time.Minute)), modelData("m"), 10); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveDeployment(ctx, newDeployment("p", "prod", "m", t0.Add(2*time.Minute)), []byte("e"), 10); err != nil {
