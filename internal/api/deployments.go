@@ -102,9 +102,9 @@ func (s *Server) deleteDeployment(w http.ResponseWriter, r *http.Request, v proj
 // for deploy and delete jobs alike.
 func (s *Server) getDeploymentStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
 	p, id := r.PathValue("projectName"), r.PathValue("jobId")
-	j, err := s.svc.GetJob(r.Context(), job.KindDeploy, p, id)
+	j, err := s.svc.GetJob(r.Context(), project.JobDeploy, p, id)
 	if err != nil {
-		j, err = s.svc.GetJob(r.Context(), job.KindUndeploy, p, id)
+		j, err = s.svc.GetJob(r.Context(), project.JobDeleteDeployment, p, id)
 	}
 	if err == nil && project.DeploymentOfJob(j) != r.PathValue("deploymentName") {
 		e := azerr.New(azerr.OperationNotFound, "The job %q was not found for deployment %q.", id, r.PathValue("deploymentName"))
@@ -143,7 +143,7 @@ func (s *Server) swapDeployments(w http.ResponseWriter, r *http.Request, v proje
 
 // getSwapDeploymentsStatus implements ConversationalAnalysisAuthoring_GetSwapDeploymentsStatus.
 func (s *Server) getSwapDeploymentsStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	s.getJob(w, r, job.KindSwap, r.PathValue("projectName"))
+	s.getJob(w, r, project.JobSwapDeployments, r.PathValue("projectName"))
 }
 
 // deploymentJobPath is the path of a deploy or delete job under the project.

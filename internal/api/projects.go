@@ -185,19 +185,19 @@ func (s *Server) jobURL(r *http.Request, j *job.Job) string {
 	p := url.PathEscape(j.Project)
 	var path string
 	switch j.Kind {
-	case job.KindExport:
+	case project.JobExport:
 		path = p + "/export/jobs/" + j.ID
-	case job.KindImport:
+	case project.JobImport:
 		path = p + "/import/jobs/" + j.ID
-	case job.KindDeleteProject:
+	case project.JobDeleteProject:
 		path = "global/deletion-jobs/" + j.ID
-	case job.KindTrain:
+	case project.JobTrain:
 		path = trainJobPath(j)
-	case job.KindDeploy, job.KindUndeploy:
+	case project.JobDeploy, project.JobDeleteDeployment:
 		path = deploymentJobPath(j)
-	case job.KindSwap:
+	case project.JobSwapDeployments:
 		path = p + "/deployments/swap/jobs/" + j.ID
-	case job.KindLoadSnapshot:
+	case project.JobLoadSnapshot:
 		path = p + "/models/" + url.PathEscape(project.LoadSnapshotModel(j)) + "/load-snapshot/jobs/" + j.ID
 	}
 	return base + path + "?api-version=" + url.QueryEscape(j.APIVersion)
@@ -223,7 +223,7 @@ func (s *Server) retryAfter(w http.ResponseWriter, j *job.Job) {
 // writeJob answers a job status GET.
 func (s *Server) writeJob(w http.ResponseWriter, r *http.Request, j *job.Job) {
 	st := toJobState(j)
-	if j.Kind == job.KindExport && j.Status == job.StatusSucceeded {
+	if j.Kind == project.JobExport && j.Status == job.StatusSucceeded {
 		u := s.jobURL(r, j)
 		i := len(u) - len("?api-version=") - len(url.QueryEscape(j.APIVersion))
 		st.ResultURL = u[:i] + "/result" + u[i:]
@@ -243,17 +243,17 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request, kind job.Kind, p
 
 // getExportStatus implements ConversationalAnalysisAuthoring_GetExportStatus.
 func (s *Server) getExportStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	s.getJob(w, r, job.KindExport, r.PathValue("projectName"))
+	s.getJob(w, r, project.JobExport, r.PathValue("projectName"))
 }
 
 // getImportStatus implements ConversationalAnalysisAuthoring_GetImportStatus.
 func (s *Server) getImportStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	s.getJob(w, r, job.KindImport, r.PathValue("projectName"))
+	s.getJob(w, r, project.JobImport, r.PathValue("projectName"))
 }
 
 // getProjectDeletionStatus implements ConversationalAnalysisAuthoring_GetProjectDeletionStatus.
 func (s *Server) getProjectDeletionStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	s.getJob(w, r, job.KindDeleteProject, "")
+	s.getJob(w, r, project.JobDeleteProject, "")
 }
 
 // getExportResult serves an export job's resultUrl: the exported project

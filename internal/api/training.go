@@ -118,7 +118,7 @@ func (s *Server) listTrainingJobs(w http.ResponseWriter, r *http.Request, _ proj
 
 // getTrainingStatus implements ConversationalAnalysisAuthoring_GetTrainingStatus.
 func (s *Server) getTrainingStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	j, err := s.svc.GetJob(r.Context(), job.KindTrain, r.PathValue("projectName"), r.PathValue("jobId"))
+	j, err := s.svc.GetJob(r.Context(), project.JobTrain, r.PathValue("projectName"), r.PathValue("jobId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -217,7 +217,7 @@ func (s *Server) loadSnapshot(w http.ResponseWriter, r *http.Request, v project.
 
 // getLoadSnapshotStatus implements ConversationalAnalysisAuthoring_GetLoadSnapshotStatus.
 func (s *Server) getLoadSnapshotStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	j, err := s.svc.GetJob(r.Context(), job.KindLoadSnapshot, r.PathValue("projectName"), r.PathValue("jobId"))
+	j, err := s.svc.GetJob(r.Context(), project.JobLoadSnapshot, r.PathValue("projectName"), r.PathValue("jobId"))
 	if err == nil && project.LoadSnapshotModel(j) != r.PathValue("trainedModelLabel") {
 		e := azerr.New(azerr.OperationNotFound, "The job %q was not found for model %q.", r.PathValue("jobId"), r.PathValue("trainedModelLabel"))
 		e.Target = "jobId"

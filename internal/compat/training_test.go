@@ -333,16 +333,7 @@ func (s *suite) holdJob(at func(detail []byte) bool) {
 	h := &holdingStore{Store: s.srv.Store, at: at, held: make(chan struct{}), release: make(chan struct{})}
 	svc := project.NewService(s.srv.Store, s.srv.Store, func() {}, project.Config{Now: s.srv.Clock.Now})
 	rn := job.NewRunner(h, job.Config{Now: s.srv.Clock.Now, Workers: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	for kind, handle := range svc.Handlers() {
-		if at == nil {
-			inner := handle
-			handle = func(ctx context.Context, r *job.Run) (*job.Outcome, error) {
-				h.hold()
-				return inner(ctx, r)
-			}
-		}
-		rn.Handle(kind, handle)
-	}
+	project.RegisterJobs(rn, svc)
 	done := make(chan int, 1)
 	go func() {
 		n, err := rn.RunOnce(context.Background())
@@ -379,6 +370,15 @@ func (h *holdingStore) SetJobDetail(ctx context.Context, id, owner string, detai
 		h.hold()
 	}
 	return err
+}
+
+// JobPayload is read by the runner just before it calls the handler: with
+// at nil, the job is held there, claimed but not yet started.
+func (h *holdingStore) JobPayload(ctx context.Context, id string) ([]byte, error) {
+	if h.at == nil {
+		h.hold()
+	}
+	return h.Store.JobPayload(ctx, id)
 }
 
 func (h *holdingStore) hold() {

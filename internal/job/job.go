@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parley-dev/parley/internal/azerr"
@@ -52,21 +53,32 @@ var transitions = map[Status][]Status{
 // From returns the statuses a job may move to "to" from.
 func From(to Status) []Status { return transitions[to] }
 
-// Kind says which operation a job carries out. It picks the handler, and its
-// job URL, so a job id is only found under the URL of its own kind.
-type Kind string
+// Unfinished are the statuses of a job that has not ended: everything a
+// cancel or a terminal status may move from.
+func Unfinished() []Status { return From(StatusCancelled) }
 
-// Job kinds of the authoring API.
-const (
-	KindExport        Kind = "export"
-	KindImport        Kind = "import"
-	KindDeleteProject Kind = "deleteProject"
-	KindTrain         Kind = "train"
-	KindLoadSnapshot  Kind = "loadSnapshot"
-	KindDeploy        Kind = "deploy"
-	KindUndeploy      Kind = "deleteDeployment"
-	KindSwap          Kind = "swapDeployments"
-)
+// Leased are the statuses of a job a runner holds under a lease.
+func Leased() []Status { return []Status{StatusRunning, StatusCancelling} }
+
+// SQL renders a status as an SQL string literal, and SQLList statuses as an
+// SQL list, "('running', 'cancelling')". Both stores spell statuses in
+// their SQL only through these, from the constants and the transition table
+// above; statuses are never input.
+func (s Status) SQL() string { return "'" + string(s) + "'" }
+
+// SQLList renders statuses as a parenthesised SQL list of literals.
+func SQLList(ss []Status) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = s.SQL()
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}
+
+// Kind says which operation a job carries out. It picks the handler, and its
+// job URL, so a job id is only found under the URL of its own kind. The
+// kinds are declared with their Args by the services that start them.
+type Kind string
 
 // Warning is an entry of a job's warnings array.
 type Warning struct {
@@ -149,10 +161,14 @@ type Store interface {
 	// ListJobs returns the unexpired jobs of kind in project, oldest first,
 	// after skipping offset, up to limit, and whether more follow.
 	ListJobs(ctx context.Context, kind Kind, project string, now time.Time, offset, limit int) ([]*Job, bool, error)
-	// FinishJob moves a job owner holds to a terminal status, or back to
-	// notStarted (p.Status) to give up its claim; ErrLeaseLost if the
-	// lease is not owner's any more.
+	// FinishJob moves a job owner holds to a terminal status (p.Status);
+	// ErrLeaseLost if the lease is not owner's any more.
 	FinishJob(ctx context.Context, p FinishParams) error
+	// ReleaseJob gives up owner's claim on a job without finishing it
+	// (shutdown, a transient failure): its status stays as it is, so
+	// retries never show on the wire, and it can be claimed again at once.
+	// ErrLeaseLost if the lease is not owner's any more.
+	ReleaseJob(ctx context.Context, id, owner string) error
 	// FailAbandonedJobs fails jobs whose lease expired on their last
 	// attempt, and cancels cancelling jobs whose lease expired.
 	FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempts int, e *azerr.Error) (int, error)

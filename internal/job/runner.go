@@ -340,7 +340,7 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 		// Stopped or a transient failure: give the claim up so that this or
 		// another process runs the job again. Its status stays running.
 		log.Warn("job interrupted; it will run again", "err", err)
-		if _, err := r.store.ExtendLease(context.WithoutCancel(ctx), j.ID, r.cfg.Owner, r.cfg.Now()); err != nil && !errors.Is(err, ErrLeaseLost) {
+		if err := r.store.ReleaseJob(context.WithoutCancel(ctx), j.ID, r.cfg.Owner); err != nil && !errors.Is(err, ErrLeaseLost) {
 			r.logErr(ctx, "release job", err)
 		}
 		r.Notify()

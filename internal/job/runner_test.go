@@ -13,6 +13,10 @@ import (
 	"github.com/parley-dev/parley/internal/store/sqlite"
 )
 
+// kindTest is the kind of the jobs these tests run; kinds belong to the
+// services that start them, so the tests make up their own.
+const kindTest job.Kind = "test"
+
 type clock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -39,7 +43,7 @@ func setup(t *testing.T) (*sqlite.Store, *clock, string) {
 func newJob(t *testing.T, st job.Store, c *clock, payload string) *job.Job {
 	t.Helper()
 	now := c.Now()
-	j := &job.Job{ID: job.NewID(now), Kind: job.KindExport, Project: "p", APIVersion: "2023-04-01",
+	j := &job.Job{ID: job.NewID(now), Kind: kindTest, Project: "p", APIVersion: "2023-04-01",
 		Status: job.StatusNotStarted, Created: now, Updated: now, Expires: now.Add(7 * 24 * time.Hour)}
 	if err := st.CreateJob(t.Context(), j, []byte(payload)); err != nil {
 		t.Fatal(err)
@@ -81,7 +85,7 @@ func TestRunnerOutcomes(t *testing.T) {
 			st, c, _ := setup(t)
 			r := job.NewRunner(st, job.Config{Now: c.Now, MaxAttempts: 3})
 			var calls atomic.Int32
-			r.Handle(job.KindExport, func(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+			r.Handle(kindTest, func(ctx context.Context, run *job.Run) (*job.Outcome, error) {
 				calls.Add(1)
 				return tc.handler(ctx, run)
 			})
@@ -124,7 +128,7 @@ func TestLeaseExpiry(t *testing.T) {
 	}
 	c.Advance(2 * time.Second)
 	r := job.NewRunner(st, job.Config{Now: c.Now, Owner: "alive"})
-	r.Handle(job.KindExport, func(context.Context, *job.Run) (*job.Outcome, error) {
+	r.Handle(kindTest, func(context.Context, *job.Run) (*job.Outcome, error) {
 		return &job.Outcome{Result: []byte("x")}, nil
 	})
 	if n, err := r.RunOnce(t.Context()); n != 1 || err != nil {
@@ -192,7 +196,7 @@ func TestStopHandsJobsBack(t *testing.T) {
 	j := newJob(t, st, c, "")
 	started := make(chan struct{})
 	r := job.NewRunner(st, job.Config{Now: c.Now, PollInterval: time.Millisecond})
-	r.Handle(job.KindExport, func(ctx context.Context, _ *job.Run) (*job.Outcome, error) {
+	r.Handle(kindTest, func(ctx context.Context, _ *job.Run) (*job.Outcome, error) {
 		close(started)
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -212,7 +216,7 @@ func TestStopHandsJobsBack(t *testing.T) {
 	}
 	c.Advance(time.Millisecond)
 	r2 := job.NewRunner(st, job.Config{Now: c.Now})
-	r2.Handle(job.KindExport, func(context.Context, *job.Run) (*job.Outcome, error) { return nil, nil })
+	r2.Handle(kindTest, func(context.Context, *job.Run) (*job.Outcome, error) { return nil, nil })
 	if n, _ := r2.RunOnce(t.Context()); n != 1 {
 		t.Fatalf("the handed-back job did not run again")
 	}
@@ -247,7 +251,7 @@ func TestCancel(t *testing.T) {
 	running := newJob(t, st, c, "")
 	started := make(chan struct{})
 	r := job.NewRunner(st, job.Config{Now: c.Now, Lease: 300 * time.Millisecond})
-	r.Handle(job.KindExport, func(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+	r.Handle(kindTest, func(ctx context.Context, run *job.Run) (*job.Outcome, error) {
 		if err := run.Report(ctx, []byte(`{"percent":50}`)); err != nil {
 			return nil, err
 		}

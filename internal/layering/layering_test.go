@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -197,6 +198,29 @@ func TestLayeringCatchesAWrongImport(t *testing.T) {
 	for i := range want {
 		if !strings.HasPrefix(got[i], want[i]) {
 			t.Errorf("violation %d = %q, want it to start with %q", i, got[i], want[i])
+		}
+	}
+}
+
+// TestStoresSpellNoStatus: the stores' SQL gets job statuses from package
+// job (job.SQLList, Status.SQL), never from literals typed into a query.
+func TestStoresSpellNoStatus(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "store", "*", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no store sources found (%v)", err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []string{"notStarted", "running", "cancelling", "succeeded", "failed", "cancelled"} {
+			if bytes.Contains(b, []byte("'"+st+"'")) {
+				t.Errorf("%s spells the status '%s' in SQL; use job.Status%s.SQL() or job.SQLList", f, st, strings.ToUpper(st[:1])+st[1:])
+			}
 		}
 	}
 }

@@ -42,12 +42,6 @@ func (s *Service) GetDeployment(ctx context.Context, project, name string) (*Dep
 	return d, err
 }
 
-// deployArgs is the payload of a deploy job.
-type deployArgs struct {
-	Deployment string `json:"deployment"`
-	ModelLabel string `json:"modelLabel"`
-}
-
 // DeploymentOfJob returns the deployment a deploy or delete-deployment job is for.
 func DeploymentOfJob(j *job.Job) string {
 	var name string
@@ -80,19 +74,15 @@ func (s *Service) StartDeploy(ctx context.Context, project, name, label string, 
 	} else if err != nil {
 		return nil, err
 	}
-	j := s.newJob(job.KindDeploy, project, v)
+	args := deployArgs{Deployment: name, ModelLabel: label}
+	j := s.newJob(args, project, v)
 	j.Detail, _ = json.Marshal(name)
-	payload, _ := json.Marshal(deployArgs{Deployment: name, ModelLabel: label})
-	return s.enqueue(ctx, j, payload)
+	return s.enqueue(ctx, j, args)
 }
 
 // runDeploy copies the model's current version into the deployment, which
 // then serves it until the next deploy or swap.
-func (s *Service) runDeploy(ctx context.Context, run *job.Run) (*job.Outcome, error) {
-	var a deployArgs
-	if err := json.Unmarshal(run.Payload, &a); err != nil {
-		return nil, fmt.Errorf("deploy job %s: payload: %w", run.ID, err)
-	}
+func (s *Service) runDeploy(ctx context.Context, run *job.Run, a deployArgs) (*job.Outcome, error) {
 	m, err := s.store.GetModel(ctx, run.Project, a.ModelLabel)
 	if errors.Is(err, ErrModelNotFound) {
 		return nil, modelNotFound(run.Project, a.ModelLabel)
@@ -142,22 +132,17 @@ func (s *Service) StartDeleteDeployment(ctx context.Context, project, name strin
 	if _, err := s.GetDeployment(ctx, project, name); err != nil {
 		return nil, err
 	}
-	j := s.newJob(job.KindUndeploy, project, v)
+	args := deleteDeploymentArgs{name: name}
+	j := s.newJob(args, project, v)
 	j.Detail, _ = json.Marshal(name)
-	return s.enqueue(ctx, j, []byte(name))
+	return s.enqueue(ctx, j, args)
 }
 
-func (s *Service) runDeleteDeployment(ctx context.Context, run *job.Run) (*job.Outcome, error) {
-	if err := s.store.DeleteDeployment(ctx, run.Project, string(run.Payload)); err != nil && !errors.Is(err, ErrDeploymentNotFound) {
+func (s *Service) runDeleteDeployment(ctx context.Context, run *job.Run, args deleteDeploymentArgs) (*job.Outcome, error) {
+	if err := s.store.DeleteDeployment(ctx, run.Project, args.name); err != nil && !errors.Is(err, ErrDeploymentNotFound) {
 		return nil, err
 	}
 	return nil, nil
-}
-
-// swapArgs is the body of :swap and the payload of its job.
-type swapArgs struct {
-	First  string `json:"firstDeploymentName"`
-	Second string `json:"secondDeploymentName"`
 }
 
 // StartSwap implements ConversationalAnalysisAuthoring_SwapDeployments.
@@ -175,15 +160,11 @@ func (s *Service) StartSwap(ctx context.Context, project, first, second string, 
 			return nil, err
 		}
 	}
-	payload, _ := json.Marshal(swapArgs{First: first, Second: second})
-	return s.enqueue(ctx, s.newJob(job.KindSwap, project, v), payload)
+	args := swapArgs{First: first, Second: second}
+	return s.enqueue(ctx, s.newJob(args, project, v), args)
 }
 
-func (s *Service) runSwap(ctx context.Context, run *job.Run) (*job.Outcome, error) {
-	var a swapArgs
-	if err := json.Unmarshal(run.Payload, &a); err != nil {
-		return nil, fmt.Errorf("swap job %s: payload: %w", run.ID, err)
-	}
+func (s *Service) runSwap(ctx context.Context, run *job.Run, a swapArgs) (*job.Outcome, error) {
 	if err := s.store.SwapDeployments(ctx, run.Project, a.First, a.Second); errors.Is(err, ErrDeploymentNotFound) {
 		return nil, azerr.New(azerr.NotFound, "Deployment %q or %q of project %q no longer exists.", a.First, a.Second, run.Project)
 	} else if err != nil {

@@ -208,30 +208,13 @@ func mergeSettings(old *Settings, patch map[string]json.RawMessage) (*Settings, 
 	return s, nil
 }
 
-// newJob builds a job of kind for project, started by a request of api-version v.
-func (s *Service) newJob(kind job.Kind, project string, v APIVersion) *job.Job {
-	now := s.now()
-	return &job.Job{
-		ID: job.NewID(now), Kind: kind, Project: project, APIVersion: string(v),
-		Status: job.StatusNotStarted, Created: now, Updated: now, Expires: now.Add(s.cfg.JobRetention),
-	}
-}
-
-func (s *Service) enqueue(ctx context.Context, j *job.Job, payload []byte) (*job.Job, error) {
-	if err := s.jobs.CreateJob(ctx, j, payload); err != nil {
-		return nil, fmt.Errorf("create %s job: %w", j.Kind, err)
-	}
-	s.notify()
-	return j, nil
-}
-
 // DeleteProject implements ConversationalAnalysisAuthoring_DeleteProject: it
 // starts a deletion job.
 func (s *Service) DeleteProject(ctx context.Context, name string, v APIVersion) (*job.Job, error) {
 	if _, err := s.GetProject(ctx, name); err != nil {
 		return nil, err
 	}
-	return s.enqueue(ctx, s.newJob(job.KindDeleteProject, name, v), nil)
+	return s.enqueue(ctx, s.newJob(deleteProjectArgs{}, name, v), deleteProjectArgs{})
 }
 
 // ExportOptions are the query parameters of :export.
@@ -241,11 +224,6 @@ type ExportOptions struct {
 	Format            string
 	AssetKind         string
 	TrainedModelLabel string
-}
-
-type exportArgs struct {
-	StringIndexType IndexType `json:"stringIndexType"`
-	ModelLabel      string    `json:"modelLabel,omitempty"` // export the snapshot of this trained model
 }
 
 // checkFormat accepts the format query parameter of :import and :export.
@@ -279,8 +257,8 @@ func (s *Service) StartExport(ctx context.Context, name string, o ExportOptions)
 			return nil, err
 		}
 	}
-	args, _ := json.Marshal(exportArgs{StringIndexType: idx, ModelLabel: o.TrainedModelLabel})
-	return s.enqueue(ctx, s.newJob(job.KindExport, name, o.APIVersion), args)
+	args := exportArgs{StringIndexType: idx, ModelLabel: o.TrainedModelLabel}
+	return s.enqueue(ctx, s.newJob(args, name, o.APIVersion), args)
 }
 
 // ImportOptions are the query parameters of :import.
@@ -311,7 +289,8 @@ func (s *Service) StartImport(ctx context.Context, name string, body []byte, o I
 	if err != nil {
 		return nil, fmt.Errorf("import %q: %w", name, err)
 	}
-	return s.enqueue(ctx, s.newJob(job.KindImport, name, o.APIVersion), payload)
+	args := importArgs{file: payload}
+	return s.enqueue(ctx, s.newJob(args, name, o.APIVersion), args)
 }
 
 // GetJob returns a job of kind; a job of another kind or project is not
@@ -336,7 +315,7 @@ func (s *Service) GetJob(ctx context.Context, kind job.Kind, project, id string)
 
 // ExportResult returns the project file an export job produced.
 func (s *Service) ExportResult(ctx context.Context, project, id string) ([]byte, error) {
-	j, err := s.GetJob(ctx, job.KindExport, project, id)
+	j, err := s.GetJob(ctx, JobExport, project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -355,25 +334,7 @@ func (s *Service) ExportResult(ctx context.Context, project, id string) ([]byte,
 	return spliceAssets(res.Data, res.Blob), nil
 }
 
-// Handlers returns the job handlers of this service's job kinds.
-func (s *Service) Handlers() map[job.Kind]job.HandlerFunc {
-	return map[job.Kind]job.HandlerFunc{
-		job.KindExport:        s.runExport,
-		job.KindImport:        s.runImport,
-		job.KindDeleteProject: s.runDeleteProject,
-		job.KindTrain:         s.runTrain,
-		job.KindLoadSnapshot:  s.runLoadSnapshot,
-		job.KindDeploy:        s.runDeploy,
-		job.KindUndeploy:      s.runDeleteDeployment,
-		job.KindSwap:          s.runSwap,
-	}
-}
-
-func (s *Service) runExport(ctx context.Context, j *job.Run) (*job.Outcome, error) {
-	var args exportArgs
-	if err := json.Unmarshal(j.Payload, &args); err != nil {
-		return nil, fmt.Errorf("export job %s: args: %w", j.ID, err)
-	}
+func (s *Service) runExport(ctx context.Context, j *job.Run, args exportArgs) (*job.Outcome, error) {
 	p, c, err := s.store.ExportContent(ctx, j.Project, j.ID)
 	if errors.Is(err, ErrNotFound) {
 		return nil, projectNotFound(j.Project)
@@ -435,9 +396,9 @@ func (f *importPayload) project(name string, created, modified time.Time) *Proje
 		Created: created, Modified: modified}
 }
 
-func (s *Service) runImport(ctx context.Context, j *job.Run) (*job.Outcome, error) {
+func (s *Service) runImport(ctx context.Context, j *job.Run, args importArgs) (*job.Outcome, error) {
 	var f importPayload
-	if err := json.Unmarshal(j.Payload, &f); err != nil {
+	if err := json.Unmarshal(args.file, &f); err != nil {
 		return nil, fmt.Errorf("import job %s: payload: %w", j.ID, err)
 	}
 	now := s.now()
@@ -448,17 +409,9 @@ func (s *Service) runImport(ctx context.Context, j *job.Run) (*job.Outcome, erro
 	return nil, err
 }
 
-func (s *Service) runDeleteProject(ctx context.Context, j *job.Run) (*job.Outcome, error) {
+func (s *Service) runDeleteProject(ctx context.Context, j *job.Run, _ deleteProjectArgs) (*job.Outcome, error) {
 	if err := s.store.DeleteProject(ctx, j.Project); err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
 	return nil, nil
-}
-
-// RegisterJobs registers the handler of every job kind of the project
-// services with r.
-func RegisterJobs(r *job.Runner, s *Service) {
-	for kind, h := range s.Handlers() {
-		r.Handle(kind, h)
-	}
 }

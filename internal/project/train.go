@@ -145,11 +145,12 @@ func (s *Service) StartTraining(ctx context.Context, name string, o TrainOptions
 	} else if err != nil {
 		return nil, err
 	}
-	payload, err := json.Marshal(o)
+	args := trainArgs{TrainOptions: o}
+	payload, err := job.EncodeArgs(args)
 	if err != nil {
 		return nil, err
 	}
-	j := s.newJob(job.KindTrain, name, v)
+	j := s.newJob(args, name, v)
 	j.Detail, err = json.Marshal(TrainingState{ModelLabel: o.ModelLabel, ConfigVersion: cfg.Version, Mode: o.TrainingMode,
 		Training: SubState{Status: job.StatusNotStarted}, Evaluation: SubState{Status: job.StatusNotStarted}})
 	if err != nil {
@@ -185,7 +186,7 @@ func (s *Service) requireTestSet(ctx context.Context, name string) error {
 
 // CancelTraining implements ConversationalAnalysisAuthoring_CancelTrainingJob.
 func (s *Service) CancelTraining(ctx context.Context, project, id string) (*job.Job, error) {
-	j, err := s.GetJob(ctx, job.KindTrain, project, id)
+	j, err := s.GetJob(ctx, JobTrain, project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +195,7 @@ func (s *Service) CancelTraining(ctx context.Context, project, id string) (*job.
 	} else if err != nil {
 		return nil, err
 	}
-	return s.GetJob(ctx, job.KindTrain, project, id)
+	return s.GetJob(ctx, JobTrain, project, id)
 }
 
 // ListTrainingJobs implements ConversationalAnalysisAuthoring_ListTrainingJobs.
@@ -202,7 +203,7 @@ func (s *Service) ListTrainingJobs(ctx context.Context, project string, offset, 
 	if _, err := s.GetProject(ctx, project); err != nil {
 		return nil, false, err
 	}
-	return s.jobs.ListJobs(ctx, job.KindTrain, project, s.cfg.Now(), offset, limit)
+	return s.jobs.ListJobs(ctx, JobTrain, project, s.cfg.Now(), offset, limit)
 }
 
 // trainer reports a training job's progress, at most every 2%.
@@ -237,11 +238,8 @@ func (t *trainer) fail(now time.Time, st job.Status, err error) (*job.Outcome, e
 // runTrain trains a model on the project's training set, evaluates it on
 // the testing set, and stores it under its label. The model of that label is
 // replaced only at the end, so a failed or cancelled training leaves it be.
-func (s *Service) runTrain(ctx context.Context, run *job.Run) (*job.Outcome, error) {
-	var o TrainOptions
-	if err := json.Unmarshal(run.Payload, &o); err != nil {
-		return nil, fmt.Errorf("training job %s: payload: %w", run.ID, err)
-	}
+func (s *Service) runTrain(ctx context.Context, run *job.Run, args trainArgs) (*job.Outcome, error) {
+	o := args.TrainOptions
 	st, err := TrainingStateOf(run.Job)
 	if err != nil {
 		return nil, err
@@ -495,14 +493,15 @@ func (s *Service) StartLoadSnapshot(ctx context.Context, project, label string, 
 	if _, err := s.GetModel(ctx, project, label); err != nil {
 		return nil, err
 	}
-	j := s.newJob(job.KindLoadSnapshot, project, v)
+	args := loadSnapshotArgs{label: label}
+	j := s.newJob(args, project, v)
 	j.Detail, _ = json.Marshal(label)
-	return s.enqueue(ctx, j, []byte(label))
+	return s.enqueue(ctx, j, args)
 }
 
 // runLoadSnapshot replaces the project's content with a model's snapshot.
-func (s *Service) runLoadSnapshot(ctx context.Context, run *job.Run) (*job.Outcome, error) {
-	label := string(run.Payload)
+func (s *Service) runLoadSnapshot(ctx context.Context, run *job.Run, args loadSnapshotArgs) (*job.Outcome, error) {
+	label := args.label
 	b, err := s.store.GetModelData(ctx, run.Project, label, PartSnapshot)
 	if errors.Is(err, ErrModelNotFound) {
 		return nil, modelNotFound(run.Project, label)

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/project"
 	"github.com/parley-dev/parley/internal/server"
 )
 
@@ -125,7 +126,7 @@ func TestJobEventsAreObserved(t *testing.T) {
 		t.Fatalf("RunOnce() = %d, %v; want 1 job", n, err)
 	}
 	e := <-events
-	if e.Kind != job.KindImport || e.Outcome != job.StatusSucceeded || e.JobID == "" || e.Attempt != 1 {
+	if e.Kind != project.JobImport || e.Outcome != job.StatusSucceeded || e.JobID == "" || e.Attempt != 1 {
 		t.Errorf("job event = %+v, want a succeeded import on attempt 1", e)
 	}
 }

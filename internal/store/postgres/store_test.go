@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/project"
 	"github.com/parley-dev/parley/internal/store/postgres"
 	"github.com/parley-dev/parley/internal/store/storetest"
 )
@@ -134,7 +135,7 @@ func TestOpenKeepsLeases(t *testing.T) {
 	u := freshSchema(t, pool, base)
 	first := open(t, u)
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	j := &job.Job{ID: "j", Kind: job.KindExport, Project: "p", APIVersion: "2023-04-01", Status: job.StatusNotStarted,
+	j := &job.Job{ID: "j", Kind: project.JobExport, Project: "p", APIVersion: "2023-04-01", Status: job.StatusNotStarted,
 		Created: now, Updated: now, Expires: now.Add(time.Hour)}
 	if err := first.CreateJob(t.Context(), j, nil); err != nil {
 		t.Fatal(err)

@@ -71,7 +71,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_expires = 0 WHERE status IN ('running', 'cancelling')`); err != nil {
+	if _, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_expires = 0 WHERE status IN `+sqlLeased); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store: release leases: %w", err)
 	}

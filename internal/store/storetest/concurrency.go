@@ -99,10 +99,10 @@ func succeeded(t *testing.T, call string, errs []error, want error) int {
 func testConcurrentExclusiveJobs(t *testing.T, s Store) {
 	const n = 8
 	errs := concurrently(n, func(i int) error {
-		return s.CreateExclusiveJob(t.Context(), newJob(fmt.Sprintf("t%d", i), job.KindTrain, "p", t0), nil)
+		return s.CreateExclusiveJob(t.Context(), newJob(fmt.Sprintf("t%d", i), project.JobTrain, "p", t0), nil)
 	})
 	created := succeeded(t, "CreateExclusiveJob", errs, job.ErrBusy)
-	if js, _, err := s.ListJobs(t.Context(), job.KindTrain, "p", t0, 0, 100); created != 1 || err != nil || len(js) != 1 {
+	if js, _, err := s.ListJobs(t.Context(), project.JobTrain, "p", t0, 0, 100); created != 1 || err != nil || len(js) != 1 {
 		t.Errorf("%d of %d concurrent CreateExclusiveJob succeeded, ListJobs = %v, %v; want exactly one", created, n, ids(js), err)
 	}
 }

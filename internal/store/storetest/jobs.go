@@ -7,11 +7,12 @@ import (
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/project"
 )
 
 func testCreateJob(t *testing.T, s Store) {
 	ctx := t.Context()
-	j := newJob("j", job.KindTrain, "p", t0)
+	j := newJob("j", project.JobTrain, "p", t0)
 	j.Detail = []byte(`{"percentComplete":0}`)
 	if err := s.CreateJob(ctx, j, []byte("payload")); err != nil {
 		t.Fatalf("CreateJob(j) = %v", err)
@@ -22,7 +23,7 @@ func testCreateJob(t *testing.T, s Store) {
 	if b, err := s.JobPayload(ctx, "j"); err != nil || string(b) != "payload" {
 		t.Errorf("JobPayload(j) = %q, %v; want payload", b, err)
 	}
-	if err := s.CreateJob(ctx, newJob("j", job.KindTrain, "p", t0), nil); err == nil {
+	if err := s.CreateJob(ctx, newJob("j", project.JobTrain, "p", t0), nil); err == nil {
 		t.Errorf("CreateJob(j) again = nil, want an error")
 	}
 	// A job is visible until just before it expires.
@@ -35,11 +36,11 @@ func testCreateExclusiveJob(t *testing.T, s Store) {
 	create := func(id string, kind job.Kind, proj string, now time.Time) error {
 		return s.CreateExclusiveJob(ctx, newJob(id, kind, proj, now), nil)
 	}
-	if err := create("t1", job.KindTrain, "p", t0); err != nil {
+	if err := create("t1", project.JobTrain, "p", t0); err != nil {
 		t.Fatalf("CreateExclusiveJob(t1) = %v", err)
 	}
 	// A job that expired unfinished blocks nothing.
-	stale := newJob("stale", job.KindDeploy, "p", t0)
+	stale := newJob("stale", project.JobDeploy, "p", t0)
 	stale.Expires = t0.Add(time.Minute)
 	if err := s.CreateJob(ctx, stale, nil); err != nil {
 		t.Fatal(err)
@@ -50,10 +51,10 @@ func testCreateExclusiveJob(t *testing.T, s Store) {
 		proj string
 		want error
 	}{
-		{"t2", job.KindTrain, "p", job.ErrBusy},
-		{"t3", job.KindTrain, "q", nil},
-		{"e1", job.KindExport, "p", nil},
-		{"d1", job.KindDeploy, "p", nil},
+		{"t2", project.JobTrain, "p", job.ErrBusy},
+		{"t3", project.JobTrain, "q", nil},
+		{"e1", project.JobExport, "p", nil},
+		{"d1", project.JobDeploy, "p", nil},
 	} {
 		err := create(tc.id, tc.kind, tc.proj, t0.Add(time.Minute))
 		wantErr(t, "CreateExclusiveJob("+tc.id+")", err, tc.want)
@@ -62,7 +63,7 @@ func testCreateExclusiveJob(t *testing.T, s Store) {
 		}
 	}
 	// CreateJob does not check.
-	if err := s.CreateJob(ctx, newJob("t4", job.KindTrain, "p", t0), nil); err != nil {
+	if err := s.CreateJob(ctx, newJob("t4", project.JobTrain, "p", t0), nil); err != nil {
 		t.Errorf("CreateJob(t4) beside a running train job = %v", err)
 	}
 	// Running and cancelling jobs block; terminal ones do not.
@@ -73,11 +74,11 @@ func testCreateExclusiveJob(t *testing.T, s Store) {
 	if _, err := s.CancelJob(ctx, "t1", now); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "CreateExclusiveJob(t5) beside a cancelling and a running job", create("t5", job.KindTrain, "p", now), job.ErrBusy)
+	wantErr(t, "CreateExclusiveJob(t5) beside a cancelling and a running job", create("t5", project.JobTrain, "p", now), job.ErrBusy)
 	finish(t, s, job.FinishParams{ID: "t1", Owner: "w", Status: job.StatusCancelled, Now: now})
-	wantErr(t, "CreateExclusiveJob(t5) beside a running job", create("t5", job.KindTrain, "p", now), job.ErrBusy)
+	wantErr(t, "CreateExclusiveJob(t5) beside a running job", create("t5", project.JobTrain, "p", now), job.ErrBusy)
 	finish(t, s, job.FinishParams{ID: "t4", Owner: "w", Status: job.StatusSucceeded, Now: now})
-	if err := create("t5", job.KindTrain, "p", now); err != nil {
+	if err := create("t5", project.JobTrain, "p", now); err != nil {
 		t.Errorf("CreateExclusiveJob(t5) after the others finished = %v", err)
 	}
 }
@@ -87,7 +88,7 @@ func testClaimJobs(t *testing.T, s Store) {
 	for i, id := range []string{"a", "b", "c"} {
 		createJob(t, s, id, t0.Add(time.Duration(i)*time.Second))
 	}
-	expired := newJob("expired", job.KindExport, "p", t0)
+	expired := newJob("expired", project.JobExport, "p", t0)
 	expired.Expires = t0.Add(time.Hour)
 	if err := s.CreateJob(ctx, expired, nil); err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func testClaimJobs(t *testing.T, s Store) {
 	if len(got) != 1 || got[0].ID != "a" {
 		t.Fatalf("ClaimJobs(limit 1) = %v, want [a]", ids(got))
 	}
-	want := newJob("a", job.KindExport, "p", t0)
+	want := newJob("a", project.JobExport, "p", t0)
 	want.Status, want.Attempt, want.Updated = job.StatusRunning, 1, now
 	if d := diff(want, got[0]); d != "" {
 		t.Errorf("ClaimJobs returned (-want +got):\n%s", d)
@@ -289,7 +290,7 @@ func testFinishJob(t *testing.T, s Store) {
 		}
 		finish(t, s, job.FinishParams{ID: "ok", Owner: "w", Status: job.StatusSucceeded, Now: now,
 			Warnings: warns, Result: []byte("result")}) // nil Detail keeps it
-		want := newJob("ok", job.KindExport, "p", t0)
+		want := newJob("ok", project.JobExport, "p", t0)
 		want.Status, want.Attempt, want.Updated, want.Warnings, want.Detail = job.StatusSucceeded, 1, now, warns, []byte(`{"d":1}`)
 		if d := diff(want, getJob(t, s, "ok", now)); d != "" {
 			t.Errorf("GetJob(ok) after FinishJob (-want +got):\n%s", d)
@@ -303,7 +304,7 @@ func testFinishJob(t *testing.T, s Store) {
 		jobIn(t, s, "bad", job.StatusRunning)
 		finish(t, s, job.FinishParams{ID: "bad", Owner: "w", Status: job.StatusFailed, Now: now,
 			Errors: []*azerr.Error{e}, Detail: []byte(`{"d":2}`)})
-		want := newJob("bad", job.KindExport, "p", t0)
+		want := newJob("bad", project.JobExport, "p", t0)
 		want.Status, want.Attempt, want.Updated, want.Errors, want.Detail = job.StatusFailed, 1, now, []*azerr.Error{e}, []byte(`{"d":2}`)
 		if d := diff(want, getJob(t, s, "bad", now)); d != "" {
 			t.Errorf("GetJob(bad) after FinishJob (-want +got):\n%s", d)
@@ -424,9 +425,9 @@ func testFailAbandonedJobs(t *testing.T, s Store) {
 
 func testDeleteExpiredJobs(t *testing.T, s Store) {
 	ctx := t.Context()
-	short := newJob("short", job.KindExport, "p", t0)
+	short := newJob("short", project.JobExport, "p", t0)
 	short.Expires = t0.Add(time.Hour)
-	long := newJob("long", job.KindExport, "p", t0)
+	long := newJob("long", project.JobExport, "p", t0)
 	long.Expires = t0.Add(2 * time.Hour)
 	for _, j := range []*job.Job{short, long} {
 		if err := s.CreateJob(ctx, j, []byte("payload")); err != nil {
@@ -454,7 +455,7 @@ func testDeleteExpiredJobs(t *testing.T, s Store) {
 	} {
 		wantErr(t, tc.name+"(short) after DeleteExpiredJobs", tc.call(ctx), job.ErrNotFound)
 	}
-	if js, _, err := s.ListJobs(ctx, job.KindExport, "p", t0, 0, 10); err != nil || diff([]string{"long"}, ids(js)) != "" {
+	if js, _, err := s.ListJobs(ctx, project.JobExport, "p", t0, 0, 10); err != nil || diff([]string{"long"}, ids(js)) != "" {
 		t.Errorf("ListJobs = %v, %v; want [long]", ids(js), err)
 	}
 	if b, err := s.JobPayload(ctx, "long"); err != nil || string(b) != "payload" {
@@ -472,12 +473,12 @@ func testListJobs(t *testing.T, s Store) {
 		}
 	}
 	// Oldest first; of two created at the same time, the one stored first first.
-	add("j3", job.KindTrain, "p", t0.Add(2*time.Minute), time.Hour)
-	add("j1", job.KindTrain, "p", t0.Add(time.Minute), time.Hour)
-	add("j2", job.KindTrain, "p", t0.Add(time.Minute), time.Hour)
-	add("other-kind", job.KindDeploy, "p", t0, time.Hour)
-	add("other-project", job.KindTrain, "q", t0, time.Hour)
-	add("expired", job.KindTrain, "p", t0, 5*time.Minute)
+	add("j3", project.JobTrain, "p", t0.Add(2*time.Minute), time.Hour)
+	add("j1", project.JobTrain, "p", t0.Add(time.Minute), time.Hour)
+	add("j2", project.JobTrain, "p", t0.Add(time.Minute), time.Hour)
+	add("other-kind", project.JobDeploy, "p", t0, time.Hour)
+	add("other-project", project.JobTrain, "q", t0, time.Hour)
+	add("expired", project.JobTrain, "p", t0, 5*time.Minute)
 	now := t0.Add(5 * time.Minute)
 	for _, tc := range []struct {
 		offset, limit int
@@ -491,23 +492,23 @@ func testListJobs(t *testing.T, s Store) {
 		{2, 2, []string{"j3"}, false},
 		{3, 2, nil, false},
 	} {
-		js, more, err := s.ListJobs(ctx, job.KindTrain, "p", now, tc.offset, tc.limit)
+		js, more, err := s.ListJobs(ctx, project.JobTrain, "p", now, tc.offset, tc.limit)
 		if err != nil || diff(tc.want, ids(js)) != "" || more != tc.more {
 			t.Errorf("ListJobs(train, p, %d, %d) = %v, %v, %v; want %v, %v", tc.offset, tc.limit, ids(js), more, err, tc.want, tc.more)
 		}
 	}
-	js, _, err := s.ListJobs(ctx, job.KindTrain, "p", t0, 0, 10)
+	js, _, err := s.ListJobs(ctx, project.JobTrain, "p", t0, 0, 10)
 	if err != nil || diff([]string{"expired", "j1", "j2", "j3"}, ids(js)) != "" {
 		t.Errorf("ListJobs(train, p) before expiry = %v, %v; want [expired j1 j2 j3]", ids(js), err)
 	}
-	want := newJob("j1", job.KindTrain, "p", t0.Add(time.Minute))
+	want := newJob("j1", project.JobTrain, "p", t0.Add(time.Minute))
 	want.Expires = want.Created.Add(time.Hour)
 	if len(js) > 1 {
 		if d := diff(want, js[1]); d != "" {
 			t.Errorf("ListJobs returned (-want +got):\n%s", d)
 		}
 	}
-	if js, more, err := s.ListJobs(ctx, job.KindDeploy, "q", now, 0, 10); err != nil || len(js) != 0 || more {
+	if js, more, err := s.ListJobs(ctx, project.JobDeploy, "q", now, 0, 10); err != nil || len(js) != 0 || more {
 		t.Errorf("ListJobs(deploy, q) = %v, %v, %v; want none", ids(js), more, err)
 	}
 }
@@ -551,4 +552,27 @@ func testJobResult(t *testing.T, s Store) {
 	j := getJob(t, s, "plain", now)
 	_, err = s.JobResult(ctx, "plain", j.Expires)
 	wantErr(t, "JobResult(plain) at expiry", err, job.ErrNotFound)
+}
+
+// testReleaseJob: a released job stays running on the wire and is claimed
+// again at once by anyone; only its holder may release it.
+func testReleaseJob(t *testing.T, s Store) {
+	ctx := t.Context()
+	createJob(t, s, "j", t0)
+	claimID(t, s, "first", "j", t0)
+	wantErr(t, "ReleaseJob(other)", s.ReleaseJob(ctx, "j", "other"), job.ErrLeaseLost)
+	if err := s.ReleaseJob(ctx, "j", "first"); err != nil {
+		t.Fatalf("ReleaseJob(first) = %v", err)
+	}
+	if got := getJob(t, s, "j", t0); got.Status != job.StatusRunning || got.Attempt != 1 {
+		t.Errorf("GetJob(j) after ReleaseJob = %s, attempt %d; want running, 1", got.Status, got.Attempt)
+	}
+	wantErr(t, "ReleaseJob(first) twice", s.ReleaseJob(ctx, "j", "first"), job.ErrLeaseLost)
+	_, err := s.ExtendLease(ctx, "j", "first", t0.Add(lease))
+	wantErr(t, "ExtendLease(first) after ReleaseJob", err, job.ErrLeaseLost)
+	// Claimable again at once, within the lease the first claim had.
+	if j := claimID(t, s, "second", "j", t0.Add(time.Millisecond)); j.Attempt != 2 {
+		t.Errorf("ClaimJobs after ReleaseJob = attempt %d, want 2", j.Attempt)
+	}
+	wantErr(t, "ReleaseJob(nope)", s.ReleaseJob(ctx, "nope", "second"), job.ErrLeaseLost)
 }

@@ -55,6 +55,7 @@ var tests = []struct {
 	{"ClaimJobs", testClaimJobs},
 	{"ClaimExpiredLease", testClaimExpiredLease},
 	{"LeaseHolder", testLeaseHolder},
+	{"ReleaseJob", testReleaseJob},
 	{"CancelJob", testCancelJob},
 	{"FinishJob", testFinishJob},
 	{"FailAbandonedJobs", testFailAbandonedJobs},
@@ -128,7 +129,7 @@ func newJob(id string, kind job.Kind, proj string, now time.Time) *job.Job {
 
 func createJob(t *testing.T, s Store, id string, now time.Time) *job.Job {
 	t.Helper()
-	j := newJob(id, job.KindExport, "p", now)
+	j := newJob(id, project.JobExport, "p", now)
 	if err := s.CreateJob(t.Context(), j, []byte("payload of "+id)); err != nil {
 		t.Fatalf("CreateJob(%s) = %v", id, err)
 	}

@@ -1,0 +1,113 @@
+package project
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parley-dev/parley/internal/job"
+)
+
+// The job kinds of the authoring API: each is declared here once, with its
+// typed arguments (the payload stored with the job) and, in RegisterJobs,
+// the worker that carries it out. A job's kind also picks its status URL
+// (internal/api) so a job id is only found under the URL of its own kind.
+const (
+	JobExport           job.Kind = "export"           // ConversationalAnalysisAuthoring_Export
+	JobImport           job.Kind = "import"           // ConversationalAnalysisAuthoring_Import
+	JobDeleteProject    job.Kind = "deleteProject"    // ConversationalAnalysisAuthoring_DeleteProject
+	JobTrain            job.Kind = "train"            // ConversationalAnalysisAuthoring_Train
+	JobLoadSnapshot     job.Kind = "loadSnapshot"     // ConversationalAnalysisAuthoring_LoadSnapshot
+	JobDeploy           job.Kind = "deploy"           // ConversationalAnalysisAuthoring_DeployProject
+	JobDeleteDeployment job.Kind = "deleteDeployment" // ConversationalAnalysisAuthoring_DeleteDeployment
+	JobSwapDeployments  job.Kind = "swapDeployments"  // ConversationalAnalysisAuthoring_SwapDeployments
+)
+
+// exportArgs are the arguments of an export job.
+type exportArgs struct {
+	StringIndexType IndexType `json:"stringIndexType"`
+	ModelLabel      string    `json:"modelLabel,omitempty"` // export the snapshot of this trained model
+}
+
+func (exportArgs) Kind() job.Kind { return JobExport }
+
+// importArgs are the arguments of an import job: the project file, checked
+// and normalised, kept byte for byte as the import encoded it.
+type importArgs struct{ file []byte }
+
+func (importArgs) Kind() job.Kind                  { return JobImport }
+func (a importArgs) MarshalText() ([]byte, error)  { return a.file, nil }
+func (a *importArgs) UnmarshalText(b []byte) error { a.file = b; return nil }
+
+// deleteProjectArgs are the arguments of a deletion job: none, the project
+// is the job's.
+type deleteProjectArgs struct{}
+
+func (deleteProjectArgs) Kind() job.Kind { return JobDeleteProject }
+
+// trainArgs are the arguments of a training job: the body of :train.
+type trainArgs struct{ TrainOptions }
+
+func (trainArgs) Kind() job.Kind { return JobTrain }
+
+// loadSnapshotArgs are the arguments of a load-snapshot job: the model's
+// label, stored as the bare label.
+type loadSnapshotArgs struct{ label string }
+
+func (loadSnapshotArgs) Kind() job.Kind                  { return JobLoadSnapshot }
+func (a loadSnapshotArgs) MarshalText() ([]byte, error)  { return []byte(a.label), nil }
+func (a *loadSnapshotArgs) UnmarshalText(b []byte) error { a.label = string(b); return nil }
+
+// deployArgs are the arguments of a deploy job.
+type deployArgs struct {
+	Deployment string `json:"deployment"`
+	ModelLabel string `json:"modelLabel"`
+}
+
+func (deployArgs) Kind() job.Kind { return JobDeploy }
+
+// deleteDeploymentArgs are the arguments of a deployment's deletion job:
+// the deployment's name, stored as the bare name.
+type deleteDeploymentArgs struct{ name string }
+
+func (deleteDeploymentArgs) Kind() job.Kind                  { return JobDeleteDeployment }
+func (a deleteDeploymentArgs) MarshalText() ([]byte, error)  { return []byte(a.name), nil }
+func (a *deleteDeploymentArgs) UnmarshalText(b []byte) error { a.name = string(b); return nil }
+
+// swapArgs are the body of :swap and the arguments of its job.
+type swapArgs struct {
+	First  string `json:"firstDeploymentName"`
+	Second string `json:"secondDeploymentName"`
+}
+
+func (swapArgs) Kind() job.Kind { return JobSwapDeployments }
+
+// RegisterJobs registers the worker of every job kind above with r.
+func RegisterJobs(r *job.Runner, s *Service) {
+	job.AddWorker(r, s.runExport)
+	job.AddWorker(r, s.runImport)
+	job.AddWorker(r, s.runDeleteProject)
+	job.AddWorker(r, s.runTrain)
+	job.AddWorker(r, s.runLoadSnapshot)
+	job.AddWorker(r, s.runDeploy)
+	job.AddWorker(r, s.runDeleteDeployment)
+	job.AddWorker(r, s.runSwap)
+}
+
+// newJob builds a job of args' kind for project, started by a request of
+// api-version v.
+func (s *Service) newJob(args job.Args, project string, v APIVersion) *job.Job {
+	return job.New(args, project, string(v), s.now(), s.cfg.JobRetention)
+}
+
+// enqueue stores j with the payload of args and wakes the runner.
+func (s *Service) enqueue(ctx context.Context, j *job.Job, args job.Args) (*job.Job, error) {
+	payload, err := job.EncodeArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.jobs.CreateJob(ctx, j, payload); err != nil {
+		return nil, fmt.Errorf("create %s job: %w", j.Kind, err)
+	}
+	s.notify()
+	return j, nil
+}
