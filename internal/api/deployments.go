@@ -43,7 +43,7 @@ func toDeployment(d *project.Deployment, v project.APIVersion) projectDeployment
 
 // listDeployments implements ConversationalAnalysisAuthoring_ListDeployments.
 func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
-	ds, err := s.svc.ListDeployments(r.Context(), r.PathValue("projectName"))
+	ds, err := s.svc.Deployments.ListDeployments(r.Context(), r.PathValue("projectName"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -58,7 +58,7 @@ func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request, v proje
 // getDeployment implements ConversationalAnalysisAuthoring_GetDeployment; it
 // is also the final GET of the deploy operation's poller.
 func (s *Server) getDeployment(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
-	d, err := s.svc.GetDeployment(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"))
+	d, err := s.svc.Deployments.GetDeployment(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -80,7 +80,7 @@ func (s *Server) deployProject(w http.ResponseWriter, r *http.Request, v project
 		s.writeError(w, r, e)
 		return
 	}
-	j, err := s.svc.StartDeploy(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"), o.TrainedModelLabel, v)
+	j, err := s.svc.Deployments.StartDeploy(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"), o.TrainedModelLabel, v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -90,7 +90,7 @@ func (s *Server) deployProject(w http.ResponseWriter, r *http.Request, v project
 
 // deleteDeployment implements ConversationalAnalysisAuthoring_DeleteDeployment.
 func (s *Server) deleteDeployment(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
-	j, err := s.svc.StartDeleteDeployment(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"), v)
+	j, err := s.svc.Deployments.StartDeleteDeployment(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"), v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -102,9 +102,9 @@ func (s *Server) deleteDeployment(w http.ResponseWriter, r *http.Request, v proj
 // for deploy and delete jobs alike.
 func (s *Server) getDeploymentStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
 	p, id := r.PathValue("projectName"), r.PathValue("jobId")
-	j, err := s.svc.GetJob(r.Context(), project.JobDeploy, p, id)
+	j, err := s.svc.Deployments.GetJob(r.Context(), project.JobDeploy, p, id)
 	if err != nil {
-		j, err = s.svc.GetJob(r.Context(), project.JobDeleteDeployment, p, id)
+		j, err = s.svc.Deployments.GetJob(r.Context(), project.JobDeleteDeployment, p, id)
 	}
 	if err == nil && project.DeploymentOfJob(j) != r.PathValue("deploymentName") {
 		e := azerr.New(azerr.OperationNotFound, "The job %q was not found for deployment %q.", id, r.PathValue("deploymentName"))
@@ -133,7 +133,7 @@ func (s *Server) swapDeployments(w http.ResponseWriter, r *http.Request, v proje
 		s.writeError(w, r, e)
 		return
 	}
-	j, err := s.svc.StartSwap(r.Context(), r.PathValue("projectName"), o.First, o.Second, v)
+	j, err := s.svc.Deployments.StartSwap(r.Context(), r.PathValue("projectName"), o.First, o.Second, v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

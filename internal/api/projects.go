@@ -23,7 +23,7 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, _ project.
 	}
 	out := page[projectMetadata]{Value: []projectMetadata{}}
 	if lim := p.limit(); lim > 0 {
-		ps, more, err := s.svc.ListProjects(r.Context(), p.skip, lim)
+		ps, more, err := s.svc.Projects.ListProjects(r.Context(), p.skip, lim)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -38,7 +38,7 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, _ project.
 
 // getProject implements ConversationalAnalysisAuthoring_GetProject.
 func (s *Server) getProject(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	p, err := s.svc.GetProject(r.Context(), r.PathValue("projectName"))
+	p, err := s.svc.Projects.GetProject(r.Context(), r.PathValue("projectName"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request, v project
 		s.writeError(w, r, e)
 		return
 	}
-	p, created, err := s.svc.UpsertProject(r.Context(), r.PathValue("projectName"), patch, v)
+	p, created, err := s.svc.Projects.UpsertProject(r.Context(), r.PathValue("projectName"), patch, v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -139,7 +139,7 @@ func decodePatch(body []byte) (*project.Patch, *azerr.Error) {
 
 // deleteProject implements ConversationalAnalysisAuthoring_DeleteProject.
 func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
-	j, err := s.svc.DeleteProject(r.Context(), r.PathValue("projectName"), v)
+	j, err := s.svc.Projects.DeleteProject(r.Context(), r.PathValue("projectName"), v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -150,7 +150,7 @@ func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request, v project
 // exportProject implements ConversationalAnalysisAuthoring_Export.
 func (s *Server) exportProject(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
 	q := r.URL.Query()
-	j, err := s.svc.StartExport(r.Context(), r.PathValue("projectName"), project.ExportOptions{
+	j, err := s.svc.Projects.StartExport(r.Context(), r.PathValue("projectName"), project.ExportOptions{
 		APIVersion: v, StringIndexType: q.Get("stringIndexType"), Format: q.Get("format"),
 		AssetKind: q.Get("assetKind"), TrainedModelLabel: q.Get("trainedModelLabel"),
 	})
@@ -168,7 +168,7 @@ func (s *Server) importProject(w http.ResponseWriter, r *http.Request, v project
 		s.writeError(w, r, err)
 		return
 	}
-	j, err := s.svc.StartImport(r.Context(), r.PathValue("projectName"), body, project.ImportOptions{
+	j, err := s.svc.Projects.StartImport(r.Context(), r.PathValue("projectName"), body, project.ImportOptions{
 		APIVersion: v, Format: r.URL.Query().Get("format"),
 	})
 	if err != nil {
@@ -233,7 +233,7 @@ func (s *Server) writeJob(w http.ResponseWriter, r *http.Request, j *job.Job) {
 }
 
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request, kind job.Kind, projectName string) {
-	j, err := s.svc.GetJob(r.Context(), kind, projectName, r.PathValue("jobId"))
+	j, err := s.svc.Projects.GetJob(r.Context(), kind, projectName, r.PathValue("jobId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -259,7 +259,7 @@ func (s *Server) getProjectDeletionStatus(w http.ResponseWriter, r *http.Request
 // getExportResult serves an export job's resultUrl: the exported project
 // file (AUTHORING.md §5.2.4).
 func (s *Server) getExportResult(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	b, err := s.svc.ExportResult(r.Context(), r.PathValue("projectName"), r.PathValue("jobId"))
+	b, err := s.svc.Projects.ExportResult(r.Context(), r.PathValue("projectName"), r.PathValue("jobId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

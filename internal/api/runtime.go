@@ -126,7 +126,7 @@ func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ p
 		s.writeError(w, r, azerr.Invalid("parameters.stringIndexType", "stringIndexType %q is not one of TextElements_v8, UnicodeCodePoint, Utf16CodeUnit.", params.StringIndexType))
 		return
 	}
-	p, err := s.svc.Predict(r.Context(), params.ProjectName, params.DeploymentName, item.Text, item.Language)
+	p, err := s.svc.Runtime.Predict(r.Context(), params.ProjectName, params.DeploymentName, item.Text, item.Language)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

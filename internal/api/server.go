@@ -39,14 +39,14 @@ type Config struct {
 // Server is the http.Handler of the API.
 type Server struct {
 	cfg     Config
-	svc     *project.Service
+	svc     *project.Services
 	log     *slog.Logger
 	keys    [][32]byte
 	handler http.Handler
 }
 
 // New returns a Server over svc.
-func New(svc *project.Service, cfg Config) *Server {
+func New(svc *project.Services, cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 20
 	}

@@ -68,7 +68,7 @@ func (s *Server) train(w http.ResponseWriter, r *http.Request, v project.APIVers
 		s.writeError(w, r, e)
 		return
 	}
-	j, err := s.svc.StartTraining(r.Context(), r.PathValue("projectName"), o, v)
+	j, err := s.svc.Training.StartTraining(r.Context(), r.PathValue("projectName"), o, v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -99,7 +99,7 @@ func (s *Server) listTrainingJobs(w http.ResponseWriter, r *http.Request, _ proj
 		return
 	}
 	out := page[trainingJobState]{Value: []trainingJobState{}}
-	jobs, more, err := s.svc.ListTrainingJobs(r.Context(), r.PathValue("projectName"), p.skip, p.limit())
+	jobs, more, err := s.svc.Training.ListTrainingJobs(r.Context(), r.PathValue("projectName"), p.skip, p.limit())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -118,7 +118,7 @@ func (s *Server) listTrainingJobs(w http.ResponseWriter, r *http.Request, _ proj
 
 // getTrainingStatus implements ConversationalAnalysisAuthoring_GetTrainingStatus.
 func (s *Server) getTrainingStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	j, err := s.svc.GetJob(r.Context(), project.JobTrain, r.PathValue("projectName"), r.PathValue("jobId"))
+	j, err := s.svc.Training.GetJob(r.Context(), project.JobTrain, r.PathValue("projectName"), r.PathValue("jobId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -135,7 +135,7 @@ func (s *Server) getTrainingStatus(w http.ResponseWriter, r *http.Request, _ pro
 // cancelTrainingJob implements ConversationalAnalysisAuthoring_CancelTrainingJob:
 // 204 in 2022-05-01, a 202 pointing at the training job since (AUTHORING.md §0 #8).
 func (s *Server) cancelTrainingJob(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
-	j, err := s.svc.CancelTraining(r.Context(), r.PathValue("projectName"), r.PathValue("jobId"))
+	j, err := s.svc.Training.CancelTraining(r.Context(), r.PathValue("projectName"), r.PathValue("jobId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -174,7 +174,7 @@ func toTrainedModel(m *project.Model, v project.APIVersion) projectTrainedModel 
 
 // listTrainedModels implements ConversationalAnalysisAuthoring_ListTrainedModels.
 func (s *Server) listTrainedModels(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
-	models, err := s.svc.ListModels(r.Context(), r.PathValue("projectName"))
+	models, err := s.svc.Training.ListModels(r.Context(), r.PathValue("projectName"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -188,7 +188,7 @@ func (s *Server) listTrainedModels(w http.ResponseWriter, r *http.Request, v pro
 
 // getTrainedModel implements ConversationalAnalysisAuthoring_GetTrainedModel.
 func (s *Server) getTrainedModel(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
-	m, err := s.svc.GetModel(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel"))
+	m, err := s.svc.Training.GetModel(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -198,7 +198,7 @@ func (s *Server) getTrainedModel(w http.ResponseWriter, r *http.Request, v proje
 
 // deleteTrainedModel implements ConversationalAnalysisAuthoring_DeleteTrainedModel: 204, not a job.
 func (s *Server) deleteTrainedModel(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	if err := s.svc.DeleteModel(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel")); err != nil {
+	if err := s.svc.Training.DeleteModel(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -207,7 +207,7 @@ func (s *Server) deleteTrainedModel(w http.ResponseWriter, r *http.Request, _ pr
 
 // loadSnapshot implements ConversationalAnalysisAuthoring_LoadSnapshot.
 func (s *Server) loadSnapshot(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
-	j, err := s.svc.StartLoadSnapshot(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel"), v)
+	j, err := s.svc.Training.StartLoadSnapshot(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel"), v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -217,7 +217,7 @@ func (s *Server) loadSnapshot(w http.ResponseWriter, r *http.Request, v project.
 
 // getLoadSnapshotStatus implements ConversationalAnalysisAuthoring_GetLoadSnapshotStatus.
 func (s *Server) getLoadSnapshotStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	j, err := s.svc.GetJob(r.Context(), project.JobLoadSnapshot, r.PathValue("projectName"), r.PathValue("jobId"))
+	j, err := s.svc.Training.GetJob(r.Context(), project.JobLoadSnapshot, r.PathValue("projectName"), r.PathValue("jobId"))
 	if err == nil && project.LoadSnapshotModel(j) != r.PathValue("trainedModelLabel") {
 		e := azerr.New(azerr.OperationNotFound, "The job %q was not found for model %q.", r.PathValue("jobId"), r.PathValue("trainedModelLabel"))
 		e.Target = "jobId"
@@ -295,7 +295,7 @@ func toBlock(b project.BlockEvaluation) (map[string]map[string]confusionCell, ma
 
 // getModelEvaluationSummary implements ConversationalAnalysisAuthoring_GetModelEvaluationSummary.
 func (s *Server) getModelEvaluationSummary(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
-	e, err := s.svc.ModelEvaluation(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel"))
+	e, err := s.svc.Training.ModelEvaluation(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -346,7 +346,7 @@ func (s *Server) getModelEvaluationResults(w http.ResponseWriter, r *http.Reques
 		s.writeError(w, r, azerr.Invalid("stringIndexType", "stringIndexType %q is not supported here; use Utf16CodeUnit.", idx))
 		return
 	}
-	e, err := s.svc.ModelEvaluation(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel"))
+	e, err := s.svc.Training.ModelEvaluation(r.Context(), r.PathValue("projectName"), r.PathValue("trainedModelLabel"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

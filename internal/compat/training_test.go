@@ -331,7 +331,7 @@ func seedRunningLoadSnapshot(s *suite, ex *example) map[string]string {
 func (s *suite) holdJob(at func(detail []byte) bool) {
 	s.t.Helper()
 	h := &holdingStore{Store: s.srv.Store, at: at, held: make(chan struct{}), release: make(chan struct{})}
-	svc := project.NewService(s.srv.Store, s.srv.Store, func() {}, project.Config{Now: s.srv.Clock.Now})
+	svc := project.New(s.srv.Store, s.srv.Store, func() {}, project.Config{Now: s.srv.Clock.Now})
 	rn := job.NewRunner(h, job.Config{Now: s.srv.Clock.Now, Workers: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	project.RegisterJobs(rn, svc)
 	done := make(chan int, 1)

@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
-	"github.com/parley-dev/parley/internal/nlu"
 )
 
 // MaxDeployments is how many deployments a project may hold.
@@ -23,16 +21,16 @@ func deploymentNotFound(project, name string) *azerr.Error {
 }
 
 // ListDeployments implements ConversationalAnalysisAuthoring_ListDeployments.
-func (s *Service) ListDeployments(ctx context.Context, project string) ([]*Deployment, error) {
-	if _, err := s.GetProject(ctx, project); err != nil {
+func (s *Deployments) ListDeployments(ctx context.Context, project string) ([]*Deployment, error) {
+	if _, err := s.lookupProject(ctx, project); err != nil {
 		return nil, err
 	}
 	return s.store.ListDeployments(ctx, project)
 }
 
 // GetDeployment implements ConversationalAnalysisAuthoring_GetDeployment.
-func (s *Service) GetDeployment(ctx context.Context, project, name string) (*Deployment, error) {
-	if _, err := s.GetProject(ctx, project); err != nil {
+func (s *Deployments) GetDeployment(ctx context.Context, project, name string) (*Deployment, error) {
+	if _, err := s.lookupProject(ctx, project); err != nil {
 		return nil, err
 	}
 	d, err := s.store.GetDeployment(ctx, project, name)
@@ -50,7 +48,7 @@ func DeploymentOfJob(j *job.Job) string {
 }
 
 // StartDeploy implements ConversationalAnalysisAuthoring_DeployProject.
-func (s *Service) StartDeploy(ctx context.Context, project, name, label string, v APIVersion) (*job.Job, error) {
+func (s *Deployments) StartDeploy(ctx context.Context, project, name, label string, v APIVersion) (*job.Job, error) {
 	if e := CheckName("deploymentName", "deployment", name); e != nil {
 		return nil, e
 	}
@@ -60,7 +58,7 @@ func (s *Service) StartDeploy(ctx context.Context, project, name, label string, 
 	if label == "" {
 		return nil, azerr.Invalid("trainedModelLabel", "trainedModelLabel is required: the label of the trained model to deploy.")
 	}
-	if _, err := s.GetModel(ctx, project, label); err != nil {
+	if _, err := s.lookupModel(ctx, project, label); err != nil {
 		return nil, err
 	}
 	if _, err := s.store.GetDeployment(ctx, project, name); errors.Is(err, ErrDeploymentNotFound) {
@@ -82,7 +80,7 @@ func (s *Service) StartDeploy(ctx context.Context, project, name, label string, 
 
 // runDeploy copies the model's current version into the deployment, which
 // then serves it until the next deploy or swap.
-func (s *Service) runDeploy(ctx context.Context, run *job.Run, a deployArgs) (*job.Outcome, error) {
+func (s *Deployments) runDeploy(ctx context.Context, run *job.Run, a deployArgs) (*job.Outcome, error) {
 	m, err := s.store.GetModel(ctx, run.Project, a.ModelLabel)
 	if errors.Is(err, ErrModelNotFound) {
 		return nil, modelNotFound(run.Project, a.ModelLabel)
@@ -128,7 +126,7 @@ func deploymentExpiration(modelExpiration string) string {
 }
 
 // StartDeleteDeployment implements ConversationalAnalysisAuthoring_DeleteDeployment.
-func (s *Service) StartDeleteDeployment(ctx context.Context, project, name string, v APIVersion) (*job.Job, error) {
+func (s *Deployments) StartDeleteDeployment(ctx context.Context, project, name string, v APIVersion) (*job.Job, error) {
 	if _, err := s.GetDeployment(ctx, project, name); err != nil {
 		return nil, err
 	}
@@ -138,7 +136,7 @@ func (s *Service) StartDeleteDeployment(ctx context.Context, project, name strin
 	return s.enqueue(ctx, j, args)
 }
 
-func (s *Service) runDeleteDeployment(ctx context.Context, run *job.Run, args deleteDeploymentArgs) (*job.Outcome, error) {
+func (s *Deployments) runDeleteDeployment(ctx context.Context, run *job.Run, args deleteDeploymentArgs) (*job.Outcome, error) {
 	if err := s.store.DeleteDeployment(ctx, run.Project, args.name); err != nil && !errors.Is(err, ErrDeploymentNotFound) {
 		return nil, err
 	}
@@ -146,7 +144,7 @@ func (s *Service) runDeleteDeployment(ctx context.Context, run *job.Run, args de
 }
 
 // StartSwap implements ConversationalAnalysisAuthoring_SwapDeployments.
-func (s *Service) StartSwap(ctx context.Context, project, first, second string, v APIVersion) (*job.Job, error) {
+func (s *Deployments) StartSwap(ctx context.Context, project, first, second string, v APIVersion) (*job.Job, error) {
 	switch {
 	case first == "":
 		return nil, azerr.Invalid("firstDeploymentName", "firstDeploymentName is required.")
@@ -164,91 +162,11 @@ func (s *Service) StartSwap(ctx context.Context, project, first, second string, 
 	return s.enqueue(ctx, s.newJob(args, project, v), args)
 }
 
-func (s *Service) runSwap(ctx context.Context, run *job.Run, a swapArgs) (*job.Outcome, error) {
+func (s *Deployments) runSwap(ctx context.Context, run *job.Run, a swapArgs) (*job.Outcome, error) {
 	if err := s.store.SwapDeployments(ctx, run.Project, a.First, a.Second); errors.Is(err, ErrDeploymentNotFound) {
 		return nil, azerr.New(azerr.NotFound, "Deployment %q or %q of project %q no longer exists.", a.First, a.Second, run.Project)
 	} else if err != nil {
 		return nil, err
 	}
 	return nil, nil
-}
-
-// Prediction is a deployment's answer to a query, offsets in UTF-16 code units.
-type Prediction struct {
-	TopIntent string
-	nlu.Prediction
-}
-
-// modelCache holds loaded engine models by model id: a model is loaded once,
-// and a redeploy or swap only changes which id a deployment names.
-type modelCache struct {
-	mu     sync.RWMutex
-	models map[string]*nlu.Model
-}
-
-// maxLoadedModels bounds the cache; past it, an arbitrary model is dropped
-// (and loaded again on its next use).
-const maxLoadedModels = 64
-
-func (c *modelCache) get(id string) *nlu.Model {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.models[id]
-}
-
-func (c *modelCache) put(id string, m *nlu.Model) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.models == nil {
-		c.models = map[string]*nlu.Model{}
-	}
-	if len(c.models) >= maxLoadedModels {
-		for k := range c.models {
-			delete(c.models, k)
-			break
-		}
-	}
-	c.models[id] = m
-}
-
-// Predict answers a query with the model a deployment serves. Each call
-// reads which model the deployment names, so a redeploy or swap applies to
-// the next request while requests in flight finish on the model they got.
-func (s *Service) Predict(ctx context.Context, project, deployment, text, language string) (*Prediction, error) {
-	d, err := s.store.GetDeployment(ctx, project, deployment)
-	if errors.Is(err, ErrDeploymentNotFound) {
-		if _, err := s.GetProject(ctx, project); err != nil {
-			return nil, err
-		}
-		return nil, deploymentNotFound(project, deployment)
-	} else if err != nil {
-		return nil, err
-	}
-	m := s.models.get(d.ModelID)
-	if m == nil {
-		id, engine, err := s.store.DeploymentEngine(ctx, project, deployment)
-		if errors.Is(err, ErrDeploymentNotFound) {
-			return nil, deploymentNotFound(project, deployment)
-		} else if err != nil {
-			return nil, err
-		}
-		if m = s.models.get(id); m == nil {
-			m = new(nlu.Model)
-			if err := m.UnmarshalBinary(engine); err != nil {
-				return nil, fmt.Errorf("deployment %q: model %s: %w", deployment, id, err)
-			}
-			s.models.put(id, m)
-		}
-	}
-	if language == "" {
-		language = d.Language
-	}
-	p := &Prediction{Prediction: m.Predict(text, language)}
-	if len(p.Intents) > 0 {
-		p.TopIntent = p.Intents[0].Intent
-		if p.Intents[0].Score < d.Threshold {
-			p.TopIntent = NoneIntent
-		}
-	}
-	return p, nil
 }

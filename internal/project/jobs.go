@@ -82,25 +82,25 @@ type swapArgs struct {
 func (swapArgs) Kind() job.Kind { return JobSwapDeployments }
 
 // RegisterJobs registers the worker of every job kind above with r.
-func RegisterJobs(r *job.Runner, s *Service) {
-	job.AddWorker(r, s.runExport)
-	job.AddWorker(r, s.runImport)
-	job.AddWorker(r, s.runDeleteProject)
-	job.AddWorker(r, s.runTrain)
-	job.AddWorker(r, s.runLoadSnapshot)
-	job.AddWorker(r, s.runDeploy)
-	job.AddWorker(r, s.runDeleteDeployment)
-	job.AddWorker(r, s.runSwap)
+func RegisterJobs(r *job.Runner, s *Services) {
+	job.AddWorker(r, s.Projects.runExport)
+	job.AddWorker(r, s.Projects.runImport)
+	job.AddWorker(r, s.Projects.runDeleteProject)
+	job.AddWorker(r, s.Training.runTrain)
+	job.AddWorker(r, s.Training.runLoadSnapshot)
+	job.AddWorker(r, s.Deployments.runDeploy)
+	job.AddWorker(r, s.Deployments.runDeleteDeployment)
+	job.AddWorker(r, s.Deployments.runSwap)
 }
 
 // newJob builds a job of args' kind for project, started by a request of
 // api-version v.
-func (s *Service) newJob(args job.Args, project string, v APIVersion) *job.Job {
+func (s *core) newJob(args job.Args, project string, v APIVersion) *job.Job {
 	return job.New(args, project, string(v), s.now(), s.cfg.JobRetention)
 }
 
 // enqueue stores j with the payload of args and wakes the runner.
-func (s *Service) enqueue(ctx context.Context, j *job.Job, args job.Args) (*job.Job, error) {
+func (s *core) enqueue(ctx context.Context, j *job.Job, args job.Args) (*job.Job, error) {
 	payload, err := job.EncodeArgs(args)
 	if err != nil {
 		return nil, err

@@ -81,8 +81,8 @@ func modelNotFound(project, label string) *azerr.Error {
 }
 
 // StartTraining implements ConversationalAnalysisAuthoring_Train.
-func (s *Service) StartTraining(ctx context.Context, name string, o TrainOptions, v APIVersion) (*job.Job, error) {
-	p, err := s.GetProject(ctx, name)
+func (s *Training) StartTraining(ctx context.Context, name string, o TrainOptions, v APIVersion) (*job.Job, error) {
+	p, err := s.lookupProject(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (s *Service) StartTraining(ctx context.Context, name string, o TrainOptions
 }
 
 // requireTestSet checks that a manual split has a testing set.
-func (s *Service) requireTestSet(ctx context.Context, name string) error {
+func (s *Training) requireTestSet(ctx context.Context, name string) error {
 	_, c, err := s.store.ProjectContent(ctx, name)
 	if err != nil {
 		return err
@@ -185,7 +185,7 @@ func (s *Service) requireTestSet(ctx context.Context, name string) error {
 }
 
 // CancelTraining implements ConversationalAnalysisAuthoring_CancelTrainingJob.
-func (s *Service) CancelTraining(ctx context.Context, project, id string) (*job.Job, error) {
+func (s *Training) CancelTraining(ctx context.Context, project, id string) (*job.Job, error) {
 	j, err := s.GetJob(ctx, JobTrain, project, id)
 	if err != nil {
 		return nil, err
@@ -199,8 +199,8 @@ func (s *Service) CancelTraining(ctx context.Context, project, id string) (*job.
 }
 
 // ListTrainingJobs implements ConversationalAnalysisAuthoring_ListTrainingJobs.
-func (s *Service) ListTrainingJobs(ctx context.Context, project string, offset, limit int) ([]*job.Job, bool, error) {
-	if _, err := s.GetProject(ctx, project); err != nil {
+func (s *Training) ListTrainingJobs(ctx context.Context, project string, offset, limit int) ([]*job.Job, bool, error) {
+	if _, err := s.lookupProject(ctx, project); err != nil {
 		return nil, false, err
 	}
 	return s.jobs.ListJobs(ctx, JobTrain, project, s.cfg.Now(), offset, limit)
@@ -238,7 +238,7 @@ func (t *trainer) fail(now time.Time, st job.Status, err error) (*job.Outcome, e
 // runTrain trains a model on the project's training set, evaluates it on
 // the testing set, and stores it under its label. The model of that label is
 // replaced only at the end, so a failed or cancelled training leaves it be.
-func (s *Service) runTrain(ctx context.Context, run *job.Run, args trainArgs) (*job.Outcome, error) {
+func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (*job.Outcome, error) {
 	o := args.TrainOptions
 	st, err := TrainingStateOf(run.Job)
 	if err != nil {
@@ -435,93 +435,4 @@ func jobModelID(label string, j *job.Job) string {
 	sum := sha256.Sum256([]byte(j.ID))
 	t := j.Created.UTC()
 	return fmt.Sprintf("%s-%sT%s-%s", label, t.Format("20060102"), t.Format("030405"), hex.EncodeToString(sum[:16]))
-}
-
-// ListModels implements ConversationalAnalysisAuthoring_ListTrainedModels.
-func (s *Service) ListModels(ctx context.Context, project string) ([]*Model, error) {
-	if _, err := s.GetProject(ctx, project); err != nil {
-		return nil, err
-	}
-	return s.store.ListModels(ctx, project)
-}
-
-// GetModel implements ConversationalAnalysisAuthoring_GetTrainedModel.
-func (s *Service) GetModel(ctx context.Context, project, label string) (*Model, error) {
-	if _, err := s.GetProject(ctx, project); err != nil {
-		return nil, err
-	}
-	m, err := s.store.GetModel(ctx, project, label)
-	if errors.Is(err, ErrModelNotFound) {
-		return nil, modelNotFound(project, label)
-	}
-	return m, err
-}
-
-// DeleteModel implements ConversationalAnalysisAuthoring_DeleteTrainedModel.
-func (s *Service) DeleteModel(ctx context.Context, project, label string) error {
-	if _, err := s.GetProject(ctx, project); err != nil {
-		return err
-	}
-	if err := s.store.DeleteModel(ctx, project, label); errors.Is(err, ErrModelNotFound) {
-		return modelNotFound(project, label)
-	} else if err != nil {
-		return err
-	}
-	return nil
-}
-
-// ModelEvaluation returns a model's evaluation.
-func (s *Service) ModelEvaluation(ctx context.Context, project, label string) (*Evaluation, error) {
-	if _, err := s.GetProject(ctx, project); err != nil {
-		return nil, err
-	}
-	b, err := s.store.GetModelData(ctx, project, label, PartEvaluation)
-	if errors.Is(err, ErrModelNotFound) {
-		return nil, modelNotFound(project, label)
-	} else if err != nil {
-		return nil, err
-	}
-	var e Evaluation
-	if err := json.Unmarshal(b, &e); err != nil {
-		return nil, fmt.Errorf("model %q evaluation: %w", label, err)
-	}
-	return &e, nil
-}
-
-// StartLoadSnapshot implements ConversationalAnalysisAuthoring_LoadSnapshot.
-func (s *Service) StartLoadSnapshot(ctx context.Context, project, label string, v APIVersion) (*job.Job, error) {
-	if _, err := s.GetModel(ctx, project, label); err != nil {
-		return nil, err
-	}
-	args := loadSnapshotArgs{label: label}
-	j := s.newJob(args, project, v)
-	j.Detail, _ = json.Marshal(label)
-	return s.enqueue(ctx, j, args)
-}
-
-// runLoadSnapshot replaces the project's content with a model's snapshot.
-func (s *Service) runLoadSnapshot(ctx context.Context, run *job.Run, args loadSnapshotArgs) (*job.Outcome, error) {
-	label := args.label
-	b, err := s.store.GetModelData(ctx, run.Project, label, PartSnapshot)
-	if errors.Is(err, ErrModelNotFound) {
-		return nil, modelNotFound(run.Project, label)
-	} else if err != nil {
-		return nil, err
-	}
-	var snap importPayload
-	if err := json.Unmarshal(b, &snap); err != nil {
-		return nil, fmt.Errorf("model %q snapshot: %w", label, err)
-	}
-	now := s.now()
-	if err := s.store.ReplaceProject(ctx, snap.project(run.Project, now, now), snap.assets(), s.cfg.Limits.Projects); err != nil {
-		return nil, err
-	}
-	return nil, nil
-}
-
-// LoadSnapshotModel returns the label of a load-snapshot job's model.
-func LoadSnapshotModel(j *job.Job) string {
-	var label string
-	json.Unmarshal(j.Detail, &label)
-	return label
 }

@@ -144,7 +144,7 @@ type Server struct {
 	cfg     Config
 	store   Store
 	runner  *job.Runner
-	service *project.Service
+	service *project.Services
 	handler http.Handler
 
 	http   *http.Server
@@ -180,7 +180,7 @@ func (s *Server) build() {
 		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval,
 		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
 	})
-	s.service = project.NewService(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Now: cfg.Now})
+	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Now: cfg.Now})
 	project.RegisterJobs(s.runner, s.service)
 	language := api.New(s.service, api.Config{
 		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,
@@ -203,8 +203,8 @@ func (s *Server) Store() Store { return s.store }
 // Runner is the job runner; tests step it by hand with RunOnce.
 func (s *Server) Runner() *job.Runner { return s.runner }
 
-// Service is the project service, for in-process benchmarks that skip HTTP.
-func (s *Server) Service() *project.Service { return s.service }
+// Services are the project services, for in-process benchmarks that skip HTTP.
+func (s *Server) Services() *project.Services { return s.service }
 
 // Listen opens cfg.Listen. It is separate from New so that a program can
 // fail on a taken port before it creates a data directory.

@@ -64,11 +64,11 @@ type Options struct {
 // Server is an in-process Parley.
 type Server struct {
 	*httptest.Server
-	Store   *sqlite.Store
-	Runner  *job.Runner
-	Clock   *Clock
-	Service *project.Service // for in-process benchmarks that skip HTTP
-	t       testing.TB
+	Store    *sqlite.Store
+	Runner   *job.Runner
+	Clock    *Clock
+	Services *project.Services // for in-process benchmarks that skip HTTP
+	t        testing.TB
 }
 
 // New starts a server that is closed when the test ends. It is built by the
@@ -97,7 +97,7 @@ func New(t testing.TB, opts *Options) *Server {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(app.Handler())
-	s := &Server{Server: srv, Store: app.Store().(*sqlite.Store), Runner: app.Runner(), Clock: clock, Service: app.Service(), t: t}
+	s := &Server{Server: srv, Store: app.Store().(*sqlite.Store), Runner: app.Runner(), Clock: clock, Services: app.Services(), t: t}
 	if opts.AutoRun {
 		s.Runner.Start(context.Background())
 	}
