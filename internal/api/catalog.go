@@ -6,6 +6,7 @@ import (
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // checkProjectKind checks the projectKind query parameter the catalogue
@@ -27,7 +28,11 @@ func (s *Server) listSupportedLanguages(w http.ResponseWriter, r *http.Request, 
 		s.writeError(w, r, e)
 		return
 	}
-	writePageOf(s, w, r, project.Languages)
+	out := make([]wire.SupportedLanguage, len(project.Languages))
+	for i, l := range project.Languages {
+		out[i] = wire.SupportedLanguage{LanguageName: l.Name, LanguageCode: l.Code}
+	}
+	writePageOf(s, w, r, out)
 }
 
 // listSupportedPrebuiltEntities implements ConversationalAnalysisAuthoring_GetSupportedPrebuiltEntities.
@@ -46,7 +51,11 @@ func (s *Server) listSupportedPrebuiltEntities(w http.ResponseWriter, r *http.Re
 		s.writeError(w, r, azerr.Invalid("language", "The query parameter language is required unless multilingual=true, for example language=en."))
 		return
 	}
-	writePageOf(s, w, r, project.PrebuiltEntities)
+	out := make([]wire.PrebuiltEntity, len(project.PrebuiltEntities))
+	for i, e := range project.PrebuiltEntities {
+		out[i] = wire.PrebuiltEntity{Category: e.Category, Description: e.Description, Examples: e.Examples}
+	}
+	writePageOf(s, w, r, out)
 }
 
 // listTrainingConfigVersions implements ConversationalAnalysisAuthoring_ListTrainingConfigVersions.
@@ -55,7 +64,11 @@ func (s *Server) listTrainingConfigVersions(w http.ResponseWriter, r *http.Reque
 		s.writeError(w, r, e)
 		return
 	}
-	writePageOf(s, w, r, project.TrainingConfigVersions)
+	out := make([]wire.TrainingConfigVersion, len(project.TrainingConfigVersions))
+	for i, c := range project.TrainingConfigVersions {
+		out[i] = wire.TrainingConfigVersion{TrainingConfigVersion: c.Version, ModelExpirationDate: c.ExpirationDate}
+	}
+	writePageOf(s, w, r, out)
 }
 
 func writePageOf[T any](s *Server, w http.ResponseWriter, r *http.Request, all []T) {

@@ -7,36 +7,20 @@ import (
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/wire"
 )
-
-// deploymentResource is an item of a deployment's assignedResources.
-type deploymentResource struct {
-	ResourceID string `json:"resourceId"`
-	Region     string `json:"region"`
-}
-
-// projectDeployment is the spec's ProjectDeployment.
-type projectDeployment struct {
-	DeploymentName             string                `json:"deploymentName"`
-	ModelID                    string                `json:"modelId"`
-	LastTrainedDateTime        string                `json:"lastTrainedDateTime"`
-	LastDeployedDateTime       string                `json:"lastDeployedDateTime"`
-	DeploymentExpirationDate   string                `json:"deploymentExpirationDate"`
-	ModelTrainingConfigVersion string                `json:"modelTrainingConfigVersion"`
-	AssignedResources          *[]deploymentResource `json:"assignedResources,omitempty"`
-}
 
 // toDeployment maps a deployment; assignedResources exists in
 // 2022-10-01-preview and is required from 2024-11-15-preview on
 // (AUTHORING.md §6.2). A self-hosted server has no other resources.
-func toDeployment(d *project.Deployment, v project.APIVersion) projectDeployment {
-	out := projectDeployment{
-		DeploymentName: d.Name, ModelID: d.ModelID, LastTrainedDateTime: formatTime(d.Trained),
-		LastDeployedDateTime: formatTime(d.Deployed), DeploymentExpirationDate: d.ExpirationDate,
+func toDeployment(d *project.Deployment, v project.APIVersion) wire.ProjectDeployment {
+	out := wire.ProjectDeployment{
+		DeploymentName: d.Name, ModelID: d.ModelID, LastTrainedDateTime: wire.At(d.Trained),
+		LastDeployedDateTime: wire.At(d.Deployed), DeploymentExpirationDate: d.ExpirationDate,
 		ModelTrainingConfigVersion: d.ConfigVersion,
 	}
 	if v == project.V20221001Preview || v == project.V20241115Preview || v == project.V20250515Preview {
-		out.AssignedResources = &[]deploymentResource{}
+		out.AssignedResources = &[]wire.AssignedDeploymentResource{}
 	}
 	return out
 }
@@ -48,7 +32,7 @@ func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request, v proje
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]projectDeployment, len(ds))
+	out := make([]wire.ProjectDeployment, len(ds))
 	for i, d := range ds {
 		out[i] = toDeployment(d, v)
 	}
@@ -73,9 +57,7 @@ func (s *Server) deployProject(w http.ResponseWriter, r *http.Request, v project
 		s.writeError(w, r, err)
 		return
 	}
-	var o struct {
-		TrainedModelLabel string `json:"trainedModelLabel"`
-	}
+	var o wire.CreateDeploymentDetails
 	if e := decodeBody(body, &o); e != nil {
 		s.writeError(w, r, e)
 		return
@@ -125,15 +107,12 @@ func (s *Server) swapDeployments(w http.ResponseWriter, r *http.Request, v proje
 		s.writeError(w, r, err)
 		return
 	}
-	var o struct {
-		First  string `json:"firstDeploymentName"`
-		Second string `json:"secondDeploymentName"`
-	}
+	var o wire.SwapDeploymentsDetails
 	if e := decodeBody(body, &o); e != nil {
 		s.writeError(w, r, e)
 		return
 	}
-	j, err := s.svc.Deployments.StartSwap(r.Context(), r.PathValue("projectName"), o.First, o.Second, v)
+	j, err := s.svc.Deployments.StartSwap(r.Context(), r.PathValue("projectName"), o.FirstDeploymentName, o.SecondDeploymentName, v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // statusByCode maps every error code to its HTTP status (AUTHORING.md §4.2).
@@ -46,10 +47,6 @@ func statusOf(e *azerr.Error) int {
 	return http.StatusInternalServerError
 }
 
-type errorBody struct {
-	Error *azerr.Error `json:"error"`
-}
-
 // writeError writes err in the Azure error shape. An error that is not an
 // *azerr.Error is a bug or an outage: the client gets a generic 500 and the
 // log gets the cause, with the request id that the client also sees.
@@ -64,7 +61,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", info.ID)
 	}
 	w.Header().Set("x-ms-error-code", string(e.Code))
-	writeJSON(w, statusOf(e), errorBody{Error: e})
+	writeJSON(w, statusOf(e), wire.ErrorResponse{Error: e})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // maxPageSize caps maxpagesize (AUTHORING.md §4.5).
@@ -76,14 +77,14 @@ func (s *Server) nextLink(r *http.Request, p paging, returned int, more bool) *s
 }
 
 // pageOf pages an in-memory list.
-func pageOf[T any](s *Server, r *http.Request, all []T) (page[T], *azerr.Error) {
+func pageOf[T any](s *Server, r *http.Request, all []T) (wire.Page[T], *azerr.Error) {
 	p, e := s.parsePaging(r)
 	if e != nil {
-		return page[T]{}, e
+		return wire.Page[T]{}, e
 	}
 	start := min(p.skip, len(all))
 	end := min(start+p.limit(), len(all))
-	out := page[T]{Value: all[start:end]}
+	out := wire.Page[T]{Value: all[start:end]}
 	if out.Value == nil {
 		out.Value = []T{}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // listProjects implements ConversationalAnalysisAuthoring_ListProjects.
@@ -21,7 +22,7 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, _ project.
 		s.writeError(w, r, e)
 		return
 	}
-	out := page[projectMetadata]{Value: []projectMetadata{}}
+	out := wire.Page[wire.ProjectMetadata]{Value: []wire.ProjectMetadata{}}
 	if lim := p.limit(); lim > 0 {
 		ps, more, err := s.svc.Projects.ListProjects(r.Context(), p.skip, lim)
 		if err != nil {

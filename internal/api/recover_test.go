@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 func TestPanicBecomes500WithRequestID(t *testing.T) {
@@ -21,7 +22,7 @@ func TestPanicBecomes500WithRequestID(t *testing.T) {
 	if rec.Code != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", rec.Code)
 	}
-	var body errorBody
+	var body wire.ErrorResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Error.Code != azerr.InternalServerError {
 		t.Fatalf("body = %s, want an InternalServerError", rec.Body)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // runtimePrefix is where the runtime API lives under the endpoint.
@@ -24,61 +25,6 @@ var runtimeRoutes = []route{
 	{"POST", "/analyze-conversations/jobs/{jobId}", "AnalyzeConversation_CancelJob", nil, nil}, // {jobId}:cancel
 }
 
-// analyzeConversationRequest is the spec's ConversationalTask (kind Conversation).
-type analyzeConversationRequest struct {
-	Kind          string `json:"kind"`
-	AnalysisInput *struct {
-		ConversationItem *struct {
-			ID            string `json:"id"`
-			ParticipantID string `json:"participantId"`
-			Text          string `json:"text"`
-			Language      string `json:"language"`
-		} `json:"conversationItem"`
-	} `json:"analysisInput"`
-	Parameters *struct {
-		ProjectName      string `json:"projectName"`
-		DeploymentName   string `json:"deploymentName"`
-		Verbose          bool   `json:"verbose"`
-		IsLoggingEnabled bool   `json:"isLoggingEnabled"`
-		StringIndexType  string `json:"stringIndexType"`
-	} `json:"parameters"`
-}
-
-type intentResult struct {
-	Category        string  `json:"category"`
-	ConfidenceScore float64 `json:"confidenceScore"`
-}
-
-type extraInformation struct {
-	ExtraInformationKind string `json:"extraInformationKind"`
-	Key                  string `json:"key"`
-}
-
-type entityResult struct {
-	Category         string             `json:"category"`
-	Text             string             `json:"text"`
-	Offset           int                `json:"offset"`
-	Length           int                `json:"length"`
-	ConfidenceScore  float64            `json:"confidenceScore"`
-	ExtraInformation []extraInformation `json:"extraInformation,omitempty"`
-}
-
-type conversationPrediction struct {
-	TopIntent   string         `json:"topIntent"`
-	ProjectKind string         `json:"projectKind"`
-	Intents     []intentResult `json:"intents"`
-	Entities    []entityResult `json:"entities"`
-}
-
-// analyzeConversationResult is the spec's ConversationalTaskResult.
-type analyzeConversationResult struct {
-	Kind   string `json:"kind"`
-	Result struct {
-		Query      string                 `json:"query"`
-		Prediction conversationPrediction `json:"prediction"`
-	} `json:"result"`
-}
-
 // analyzeConversation implements ConversationAnalysis_AnalyzeConversation
 // for Conversation projects.
 func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
@@ -87,7 +33,7 @@ func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ p
 		s.writeError(w, r, err)
 		return
 	}
-	var req analyzeConversationRequest
+	var req wire.AnalyzeConversationTask
 	if e := decodeBody(body, &req); e != nil {
 		s.writeError(w, r, e)
 		return
@@ -131,24 +77,24 @@ func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ p
 		s.writeError(w, r, err)
 		return
 	}
-	var out analyzeConversationResult
+	var out wire.ConversationalTaskResult
 	out.Kind = "ConversationResult"
 	out.Result.Query = item.Text
 	pred := &out.Result.Prediction
 	pred.TopIntent, pred.ProjectKind = p.TopIntent, "Conversation"
-	pred.Intents = make([]intentResult, len(p.Intents))
+	pred.Intents = make([]wire.ConversationIntent, len(p.Intents))
 	for i, in := range p.Intents {
-		pred.Intents[i] = intentResult{Category: in.Intent, ConfidenceScore: in.Score}
+		pred.Intents[i] = wire.ConversationIntent{Category: in.Intent, ConfidenceScore: in.Score}
 	}
-	pred.Entities = make([]entityResult, 0, len(p.Entities))
+	pred.Entities = make([]wire.ConversationEntity, 0, len(p.Entities))
 	for _, e := range p.Entities {
 		off, n, text := project.SpanIn(item.Text, e.Offset, e.Length, idx)
-		er := entityResult{Category: e.Category, Text: text, Offset: off, Length: n, ConfidenceScore: e.Score}
+		er := wire.ConversationEntity{Category: e.Category, Text: text, Offset: off, Length: n, ConfidenceScore: e.Score}
 		if e.ListKey != "" {
-			er.ExtraInformation = append(er.ExtraInformation, extraInformation{ExtraInformationKind: "ListKey", Key: e.ListKey})
+			er.ExtraInformation = append(er.ExtraInformation, wire.ExtraInformation{ExtraInformationKind: "ListKey", Key: e.ListKey})
 		}
 		if e.RegexKey != "" {
-			er.ExtraInformation = append(er.ExtraInformation, extraInformation{ExtraInformationKind: "RegexKey", Key: e.RegexKey})
+			er.ExtraInformation = append(er.ExtraInformation, wire.ExtraInformation{ExtraInformationKind: "RegexKey", Key: e.RegexKey})
 		}
 		pred.Entities = append(pred.Entities, er)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // Config configures a Server.
@@ -133,7 +134,7 @@ func (s *Server) recover(next http.Handler) http.Handler {
 				info.Logger.Error("panic", "method", r.Method, "path", r.URL.Path, "operation", info.Operation, "panic", p)
 				e := azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", info.ID)
 				w.Header().Set("x-ms-error-code", string(e.Code))
-				writeJSON(w, http.StatusInternalServerError, errorBody{Error: e})
+				writeJSON(w, http.StatusInternalServerError, wire.ErrorResponse{Error: e})
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -157,7 +158,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`AzureApiManagementKey realm="%s/language",name="Ocp-Apim-Subscription-Key",type="header"`, s.baseURL(r)))
 			w.Header().Set("x-ms-error-code", string(azerr.GatewayUnauthorized))
-			writeJSON(w, http.StatusUnauthorized, errorBody{Error: &azerr.Error{Code: azerr.GatewayUnauthorized, Message: msg}})
+			writeJSON(w, http.StatusUnauthorized, wire.ErrorResponse{Error: &azerr.Error{Code: azerr.GatewayUnauthorized, Message: msg}})
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -10,49 +10,25 @@ import (
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
-// subTrainingJobState is the spec's SubTrainingJobState.
-type subTrainingJobState struct {
-	PercentComplete int        `json:"percentComplete"`
-	StartDateTime   string     `json:"startDateTime,omitempty"`
-	EndDateTime     string     `json:"endDateTime,omitempty"`
-	Status          job.Status `json:"status"`
+func toSubState(s project.SubState) wire.SubTrainingJobState {
+	return wire.SubTrainingJobState{PercentComplete: s.Percent, StartDateTime: wire.At(s.Start), EndDateTime: wire.At(s.End), Status: wire.JobStatus(s.Status)}
 }
 
-func toSubState(s project.SubState) subTrainingJobState {
-	return subTrainingJobState{PercentComplete: s.Percent, StartDateTime: formatTime(s.Start), EndDateTime: formatTime(s.End), Status: s.Status}
-}
-
-// trainingJobResult is the spec's TrainingJobResult.
-type trainingJobResult struct {
-	ModelLabel            string              `json:"modelLabel"`
-	TrainingConfigVersion string              `json:"trainingConfigVersion"`
-	TrainingMode          string              `json:"trainingMode,omitempty"`
-	TrainingStatus        subTrainingJobState `json:"trainingStatus"`
-	EvaluationStatus      subTrainingJobState `json:"evaluationStatus"`
-	EstimatedEndDateTime  string              `json:"estimatedEndDateTime,omitempty"`
-}
-
-// trainingJobState is the spec's TrainingJobState: the job document with a
-// required result.
-type trainingJobState struct {
-	Result trainingJobResult `json:"result"`
-	jobState
-}
-
-func toTrainingJobState(j *job.Job) (trainingJobState, error) {
+func toTrainingJobState(j *job.Job) (wire.TrainingJobState, error) {
 	st, err := project.TrainingStateOf(j)
 	if err != nil {
-		return trainingJobState{}, err
+		return wire.TrainingJobState{}, err
 	}
-	return trainingJobState{
-		Result: trainingJobResult{
+	return wire.TrainingJobState{
+		Result: wire.TrainingJobResult{
 			ModelLabel: st.ModelLabel, TrainingConfigVersion: st.ConfigVersion, TrainingMode: st.Mode,
 			TrainingStatus: toSubState(st.Training), EvaluationStatus: toSubState(st.Evaluation),
-			EstimatedEndDateTime: formatTime(st.EstimatedEnd),
+			EstimatedEndDateTime: wire.At(st.EstimatedEnd),
 		},
-		jobState: toJobState(j),
+		JobState: toJobState(j),
 	}, nil
 }
 
@@ -63,17 +39,27 @@ func (s *Server) train(w http.ResponseWriter, r *http.Request, v project.APIVers
 		s.writeError(w, r, err)
 		return
 	}
-	var o project.TrainOptions
+	var o wire.TrainingJobOptions
 	if e := decodeBody(body, &o); e != nil {
 		s.writeError(w, r, e)
 		return
 	}
-	j, err := s.svc.Training.StartTraining(r.Context(), r.PathValue("projectName"), o, v)
+	j, err := s.svc.Training.StartTraining(r.Context(), r.PathValue("projectName"), fromTrainingJobOptions(o), v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.accepted(w, r, j)
+}
+
+// fromTrainingJobOptions maps the body of :train to the service's options.
+func fromTrainingJobOptions(o wire.TrainingJobOptions) project.TrainOptions {
+	out := project.TrainOptions{ModelLabel: o.ModelLabel, TrainingMode: o.TrainingMode, TrainingConfigVersion: o.TrainingConfigVersion}
+	if e := o.EvaluationOptions; e != nil {
+		out.EvaluationOptions = &project.EvaluationOptions{Kind: e.Kind,
+			TrainingSplitPercentage: e.TrainingSplitPercentage, TestingSplitPercentage: e.TestingSplitPercentage}
+	}
+	return out
 }
 
 // decodeBody decodes a JSON request body into v; errors name the field.
@@ -98,7 +84,7 @@ func (s *Server) listTrainingJobs(w http.ResponseWriter, r *http.Request, _ proj
 		s.writeError(w, r, e)
 		return
 	}
-	out := page[trainingJobState]{Value: []trainingJobState{}}
+	out := wire.Page[wire.TrainingJobState]{Value: []wire.TrainingJobState{}}
 	jobs, more, err := s.svc.Training.ListTrainingJobs(r.Context(), r.PathValue("projectName"), p.skip, p.limit())
 	if err != nil {
 		s.writeError(w, r, err)
@@ -148,20 +134,9 @@ func (s *Server) cancelTrainingJob(w http.ResponseWriter, r *http.Request, v pro
 	s.accepted(w, r, j)
 }
 
-// projectTrainedModel is the spec's ProjectTrainedModel.
-type projectTrainedModel struct {
-	Label                         string `json:"label"`
-	ModelID                       string `json:"modelId"`
-	LastTrainedDateTime           string `json:"lastTrainedDateTime"`
-	LastTrainingDurationInSeconds int    `json:"lastTrainingDurationInSeconds"`
-	ModelExpirationDate           string `json:"modelExpirationDate"`
-	ModelTrainingConfigVersion    string `json:"modelTrainingConfigVersion"`
-	HasSnapshot                   *bool  `json:"hasSnapshot,omitempty"`
-}
-
-func toTrainedModel(m *project.Model, v project.APIVersion) projectTrainedModel {
-	out := projectTrainedModel{
-		Label: m.Label, ModelID: m.ID, LastTrainedDateTime: formatTime(m.Trained),
+func toTrainedModel(m *project.Model, v project.APIVersion) wire.ProjectTrainedModel {
+	out := wire.ProjectTrainedModel{
+		Label: m.Label, ModelID: m.ID, LastTrainedDateTime: wire.At(m.Trained),
 		LastTrainingDurationInSeconds: int((m.Duration + time.Second/2) / time.Second),
 		ModelExpirationDate:           m.ExpirationDate, ModelTrainingConfigVersion: m.ConfigVersion,
 	}
@@ -179,7 +154,7 @@ func (s *Server) listTrainedModels(w http.ResponseWriter, r *http.Request, v pro
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]projectTrainedModel, len(models))
+	out := make([]wire.ProjectTrainedModel, len(models))
 	for i, m := range models {
 		out[i] = toTrainedModel(m, v)
 	}
@@ -230,66 +205,33 @@ func (s *Server) getLoadSnapshotStatus(w http.ResponseWriter, r *http.Request, _
 	s.writeJob(w, r, j)
 }
 
-// confusionCell is a cell of the spec's confusion matrices.
-type confusionCell struct {
-	NormalizedValue float32 `json:"normalizedValue"`
-	RawValue        float32 `json:"rawValue"`
-}
-
-// evaluationClass is the spec's EntityEvaluationSummary / IntentEvaluationSummary.
-type evaluationClass struct {
-	F1                 float64 `json:"f1"`
-	Precision          float64 `json:"precision"`
-	Recall             float64 `json:"recall"`
-	TruePositiveCount  int     `json:"truePositiveCount"`
-	TrueNegativeCount  int     `json:"trueNegativeCount"`
-	FalsePositiveCount int     `json:"falsePositiveCount"`
-	FalseNegativeCount int     `json:"falseNegativeCount"`
-}
-
 type entitiesEvaluationSummary struct {
-	ConfusionMatrix map[string]map[string]confusionCell `json:"confusionMatrix"`
-	Entities        map[string]evaluationClass          `json:"entities"`
-	averages
+	ConfusionMatrix map[string]map[string]wire.ConfusionMatrixCell `json:"confusionMatrix"`
+	Entities        map[string]wire.ClassEvaluationSummary         `json:"entities"`
+	wire.EvaluationAverages
 }
 
 type intentsEvaluationSummary struct {
-	ConfusionMatrix map[string]map[string]confusionCell `json:"confusionMatrix"`
-	Intents         map[string]evaluationClass          `json:"intents"`
-	averages
+	ConfusionMatrix map[string]map[string]wire.ConfusionMatrixCell `json:"confusionMatrix"`
+	Intents         map[string]wire.ClassEvaluationSummary         `json:"intents"`
+	wire.EvaluationAverages
 }
 
-type averages struct {
-	MicroF1        float64 `json:"microF1"`
-	MicroPrecision float64 `json:"microPrecision"`
-	MicroRecall    float64 `json:"microRecall"`
-	MacroF1        float64 `json:"macroF1"`
-	MacroPrecision float64 `json:"macroPrecision"`
-	MacroRecall    float64 `json:"macroRecall"`
-}
-
-// evaluationSummary is the spec's EvaluationSummary.
-type evaluationSummary struct {
-	EntitiesEvaluation entitiesEvaluationSummary `json:"entitiesEvaluation"`
-	IntentsEvaluation  intentsEvaluationSummary  `json:"intentsEvaluation"`
-	EvaluationOptions  project.EvaluationOptions `json:"evaluationOptions"`
-}
-
-func toBlock(b project.BlockEvaluation) (map[string]map[string]confusionCell, map[string]evaluationClass, averages) {
-	cm := map[string]map[string]confusionCell{}
+func toBlock(b project.BlockEvaluation) (map[string]map[string]wire.ConfusionMatrixCell, map[string]wire.ClassEvaluationSummary, wire.EvaluationAverages) {
+	cm := map[string]map[string]wire.ConfusionMatrixCell{}
 	for expected, row := range b.Confusion {
-		out := map[string]confusionCell{}
+		out := map[string]wire.ConfusionMatrixCell{}
 		for predicted, c := range row {
-			out[predicted] = confusionCell{NormalizedValue: float32(c.Normalized), RawValue: float32(c.Raw)}
+			out[predicted] = wire.ConfusionMatrixCell{NormalizedValue: float32(c.Normalized), RawValue: float32(c.Raw)}
 		}
 		cm[expected] = out
 	}
-	classes := map[string]evaluationClass{}
+	classes := map[string]wire.ClassEvaluationSummary{}
 	for name, m := range b.Classes {
-		classes[name] = evaluationClass{F1: m.F1, Precision: m.Precision, Recall: m.Recall,
+		classes[name] = wire.ClassEvaluationSummary{F1: m.F1, Precision: m.Precision, Recall: m.Recall,
 			TruePositiveCount: m.TP, TrueNegativeCount: m.TN, FalsePositiveCount: m.FP, FalseNegativeCount: m.FN}
 	}
-	return cm, classes, averages{MicroF1: b.MicroF1, MicroPrecision: b.MicroPrecision, MicroRecall: b.MicroRecall,
+	return cm, classes, wire.EvaluationAverages{MicroF1: b.MicroF1, MicroPrecision: b.MicroPrecision, MicroRecall: b.MicroRecall,
 		MacroF1: b.MacroF1, MacroPrecision: b.MacroPrecision, MacroRecall: b.MacroRecall}
 }
 
@@ -300,36 +242,18 @@ func (s *Server) getModelEvaluationSummary(w http.ResponseWriter, r *http.Reques
 		s.writeError(w, r, err)
 		return
 	}
-	var out evaluationSummary
-	out.EntitiesEvaluation.ConfusionMatrix, out.EntitiesEvaluation.Entities, out.EntitiesEvaluation.averages = toBlock(e.Entities)
-	out.IntentsEvaluation.ConfusionMatrix, out.IntentsEvaluation.Intents, out.IntentsEvaluation.averages = toBlock(e.Intents)
-	out.EvaluationOptions = e.Options
+	var out wire.EvaluationSummary
+	out.EntitiesEvaluation.ConfusionMatrix, out.EntitiesEvaluation.Entities, out.EntitiesEvaluation.EvaluationAverages = toBlock(e.Entities)
+	out.IntentsEvaluation.ConfusionMatrix, out.IntentsEvaluation.Intents, out.IntentsEvaluation.EvaluationAverages = toBlock(e.Intents)
+	out.EvaluationOptions = &wire.EvaluationOptions{Kind: e.Options.Kind,
+		TrainingSplitPercentage: e.Options.TrainingSplitPercentage, TestingSplitPercentage: e.Options.TestingSplitPercentage}
 	writeJSON(w, http.StatusOK, out)
 }
 
-type entityLabel struct {
-	Category string `json:"category"`
-	Offset   int    `json:"offset"`
-	Length   int    `json:"length"`
-}
-
-type utteranceEvaluationResult struct {
-	Text           string `json:"text"`
-	Language       string `json:"language"`
-	EntitiesResult struct {
-		ExpectedEntities  []entityLabel `json:"expectedEntities"`
-		PredictedEntities []entityLabel `json:"predictedEntities"`
-	} `json:"entitiesResult"`
-	IntentsResult struct {
-		ExpectedIntent  string `json:"expectedIntent"`
-		PredictedIntent string `json:"predictedIntent"`
-	} `json:"intentsResult"`
-}
-
-func toLabels(ls []project.Label) []entityLabel {
-	out := make([]entityLabel, len(ls))
+func toLabels(ls []project.Label) []wire.UtteranceEntityEvaluationResult {
+	out := make([]wire.UtteranceEntityEvaluationResult, len(ls))
 	for i, l := range ls {
-		out[i] = entityLabel{Category: l.Category, Offset: l.Offset, Length: l.Length}
+		out[i] = wire.UtteranceEntityEvaluationResult{Category: l.Category, Offset: l.Offset, Length: l.Length}
 	}
 	return out
 }
@@ -351,7 +275,7 @@ func (s *Server) getModelEvaluationResults(w http.ResponseWriter, r *http.Reques
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]utteranceEvaluationResult, len(e.Results))
+	out := make([]wire.UtteranceEvaluationResult, len(e.Results))
 	for i, res := range e.Results {
 		u := &out[i]
 		u.Text, u.Language = res.Text, res.Language
