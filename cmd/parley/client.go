@@ -8,9 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -49,7 +51,52 @@ func newClientFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *clien
 }
 
 func (cf *clientFlags) client() (*client.Client, error) {
-	return client.New(cf.endpoint, cf.key, &client.Options{APIVersion: cf.apiVersion, MaxPollDelay: cf.maxPollDelay})
+	if cf.key == "" {
+		return nil, errors.New("no key: pass --key or set PARLEY_KEY to a key the server accepts")
+	}
+	c, err := client.New(cf.endpoint, cf.key, &client.Options{APIVersion: cf.apiVersion, MaxPollDelay: cf.maxPollDelay})
+	if err != nil {
+		return nil, fmt.Errorf("%w; set --endpoint (PARLEY_ENDPOINT) to the server's URL", err)
+	}
+	return c, nil
+}
+
+// hintedError is an error of a client command followed by what to do about
+// it, in the terms of the flags and environment variables to fix.
+type hintedError struct {
+	err  error
+	hint string
+}
+
+func (e *hintedError) Error() string { return e.err.Error() + e.hint }
+func (e *hintedError) Unwrap() error { return e.err }
+
+// withHint adds to err, which a client command returned, a hint of what to
+// fix, when it is one a flag or environment variable can fix.
+func withHint(err error) error {
+	if err == nil {
+		return nil
+	}
+	if h := hint(err); h != "" {
+		return &hintedError{err, h}
+	}
+	return err
+}
+
+// hint is what withHint adds to err: "" or text that starts with "; ".
+func hint(err error) string {
+	var ce *client.ConnError
+	if !errors.As(err, &ce) {
+		return ""
+	}
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "; is a Parley server running there? Start one with `parley serve`, or point --endpoint (PARLEY_ENDPOINT) at yours"
+	case errors.As(err, &dns):
+		return "; check the host name in --endpoint (PARLEY_ENDPOINT)"
+	}
+	return "; check --endpoint (PARLEY_ENDPOINT), and that the server there is up"
 }
 
 // parseArgs parses args with flags anywhere among the positional arguments

@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	if cmd, ok := clientCommands[args[0]]; ok {
-		return cmd(ctx, args[1:], stdout, stderr)
+		return withHint(cmd(ctx, args[1:], stdout, stderr))
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])

@@ -606,7 +606,7 @@ func (c *Client) send(ctx context.Context, method, u string, body []byte) (*http
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, connError(ctx, method, req.URL, err)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return resp, nil
