@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -16,7 +18,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/client"
+	"github.com/parley-dev/parley/internal/project"
 )
 
 func init() {
@@ -83,20 +87,56 @@ func withHint(err error) error {
 	return err
 }
 
-// hint is what withHint adds to err: "" or text that starts with "; ".
+// hint is what withHint adds to err: "" or text that starts with "; " (after
+// a transport error) or a line break (after the server's message, which it
+// keeps).
 func hint(err error) string {
 	var ce *client.ConnError
-	if !errors.As(err, &ce) {
+	var e *client.Error
+	switch {
+	case errors.As(err, &ce):
+		var dns *net.DNSError
+		switch {
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return "; is a Parley server running there? Start one with `parley serve`, or point --endpoint (PARLEY_ENDPOINT) at yours"
+		case errors.As(err, &dns):
+			return "; check the host name in --endpoint (PARLEY_ENDPOINT)"
+		}
+		return "; check --endpoint (PARLEY_ENDPOINT), and that the server there is up"
+	case errors.As(err, &e):
+		return serverHint(e)
+	}
+	return ""
+}
+
+// serverHint explains the gateway's answers that a flag fixes: 401 for a
+// key the server does not take (AUTHORING.md §4.3), and 404 for an unknown
+// route or api-version (§4.4).
+func serverHint(e *client.Error) string {
+	u, err := url.Parse(e.URL)
+	if err != nil {
 		return ""
 	}
-	var dns *net.DNSError
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "; is a Parley server running there? Start one with `parley serve`, or point --endpoint (PARLEY_ENDPOINT) at yours"
-	case errors.As(err, &dns):
-		return "; check the host name in --endpoint (PARLEY_ENDPOINT)"
+	endpoint := u.Scheme + "://" + u.Host
+	if i := strings.Index(u.Path, "/language/"); i > 0 {
+		endpoint += u.Path[:i]
 	}
-	return "; check --endpoint (PARLEY_ENDPOINT), and that the server there is up"
+	v := u.Query().Get("api-version")
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return fmt.Sprintf("\n  check --key or PARLEY_KEY: the server at %s does not accept the key sent", endpoint)
+	case e.StatusCode != http.StatusNotFound || azerr.CodeOf(e) != azerr.GatewayNotFound:
+		return ""
+	case !project.APIVersion(v).Known():
+		served := make([]string, len(project.APIVersions))
+		for i, s := range project.APIVersions {
+			served[i] = string(s)
+		}
+		return fmt.Sprintf("\n  check --api-version: the server at %s does not serve api-version %s; Parley serves %s",
+			endpoint, v, strings.Join(served, ", "))
+	}
+	return fmt.Sprintf("\n  check --endpoint (PARLEY_ENDPOINT): the server at %s has no such operation at api-version %s;"+
+		" the endpoint is the server's root URL, such as http://%s", endpoint, v, DefaultListen)
 }
 
 // parseArgs parses args with flags anywhere among the positional arguments

@@ -69,3 +69,37 @@ func TestUnreachableServer(t *testing.T) {
 		})
 	}
 }
+
+// TestServerErrorHints: a wrong key and an api-version the server does not
+// serve keep the server's message and add the flag and variable to fix.
+func TestServerErrorHints(t *testing.T) {
+	t.Parallel()
+	ep := startTestServer(t)
+	for _, tc := range []struct {
+		name      string
+		key       string
+		args      []string
+		want, not []string
+	}{
+		{"wrong key", "wrong", []string{"project", "list"},
+			[]string{"401: Access denied due to invalid subscription key", "check --key or PARLEY_KEY", "the server at " + ep}, nil},
+		{"wrong key during a job", "wrong", []string{"import", smokeFile},
+			[]string{"401: Access denied", "check --key or PARLEY_KEY"}, nil},
+		{"mistyped api-version", "k", []string{"project", "list", "--api-version", "2023-04-0"},
+			[]string{"404: Resource not found", "check --api-version", "api-version 2023-04-0", "2023-04-01, 2023-04-15-preview"}, []string{"PARLEY_ENDPOINT"}},
+		{"endpoint with a path", "k", []string{"project", "list", "--endpoint", ep + "/foo"},
+			[]string{"404: Resource not found", "check --endpoint (PARLEY_ENDPOINT)", ep + "/foo", "root URL"}, []string{"check --api-version"}},
+		{"unknown project has no hint", "k", []string{"project", "show", "nope"}, []string{"ProjectNotFound"}, []string{"check --"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			// The test's --endpoint comes last, so it must not override the case's.
+			args := append([]string{}, tc.args...)
+			if !strings.Contains(strings.Join(args, " "), "--endpoint") {
+				args = append(args, "--endpoint", ep)
+			}
+			args = append(args, "--key", tc.key, "--max-poll-delay", "5ms")
+			wantAll(t, runErr(t, args...), tc.want, tc.not)
+		})
+	}
+}

@@ -162,6 +162,9 @@ type JobState struct {
 // error of its body. Errors that unwrap to *azerr.Error let callers use
 // azerr.CodeOf and errors.As.
 type Error struct {
+	// Method and URL are the request's.
+	Method     string
+	URL        string
 	StatusCode int
 	// RetryAfter is the wait the server asked for (429, 503), or zero.
 	RetryAfter time.Duration
@@ -613,7 +616,7 @@ func (c *Client) send(ctx context.Context, method, u string, body []byte) (*http
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &Error{StatusCode: resp.StatusCode, Body: errorBody(resp.StatusCode, b)}
+	e := &Error{Method: method, URL: req.URL.String(), StatusCode: resp.StatusCode, Body: errorBody(resp.StatusCode, b)}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		e.RetryAfter, _ = retryAfter(resp.Header, time.Now())
 	}
