@@ -202,13 +202,7 @@ func runProject(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return fmt.Errorf("project show %s: %w", pos[0], err)
 		}
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, p.Raw, "", "  "); err != nil {
-			return err
-		}
-		buf.WriteByte('\n')
-		_, err = stdout.Write(buf.Bytes())
-		return err
+		return writeJSON(stdout, p.Raw)
 	default:
 		name := pos[0]
 		pr := startProgress(stderr, "delete "+name)
@@ -340,6 +334,17 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		b = append(b, '\n')
 	}
 	_, err = stdout.Write(b)
+	return err
+}
+
+// writeJSON prints the JSON raw indented, on lines of its own.
+func writeJSON(w io.Writer, raw json.RawMessage) error {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 

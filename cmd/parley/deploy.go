@@ -150,13 +150,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("predict %s %s: %w", req.Project, req.Deployment, err)
 	}
 	if *asJSON {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, r.Raw, "", "  "); err != nil {
-			return err
-		}
-		buf.WriteByte('\n')
-		_, err := stdout.Write(buf.Bytes())
-		return err
+		return writeJSON(stdout, r.Raw)
 	}
 	return writePrediction(stdout, r)
 }
