@@ -19,6 +19,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -59,6 +62,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "version", "--version", "-version":
+		if len(args) > 1 {
+			return fmt.Errorf("version takes no arguments, got %q", args[1])
+		}
+		fmt.Fprintln(stdout, versionLine(debug.ReadBuildInfo()))
+		return nil
 	}
 	if cmd, ok := clientCommands[args[0]]; ok {
 		return withHint(cmd(ctx, args[1:], stdout, stderr))
@@ -70,3 +79,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // clientCommands are the commands that talk to a server over HTTP; they are
 // registered by client.go.
 var clientCommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{}
+
+// versionLine is what parley version prints: the main module's version, the
+// VCS revision the binary was built from (and whether the work tree had
+// changes), and the Go version, such as "parley (devel) 0f3b87c go1.26.8".
+func versionLine(bi *debug.BuildInfo, ok bool) string {
+	if !ok {
+		return "parley (unknown) " + runtime.Version()
+	}
+	parts := []string{"parley", bi.Main.Version}
+	if parts[1] == "" {
+		parts[1] = "(devel)"
+	}
+	var modified bool
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			parts = append(parts, s.Value[:min(len(s.Value), 7)])
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if modified {
+		parts = append(parts, "(modified)")
+	}
+	return strings.Join(append(parts, bi.GoVersion), " ")
+}
