@@ -29,10 +29,11 @@ const progressBarWidth = 20
 
 // runTrain implements "parley train PROJECT --model LABEL [--split N | --manual]".
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("train", "parley train PROJECT --model LABEL [--split N | --manual]\n\n"+
-		"Trains a model of PROJECT, then prints its evaluation: intent accuracy, intent\n"+
-		"macro F1, entity micro F1, per-intent scores (worst first) and the intents most\n"+
-		"often confused. On a terminal the training's progress is drawn on stderr.", stderr)
+	fs, cf := newClientFlags("train", "PROJECT --model LABEL [--split N | --manual] [--json]",
+		"The evaluation has the intent accuracy, intent macro F1, entity micro F1,\n"+
+			"per-intent scores (worst first) and the intents most often confused (the ten\n"+
+			"most; --json prints the server's whole summary). On a terminal the training's\n"+
+			"progress is drawn on stderr.", stdout)
 	model := fs.String("model", "", "`LABEL` of the model to train (required); a model already trained under it is replaced")
 	split := fs.Int("split", 80, "train on `N` percent of the labelled utterances, picked at random, and test on the rest")
 	manual := fs.Bool("manual", false, "train on the utterances of the Train dataset and test on those of the Test dataset")
@@ -82,10 +83,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // runEval implements "parley eval PROJECT MODEL [--min-accuracy X]
 // [--min-f1 Y] [--min-entity-f1 Z]".
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("eval", "parley eval PROJECT MODEL [--min-accuracy X] [--min-f1 Y] [--min-entity-f1 Z]\n\n"+
-		"Prints the evaluation of the trained model MODEL of PROJECT, as parley train does.\n"+
-		"With thresholds (fractions from 0 to 1) it exits with status 1, naming each\n"+
-		"threshold missed, when the model scores below one: a quality gate for CI.", stderr)
+	fs, cf := newClientFlags("eval", "PROJECT MODEL [--min-accuracy X] [--min-f1 Y] [--min-entity-f1 Z] [--json]",
+		"It prints the evaluation of the trained model MODEL of PROJECT, as parley train\n"+
+			"does. With thresholds (fractions from 0 to 1) it exits with status 1, naming\n"+
+			"each threshold missed, when the model scores below one: a quality gate for CI.", stdout)
 	var minAccuracy, minF1, minEntityF1 fraction
 	fs.Var(&minAccuracy, "min-accuracy", "fail when the intent accuracy is below `X`")
 	fs.Var(&minF1, "min-f1", "fail when the intent macro F1 is below `Y`")
