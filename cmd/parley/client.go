@@ -8,13 +8,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/client"
+	"github.com/parley-dev/parley/internal/project"
 )
 
 func init() {
@@ -26,40 +32,174 @@ func init() {
 // clientFlags are the flags every client command takes.
 type clientFlags struct {
 	endpoint     string
-	key          string
+	key          keyFlag
 	apiVersion   string
 	maxPollDelay time.Duration
 }
 
-// newClientFlags returns the flag set of a client command, with the
-// connection flags defined; usage is its synopsis.
-func newClientFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *clientFlags) {
+// newClientFlags returns the flag set of the client command name, with the
+// connection flags defined. Its help, which -h prints on stdout, is the
+// synopsis (what follows "parley NAME", a line per form), the sentence of
+// commands that says what the command does, details unless empty, and the
+// flags.
+func newClientFlags(name, synopsis, details string, stdout io.Writer) (*flag.FlagSet, *clientFlags) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s\n\nflags (before or after the arguments):\n", usage)
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard) // parseArgs reports bad flags, pointing at the help
+	fs.Usage = func() { writeHelp(stdout, fs, synopsis, details) }
 	cf := &clientFlags{}
-	fs.StringVar(&cf.endpoint, "endpoint", envOr("PARLEY_ENDPOINT", "http://"+DefaultListen), "endpoint of the server (PARLEY_ENDPOINT)")
-	fs.StringVar(&cf.key, "key", envOr("PARLEY_KEY", DevKey), "Ocp-Apim-Subscription-Key (PARLEY_KEY)")
+	fs.StringVar(&cf.endpoint, "endpoint", envOr("PARLEY_ENDPOINT", "http://"+DefaultListen), "`URL` of the server (PARLEY_ENDPOINT)")
+	// The key's value is not the flag's default, which -h would show.
+	fs.Var(&cf.key, "key", "`KEY` to send as Ocp-Apim-Subscription-Key (PARLEY_KEY); default the development key of parley serve")
 	fs.StringVar(&cf.apiVersion, "api-version", client.DefaultAPIVersion, "api-version of the requests")
 	fs.DurationVar(&cf.maxPollDelay, "max-poll-delay", 0, "longest wait between job status polls; 0 waits as long as the server's Retry-After asks")
 	return fs, cf
 }
 
+// writeHelp prints the help of a client command; see newClientFlags.
+func writeHelp(w io.Writer, fs *flag.FlagSet, synopsis, details string) {
+	var b strings.Builder
+	for i, form := range strings.Split(synopsis, "\n") {
+		lead := "usage: "
+		if i > 0 {
+			lead = "       "
+		}
+		b.WriteString(lead + "parley " + fs.Name() + " " + form + "\n")
+	}
+	b.WriteString("\n" + does(fs.Name()) + "\n")
+	if details != "" {
+		b.WriteString("\n" + details + "\n")
+	}
+	b.WriteString("\nflags:\n")
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	io.WriteString(w, b.String())
+}
+
+// keyFlag is the --key flag: the flag's value once set, else PARLEY_KEY,
+// else the development key.
+type keyFlag struct {
+	v   string
+	set bool
+}
+
+func (k *keyFlag) String() string { return "" }
+
+func (k *keyFlag) Set(v string) error {
+	k.v, k.set = v, true
+	return nil
+}
+
+func (k *keyFlag) value() string {
+	if k.set {
+		return k.v
+	}
+	return envOr("PARLEY_KEY", DevKey)
+}
+
 func (cf *clientFlags) client() (*client.Client, error) {
-	return client.New(cf.endpoint, cf.key, &client.Options{APIVersion: cf.apiVersion, MaxPollDelay: cf.maxPollDelay})
+	key := cf.key.value()
+	if key == "" {
+		return nil, errors.New("no key: pass --key or set PARLEY_KEY to a key the server accepts")
+	}
+	c, err := client.New(cf.endpoint, key, &client.Options{APIVersion: cf.apiVersion, MaxPollDelay: cf.maxPollDelay})
+	if err != nil {
+		return nil, fmt.Errorf("%w; set --endpoint (PARLEY_ENDPOINT) to the server's URL", err)
+	}
+	return c, nil
+}
+
+// hintedError is an error of a client command followed by what to do about
+// it, in the terms of the flags and environment variables to fix.
+type hintedError struct {
+	err  error
+	hint string
+}
+
+func (e *hintedError) Error() string { return e.err.Error() + e.hint }
+func (e *hintedError) Unwrap() error { return e.err }
+
+// withHint adds to err, which a client command returned, a hint of what to
+// fix, when it is one a flag or environment variable can fix.
+func withHint(err error) error {
+	if err == nil {
+		return nil
+	}
+	if h := hint(err); h != "" {
+		return &hintedError{err, h}
+	}
+	return err
+}
+
+// hint is what withHint adds to err: "" or text that starts with "; " (after
+// a transport error) or a line break (after the server's message, which it
+// keeps).
+func hint(err error) string {
+	var ce *client.ConnError
+	var e *client.Error
+	switch {
+	case errors.As(err, &ce):
+		var dns *net.DNSError
+		switch {
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return "; is a Parley server running there? Start one with `parley serve`, or point --endpoint (PARLEY_ENDPOINT) at yours"
+		case errors.As(err, &dns):
+			return "; check the host name in --endpoint (PARLEY_ENDPOINT)"
+		}
+		return "; check --endpoint (PARLEY_ENDPOINT), and that the server there is up"
+	case errors.As(err, &e):
+		return serverHint(e)
+	}
+	return ""
+}
+
+// serverHint explains the gateway's answers that a flag fixes: 401 for a
+// key the server does not take (AUTHORING.md §4.3), and 404 for an unknown
+// route or api-version (§4.4).
+func serverHint(e *client.Error) string {
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		return ""
+	}
+	endpoint := u.Scheme + "://" + u.Host
+	if i := strings.Index(u.Path, "/language/"); i > 0 {
+		endpoint += u.Path[:i]
+	}
+	v := u.Query().Get("api-version")
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return fmt.Sprintf("\n  check --key or PARLEY_KEY: the server at %s does not accept the key sent", endpoint)
+	case e.StatusCode != http.StatusNotFound || azerr.CodeOf(e) != azerr.GatewayNotFound:
+		return ""
+	case !project.APIVersion(v).Known():
+		served := make([]string, len(project.APIVersions))
+		for i, s := range project.APIVersions {
+			served[i] = string(s)
+		}
+		return fmt.Sprintf("\n  check --api-version: the server at %s does not serve api-version %s; Parley serves %s",
+			endpoint, v, strings.Join(served, ", "))
+	}
+	return fmt.Sprintf("\n  check --endpoint (PARLEY_ENDPOINT): the server at %s has no such operation at api-version %s;"+
+		" the endpoint is the server's root URL, such as http://%s", endpoint, v, DefaultListen)
 }
 
 // parseArgs parses args with flags anywhere among the positional arguments
 // (flag.Parse stops at the first of them), and returns those. Everything
-// after "--" is positional.
+// after "--" is positional. For -h it prints the help (fs.Usage) and returns
+// flag.ErrHelp; a bad flag is a usage error that points at the help.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	help := fs.Usage
+	fs.Usage = func() {} // the flag package calls it for bad flags too
+	defer func() { fs.Usage = help }()
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			if help != nil {
+				help()
+			}
 			return nil, err
+		} else if err != nil {
+			return nil, usageErrorf(fs.Name(), "%s: %v", fs.Name(), err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -73,16 +213,18 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// usageError reports wrong arguments: the command's usage goes to its
-// output, the error to main.
+// usageError reports wrong arguments to the command of fs, pointing at its
+// help.
 func usageError(fs *flag.FlagSet, format string, args ...any) error {
-	fs.Usage()
-	return fmt.Errorf(format, args...)
+	return usageErrorf(fs.Name(), format, args...)
 }
 
 // runProject implements "parley project list|show NAME|delete NAME".
 func runProject(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("project", "parley project list | show NAME | delete NAME", stderr)
+	fs, cf := newClientFlags("project", "list | show NAME | delete NAME",
+		"list prints tab-separated name, kind, language and last modification (RFC 3339,\n"+
+			"UTC) of each project, or an aligned table on a terminal; show prints a project's\n"+
+			"metadata as JSON; delete deletes a project.", stdout)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -115,13 +257,7 @@ func runProject(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return fmt.Errorf("project show %s: %w", pos[0], err)
 		}
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, p.Raw, "", "  "); err != nil {
-			return err
-		}
-		buf.WriteByte('\n')
-		_, err = stdout.Write(buf.Bytes())
-		return err
+		return writeJSON(stdout, p.Raw)
 	default:
 		name := pos[0]
 		pr := startProgress(stderr, "delete "+name)
@@ -175,7 +311,10 @@ func formatUTC(t time.Time) string {
 
 // runImport implements "parley import FILE [--project NAME]".
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("import", "parley import FILE [--project NAME]", stderr)
+	fs, cf := newClientFlags("import", "FILE [--project NAME]",
+		"FILE is a CLU project file; it is imported into the project its\n"+
+			"metadata.projectName names, or --project. On a terminal the job's progress is\n"+
+			"drawn on stderr.", stdout)
 	project := fs.String("project", "", "project to import into; default the file's metadata.projectName, which is rewritten when they differ")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -216,7 +355,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // runExport implements "parley export PROJECT [-o FILE]".
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("export", "parley export PROJECT [-o FILE]", stderr)
+	fs, cf := newClientFlags("export", "PROJECT [-o FILE]",
+		"The exported CLU project file goes to standard output, or to FILE.", stdout)
 	out := fs.String("o", "-", "file to write the exported project to; - is standard output")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -253,6 +393,17 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		b = append(b, '\n')
 	}
 	_, err = stdout.Write(b)
+	return err
+}
+
+// writeJSON prints the JSON raw indented, on lines of its own.
+func writeJSON(w io.Writer, raw json.RawMessage) error {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 

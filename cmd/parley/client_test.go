@@ -179,6 +179,9 @@ func TestClientCommandErrors(t *testing.T) {
 	}))
 	nameless := write("nameless.json", editJSON(t, smoke, func(m map[string]any) { delete(m["metadata"].(map[string]any), "projectName") }))
 	notJSON := write("not.json", []byte("intents: []"))
+	badText := write("bad-text.json", editJSON(t, smoke, func(m map[string]any) {
+		m["assets"].(map[string]any)["utterances"].([]any)[2].(map[string]any)["text"] = 5
+	}))
 
 	for _, tc := range []struct {
 		name string
@@ -187,7 +190,8 @@ func TestClientCommandErrors(t *testing.T) {
 		want []string // each in the error
 	}{
 		{"wrong key", "wrong", []string{"project", "list"}, []string{"401", "Access denied"}},
-		{"invalid file", "k", []string{"import", invalid}, []string{"InvalidArgument", "\n  /assets/utterances/0/intent: "}},
+		{"invalid file", "k", []string{"import", invalid}, []string{"InvalidArgument", "\n  /assets/utterances/0/intent: InvalidArgument: "}},
+		{"wrong type", "k", []string{"import", badText}, []string{"must be of type string", "(target: /assets/utterances/2/text)"}},
 		{"show unknown project", "k", []string{"project", "show", "nope"}, []string{"ProjectNotFound"}},
 		{"delete unknown project", "k", []string{"project", "delete", "nope"}, []string{"ProjectNotFound"}},
 		{"export unknown project", "k", []string{"export", "nope", "-o", filepath.Join(dir, "nope.json")}, []string{"ProjectNotFound"}},

@@ -38,10 +38,10 @@ const maxLineBytes = 1 << 20
 
 // runDeploy implements "parley deploy PROJECT DEPLOYMENT --model LABEL".
 func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("deploy", "parley deploy PROJECT DEPLOYMENT --model LABEL\n\n"+
-		"Deploys the trained model LABEL of PROJECT as DEPLOYMENT, creating the deployment\n"+
-		"or replacing the model it serves, then prints the deployment. On a terminal the\n"+
-		"job's progress is drawn on stderr.", stderr)
+	fs, cf := newClientFlags("deploy", "PROJECT DEPLOYMENT --model LABEL",
+		"It deploys the trained model LABEL of PROJECT as DEPLOYMENT, creating the\n"+
+			"deployment or replacing the model it serves, then prints the deployment. On a\n"+
+			"terminal the job's progress is drawn on stderr.", stdout)
 	model := fs.String("model", "", "`LABEL` of the trained model to deploy (required)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -96,16 +96,18 @@ const (
 // runPredict implements "parley predict PROJECT DEPLOYMENT TEXT" and
 // "parley predict PROJECT DEPLOYMENT --file FILE".
 func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("predict", "parley predict PROJECT DEPLOYMENT TEXT | --file FILE [--json]\n\n"+
-		"Asks DEPLOYMENT of PROJECT what TEXT means and prints the top intent, the intents\n"+
-		"with their scores, and the entities found. --json prints the server's answer.\n\n"+
-		"With --file, predicts each non-blank line of FILE (- is standard input) and\n"+
-		"prints, in the file's order, one line per utterance: text, top intent and score,\n"+
-		"tab-separated (an aligned table on a terminal; with --json the answers as JSON\n"+
-		"Lines). Utterances that fail are reported on stderr, with their line number,\n"+
-		"after the others are printed, and the command exits with status 1; an error\n"+
-		"that every utterance would meet (a wrong key, an unknown deployment) stops it\n"+
-		"at once.", stderr)
+	fs, cf := newClientFlags("predict", "PROJECT DEPLOYMENT TEXT [--json] [--language LANG] [--string-index-type UNIT]\n"+
+		"PROJECT DEPLOYMENT --file FILE [--json] [--concurrency N]",
+		"It asks DEPLOYMENT of PROJECT what TEXT means and prints the top intent, the\n"+
+			"intents with their scores, and the entities found. --json prints the server's\n"+
+			"answer.\n\n"+
+			"With --file, it predicts each non-blank line of FILE (- is standard input) and\n"+
+			"prints, in the file's order, one line per utterance: text, top intent and score,\n"+
+			"tab-separated (an aligned table on a terminal; with --json the answers as JSON\n"+
+			"Lines). Utterances that fail are reported on stderr, with their line number,\n"+
+			"after the others are printed, and the command exits with status 1; an error\n"+
+			"that every utterance would meet (a wrong key, an unknown deployment) stops it\n"+
+			"at once.", stdout)
 	asJSON := fs.Bool("json", false, "print the server's JSON answer (with --file, one answer a line)")
 	language := fs.String("language", "", "`LANG` of the text, such as en-us; default the project's language")
 	indexType := fs.String("string-index-type", "", "`UNIT` of the entities' offsets and lengths: TextElements_v8 (the server's default), UnicodeCodePoint or Utf16CodeUnit")
@@ -150,13 +152,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("predict %s %s: %w", req.Project, req.Deployment, err)
 	}
 	if *asJSON {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, r.Raw, "", "  "); err != nil {
-			return err
-		}
-		buf.WriteByte('\n')
-		_, err := stdout.Write(buf.Bytes())
-		return err
+		return writeJSON(stdout, r.Raw)
 	}
 	return writePrediction(stdout, r)
 }

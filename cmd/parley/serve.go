@@ -36,8 +36,10 @@ func (k *keyList) Set(v string) error { *k = append(*k, v); return nil }
 
 const serveUsage = `usage: parley serve [flags]
 
-Starts the server: the CLU authoring and runtime API on one port, with the
-embedded store in --data, or PostgreSQL shared by replicas with --store.
+Starts the server.
+
+It serves the CLU authoring and runtime API on one port, with the embedded
+store in --data, or PostgreSQL shared by replicas with --store.
 
 flags:
 `

@@ -29,13 +29,15 @@ const progressBarWidth = 20
 
 // runTrain implements "parley train PROJECT --model LABEL [--split N | --manual]".
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("train", "parley train PROJECT --model LABEL [--split N | --manual]\n\n"+
-		"Trains a model of PROJECT, then prints its evaluation: intent accuracy, intent\n"+
-		"macro F1, entity micro F1, per-intent scores (worst first) and the intents most\n"+
-		"often confused. On a terminal the training's progress is drawn on stderr.", stderr)
+	fs, cf := newClientFlags("train", "PROJECT --model LABEL [--split N | --manual] [--json]",
+		"The evaluation has the intent accuracy, intent macro F1, entity micro F1,\n"+
+			"per-intent scores (worst first) and the intents most often confused (the ten\n"+
+			"most; --json prints the server's whole summary). On a terminal the training's\n"+
+			"progress is drawn on stderr.", stdout)
 	model := fs.String("model", "", "`LABEL` of the model to train (required); a model already trained under it is replaced")
 	split := fs.Int("split", 80, "train on `N` percent of the labelled utterances, picked at random, and test on the rest")
 	manual := fs.Bool("manual", false, "train on the utterances of the Train dataset and test on those of the Test dataset")
+	asJSON := fs.Bool("json", false, "print the server's evaluation summary as JSON instead of the report")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -72,20 +74,24 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("train %s: evaluation of %s: %w", name, *model, err)
 	}
+	if *asJSON {
+		return writeJSON(stdout, sum.Raw)
+	}
 	return writeReport(stdout, name, *model, sum)
 }
 
 // runEval implements "parley eval PROJECT MODEL [--min-accuracy X]
 // [--min-f1 Y] [--min-entity-f1 Z]".
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("eval", "parley eval PROJECT MODEL [--min-accuracy X] [--min-f1 Y] [--min-entity-f1 Z]\n\n"+
-		"Prints the evaluation of the trained model MODEL of PROJECT, as parley train does.\n"+
-		"With thresholds (fractions from 0 to 1) it exits with status 1, naming each\n"+
-		"threshold missed, when the model scores below one: a quality gate for CI.", stderr)
+	fs, cf := newClientFlags("eval", "PROJECT MODEL [--min-accuracy X] [--min-f1 Y] [--min-entity-f1 Z] [--json]",
+		"It prints the evaluation of the trained model MODEL of PROJECT, as parley train\n"+
+			"does. With thresholds (fractions from 0 to 1) it exits with status 1, naming\n"+
+			"each threshold missed, when the model scores below one: a quality gate for CI.", stdout)
 	var minAccuracy, minF1, minEntityF1 fraction
 	fs.Var(&minAccuracy, "min-accuracy", "fail when the intent accuracy is below `X`")
 	fs.Var(&minF1, "min-f1", "fail when the intent macro F1 is below `Y`")
 	fs.Var(&minEntityF1, "min-entity-f1", "fail when the entity micro F1 is below `Z` (or the evaluation has no entities)")
+	asJSON := fs.Bool("json", false, "print the server's evaluation summary as JSON instead of the report")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -102,7 +108,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("eval %s %s: %w", name, model, err)
 	}
-	if err := writeReport(stdout, name, model, sum); err != nil {
+	if *asJSON {
+		err = writeJSON(stdout, sum.Raw)
+	} else {
+		err = writeReport(stdout, name, model, sum)
+	}
+	if err != nil {
 		return err
 	}
 	var missed []string
@@ -173,6 +184,9 @@ func intentAccuracy(s *client.EvaluationSummary) float64 { return s.IntentsEvalu
 // hasEntities reports whether the evaluation scored any entity.
 func hasEntities(s *client.EvaluationSummary) bool { return len(s.EntitiesEvaluation.Entities) > 0 }
 
+// formatCount formats a confusion matrix count, which may be fractional.
+func formatCount(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
 // formatScore formats a score in [0, 1].
 func formatScore(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
 
@@ -183,7 +197,7 @@ type confusion struct {
 }
 
 // worstConfusions returns the off-diagonal cells of m, largest count first,
-// at most n of them.
+// at most n of them (all of them when n is negative).
 func worstConfusions(m client.ConfusionMatrix, n int) []confusion {
 	var out []confusion
 	for expected, row := range m {
@@ -197,6 +211,9 @@ func worstConfusions(m client.ConfusionMatrix, n int) []confusion {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(b.percent, a.percent),
 			strings.Compare(a.expected, b.expected), strings.Compare(a.predicted, b.predicted))
 	})
+	if n < 0 {
+		return out
+	}
 	return out[:min(len(out), n)]
 }
 
@@ -245,14 +262,25 @@ func writeReport(w io.Writer, project, model string, s *client.EvaluationSummary
 		return err
 	}
 
-	cs := worstConfusions(ie.ConfusionMatrix, maxConfusions)
+	cs := worstConfusions(ie.ConfusionMatrix, -1)
 	if len(cs) == 0 {
 		fmt.Fprint(tw, "\nno confusions: every tested intent was predicted right\n")
 		return tw.Flush()
 	}
 	fmt.Fprint(tw, "\nEXPECTED\tPREDICTED\tCOUNT\tOF EXPECTED\n")
-	for _, c := range cs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f%%\n", c.expected, c.predicted, strconv.FormatFloat(c.count, 'f', -1, 64), c.percent)
+	for _, c := range cs[:min(len(cs), maxConfusions)] {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f%%\n", c.expected, c.predicted, formatCount(c.count), c.percent)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if n := len(cs) - maxConfusions; n > 0 {
+		unit := "utterances"
+		if cs[maxConfusions].count == 1 {
+			unit = "utterance"
+		}
+		_, err := fmt.Fprintf(w, "... and %d more confusions, of at most %s %s each (--json prints them all)\n", n, formatCount(cs[maxConfusions].count), unit)
+		return err
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -113,6 +114,12 @@ func TestTrainAndEval(t *testing.T) {
 		t.Errorf("eval %s man printed\n%s\nwant what train printed\n%s", smokeName, got, manual)
 	}
 	acc := reportScore(t, manual, "intent accuracy")
+	// --json prints the server's evaluation summary, the whole confusion
+	// matrix included.
+	var sum map[string]any
+	if out := mustCLI(t, ep, "eval", smokeName, "man", "--json"); json.Unmarshal([]byte(out), &sum) != nil || sum["intentsEvaluation"] == nil {
+		t.Errorf("eval --json printed %q, want the evaluation summary as JSON", out)
+	}
 	if got := mustCLI(t, ep, "eval", smokeName, "man", "--min-accuracy", "0.5", "--min-f1", "0.5", "--min-entity-f1", "0.1"); got != manual {
 		t.Errorf("eval with thresholds met printed %q, want the report", got)
 	}
@@ -357,6 +364,26 @@ no confusions: every tested intent was predicted right
 	}
 	if got := b.String(); got != want {
 		t.Errorf("writeReport() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestWriteReportSaysWhatItLeavesOut: past maxConfusions confusions the
+// report says how many more there are and where to see them.
+func TestWriteReportSaysWhatItLeavesOut(t *testing.T) {
+	t.Parallel()
+	m := client.ConfusionMatrix{}
+	for i := range maxConfusions + 3 {
+		m[fmt.Sprintf("I%02d", i)] = map[string]client.ConfusionMatrixCell{"Other": {RawValue: float64(20 - i), NormalizedValue: 50}}
+	}
+	var b strings.Builder
+	if err := writeReport(&b, "P", "m", &client.EvaluationSummary{IntentsEvaluation: client.IntentsEvaluationSummary{ConfusionMatrix: m}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Count(b.String(), "  Other  "), maxConfusions; got != want {
+		t.Errorf("writeReport() lists %d confusions, want %d:\n%s", got, want, b.String())
+	}
+	if want := "\n... and 3 more confusions, of at most 10 utterances each (--json prints them all)\n"; !strings.HasSuffix(b.String(), want) {
+		t.Errorf("writeReport() =\n%s\nwant it to end with %q", b.String(), want)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -161,6 +162,9 @@ type JobState struct {
 // error of its body. Errors that unwrap to *azerr.Error let callers use
 // azerr.CodeOf and errors.As.
 type Error struct {
+	// Method and URL are the request's.
+	Method     string
+	URL        string
 	StatusCode int
 	// RetryAfter is the wait the server asked for (429, 503), or zero.
 	RetryAfter time.Duration
@@ -169,8 +173,8 @@ type Error struct {
 	Body *azerr.Error
 }
 
-// Error implements error: the code and message, then each detail's target
-// and message on a line of its own.
+// Error implements error: the code, message and target, then each detail's
+// target, code and message on a line of its own.
 func (e *Error) Error() string { return formatError(e.Body, "") }
 
 // Unwrap returns the Azure error.
@@ -206,10 +210,12 @@ func (e *JobError) Unwrap() []error {
 	return errs
 }
 
-// formatError writes "code: message" and one "target: message" line per
-// detail, each line after the first starting with indent and two spaces. (The
-// top-level target is left out: messages name what they are about, and a
-// validation error's details carry the JSON pointers.)
+// formatError writes "code: message (target: T)", then one
+// "target: code: message" line per detail (and per detail of a detail, one
+// level deeper), each line after the first starting with indent and two
+// spaces. The target is what names the value to fix, such as
+// /assets/utterances/2/text; the top-level one is left out when a detail
+// repeats it, as a validation error's first detail does.
 func formatError(e *azerr.Error, indent string) string {
 	if e == nil {
 		return "unknown error"
@@ -219,21 +225,29 @@ func formatError(e *azerr.Error, indent string) string {
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
-	for _, d := range e.Details {
+	if e.Target != "" && !slices.ContainsFunc(e.Details, func(d *azerr.Error) bool { return d != nil && d.Target == e.Target }) {
+		b.WriteString(" (target: " + e.Target + ")")
+	}
+	writeDetails(&b, e.Details, indent+"  ")
+	return b.String()
+}
+
+// writeDetails writes each of details on a line of its own: its target, code
+// and message, whichever it has.
+func writeDetails(b *strings.Builder, details []*azerr.Error, indent string) {
+	for _, d := range details {
 		if d == nil {
 			continue
 		}
-		b.WriteString("\n" + indent + "  ")
-		if d.Target != "" {
-			b.WriteString(d.Target + ": ")
+		var parts []string
+		for _, p := range []string{d.Target, string(d.Code), d.Message} {
+			if p != "" {
+				parts = append(parts, p)
+			}
 		}
-		if d.Message != "" {
-			b.WriteString(d.Message)
-		} else {
-			b.WriteString(string(d.Code))
-		}
+		b.WriteString("\n" + indent + strings.Join(parts, ": "))
+		writeDetails(b, d.Details, indent+"  ")
 	}
-	return b.String()
 }
 
 // JobOptions configure how a long-running operation is followed; nil means
@@ -595,14 +609,14 @@ func (c *Client) send(ctx context.Context, method, u string, body []byte) (*http
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, connError(ctx, method, req.URL, err)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return resp, nil
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &Error{StatusCode: resp.StatusCode, Body: errorBody(resp.StatusCode, b)}
+	e := &Error{Method: method, URL: req.URL.String(), StatusCode: resp.StatusCode, Body: errorBody(resp.StatusCode, b)}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		e.RetryAfter, _ = retryAfter(resp.Header, time.Now())
 	}

@@ -233,7 +233,7 @@ func TestJobPolling(t *testing.T) {
 		{"succeeds", []string{"notStarted", "running", "succeeded"}, 3, client.JobSucceeded, "", ""},
 		{"American spelling", []string{"Canceled"}, 1, "Canceled", azerr.InternalServerError, "job j1 Canceled"},
 		{"busy then fails", []string{"429", "running", "failed"}, 3, client.JobFailed, azerr.InvalidRequest,
-			"job j1 failed: InvalidRequest: it broke\n    /x: bad"},
+			"job j1 failed: InvalidRequest: it broke\n    /x: InvalidArgument: bad"},
 		{"unknown status keeps polling", []string{"thinking", "succeeded"}, 2, client.JobSucceeded, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -295,7 +295,11 @@ func TestNonAzureErrorBody(t *testing.T) {
 		{"empty", 502, "", "502: Bad Gateway"},
 		{"HTML", 500, "<html>\n<body>oops</body>", "500: <html>"},
 		{"error without code", 409, `{"error":{"message":"busy"}}`, "409: busy"},
-		{"azure", 400, `{"error":{"code":"InvalidArgument","message":"bad","target":"top"}}`, "InvalidArgument: bad"},
+		{"azure", 400, `{"error":{"code":"InvalidArgument","message":"bad","target":"top"}}`, "InvalidArgument: bad (target: top)"},
+		{"details", 400, `{"error":{"code":"InvalidArgument","message":"2 problems","target":"/a/0",
+			"details":[{"code":"InvalidArgument","message":"bad a","target":"/a/0"},{"code":"TooLong","target":"/b",
+			"details":[{"code":"Nested","message":"deeper","target":"/b/c"}]},{"message":"no code or target"}]}}`,
+			"InvalidArgument: 2 problems\n  /a/0: InvalidArgument: bad a\n  /b: TooLong\n    /b/c: Nested: deeper\n  no code or target"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

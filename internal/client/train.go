@@ -247,15 +247,23 @@ type EvaluationSummary struct {
 	EntitiesEvaluation EntitiesEvaluationSummary `json:"entitiesEvaluation"`
 	// EvaluationOptions is optional in the spec.
 	EvaluationOptions *EvaluationOptions `json:"evaluationOptions,omitempty"`
+
+	// Raw is the summary's JSON as the server sent it.
+	Raw json.RawMessage `json:"-"`
 }
 
 // EvaluationSummary implements
 // ConversationalAnalysisAuthoring_GetModelEvaluationSummary for the model
 // trained under label.
 func (c *Client) EvaluationSummary(ctx context.Context, project, label string) (*EvaluationSummary, error) {
-	s := &EvaluationSummary{}
-	if err := c.getJSON(ctx, c.url(modelPath(project, label)+"/evaluation/summary-result", nil), s); err != nil {
+	u := c.url(modelPath(project, label)+"/evaluation/summary-result", nil)
+	var raw json.RawMessage
+	if err := c.getJSON(ctx, u, &raw); err != nil {
 		return nil, err
+	}
+	s := &EvaluationSummary{Raw: raw}
+	if err := json.Unmarshal(raw, s); err != nil {
+		return nil, fmt.Errorf("GET %s: the evaluation summary is not the JSON expected: %w", u, err)
 	}
 	return s, nil
 }
