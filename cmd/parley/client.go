@@ -281,7 +281,7 @@ func listProjects(ctx context.Context, c *client.Client, stdout, stderr io.Write
 	if !isTerminal(stdout) {
 		var b strings.Builder
 		for _, p := range ps {
-			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", p.ProjectName, p.ProjectKind, p.Language, formatUTC(p.LastModifiedDateTime))
+			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", p.ProjectName, p.ProjectKind, p.Language, formatUTC(p.LastModifiedDateTime.Time))
 		}
 		_, err := io.WriteString(stdout, b.String())
 		return err

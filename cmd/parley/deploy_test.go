@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/internal/client"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // deployedSmoke starts a server, imports the smoke project with a list
@@ -267,7 +268,7 @@ func TestPredictFlagsPassThrough(t *testing.T) {
 
 func TestWritePrediction(t *testing.T) {
 	t.Parallel()
-	r := &client.PredictResult{Query: "fly\tto Paris", Prediction: client.Prediction{TopIntent: "Book"}}
+	r := &client.PredictResult{AnalyzeConversationResult: wire.AnalyzeConversationResult{Query: "fly\tto Paris", Prediction: client.Prediction{TopIntent: "Book"}}}
 	for i := range 12 {
 		r.Prediction.Intents = append(r.Prediction.Intents, client.Intent{Category: fmt.Sprintf("I%02d", i), ConfidenceScore: 0.5 - float64(i)/100})
 	}
@@ -302,7 +303,7 @@ city    Paris  7       5       0.7500  list:PAR, subtype:geo.city
 	}
 
 	b.Reset()
-	if err := writePrediction(&b, &client.PredictResult{Query: "x"}); err != nil {
+	if err := writePrediction(&b, &client.PredictResult{AnalyzeConversationResult: wire.AnalyzeConversationResult{Query: "x"}}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "query       x\ntop intent  (none)\n\nno entities\n"; b.String() != want {

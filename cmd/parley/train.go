@@ -203,7 +203,7 @@ func worstConfusions(m client.ConfusionMatrix, n int) []confusion {
 	for expected, row := range m {
 		for predicted, c := range row {
 			if predicted != expected && c.RawValue > 0 {
-				out = append(out, confusion{expected, predicted, c.RawValue, c.NormalizedValue})
+				out = append(out, confusion{expected, predicted, float64(c.RawValue), float64(c.NormalizedValue)})
 			}
 		}
 	}

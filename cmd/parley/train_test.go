@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/internal/client"
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // smokeIntents are the intents of the SNIPS smoke project.
@@ -238,7 +239,7 @@ func trainingJob(t *testing.T, status string, train, eval client.SubTrainingJobS
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &client.JobState{JobID: "j", Status: client.JobStatus(status), Raw: raw}
+	return &client.JobState{JobState: wire.JobState{JobID: "j", Status: client.JobStatus(status)}, Raw: raw}
 }
 
 func TestTrainingProgress(t *testing.T) {
@@ -258,7 +259,7 @@ func TestTrainingProgress(t *testing.T) {
 		{"out of range", trainingJob(t, "running", sub(100, "succeeded"), sub(140, "running")), "evaluating [####################] 100%"},
 		{"succeeded", trainingJob(t, "succeeded", sub(100, "succeeded"), sub(100, "succeeded")), "succeeded"},
 		{"failed", trainingJob(t, "failed", sub(10, "failed"), sub(0, "failed")), "failed"},
-		{"no result", &client.JobState{JobID: "j", Status: "running", Raw: []byte(`{"jobId":"j","status":"running"}`)}, "running"},
+		{"no result", &client.JobState{JobState: wire.JobState{JobID: "j", Status: "running"}, Raw: []byte(`{"jobId":"j","status":"running"}`)}, "running"},
 	} {
 		if got := trainingProgress(tc.st); got != tc.want {
 			t.Errorf("%s: trainingProgress(%s) = %q, want %q", tc.name, tc.st.Raw, got, tc.want)
@@ -302,9 +303,9 @@ func TestWriteReport(t *testing.T) {
 		return client.IntentEvaluationSummary{F1: f1, Precision: p, Recall: r, TruePositiveCount: tp, FalseNegativeCount: fn}
 	}
 	cell := func(raw, pct float64) client.ConfusionMatrixCell {
-		return client.ConfusionMatrixCell{RawValue: raw, NormalizedValue: pct}
+		return client.ConfusionMatrixCell{RawValue: float32(raw), NormalizedValue: float32(pct)}
 	}
-	sum := &client.EvaluationSummary{
+	sum := &client.EvaluationSummary{EvaluationSummary: wire.EvaluationSummary{
 		IntentsEvaluation: client.IntentsEvaluationSummary{
 			Intents: map[string]client.IntentEvaluationSummary{
 				"Greet": in(1, 1, 1, 3, 0), "Book": in(0.5, 0.5, 0.5, 1, 1), "Cancel": in(0.5, 0.4, 0.6667, 2, 1), "Never": in(0, 0, 0, 0, 0),
@@ -317,7 +318,7 @@ func TestWriteReport(t *testing.T) {
 			EvaluationAverages: client.EvaluationAverages{MicroPrecision: 0.75, MacroF1: 0.5},
 		},
 		EvaluationOptions: &client.EvaluationOptions{Kind: "percentage", TrainingSplitPercentage: 80, TestingSplitPercentage: 20},
-	}
+	}}
 	want := `model m of project P, tested on 8 utterances (80% training / 20% testing split)
 
 intent accuracy  0.7500
@@ -373,10 +374,10 @@ func TestWriteReportSaysWhatItLeavesOut(t *testing.T) {
 	t.Parallel()
 	m := client.ConfusionMatrix{}
 	for i := range maxConfusions + 3 {
-		m[fmt.Sprintf("I%02d", i)] = map[string]client.ConfusionMatrixCell{"Other": {RawValue: float64(20 - i), NormalizedValue: 50}}
+		m[fmt.Sprintf("I%02d", i)] = map[string]client.ConfusionMatrixCell{"Other": {RawValue: float32(20 - i), NormalizedValue: 50}}
 	}
 	var b strings.Builder
-	if err := writeReport(&b, "P", "m", &client.EvaluationSummary{IntentsEvaluation: client.IntentsEvaluationSummary{ConfusionMatrix: m}}); err != nil {
+	if err := writeReport(&b, "P", "m", &client.EvaluationSummary{EvaluationSummary: wire.EvaluationSummary{IntentsEvaluation: client.IntentsEvaluationSummary{ConfusionMatrix: m}}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := strings.Count(b.String(), "  Other  "), maxConfusions; got != want {
@@ -390,7 +391,7 @@ func TestWriteReportSaysWhatItLeavesOut(t *testing.T) {
 func TestWorstConfusions(t *testing.T) {
 	t.Parallel()
 	c := func(raw, pct float64) client.ConfusionMatrixCell {
-		return client.ConfusionMatrixCell{RawValue: raw, NormalizedValue: pct}
+		return client.ConfusionMatrixCell{RawValue: float32(raw), NormalizedValue: float32(pct)}
 	}
 	m := client.ConfusionMatrix{
 		"A": {"A": c(9, 60), "B": c(5, 33), "C": c(1, 7)},

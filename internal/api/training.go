@@ -205,18 +205,6 @@ func (s *Server) getLoadSnapshotStatus(w http.ResponseWriter, r *http.Request, _
 	s.writeJob(w, r, j)
 }
 
-type entitiesEvaluationSummary struct {
-	ConfusionMatrix map[string]map[string]wire.ConfusionMatrixCell `json:"confusionMatrix"`
-	Entities        map[string]wire.ClassEvaluationSummary         `json:"entities"`
-	wire.EvaluationAverages
-}
-
-type intentsEvaluationSummary struct {
-	ConfusionMatrix map[string]map[string]wire.ConfusionMatrixCell `json:"confusionMatrix"`
-	Intents         map[string]wire.ClassEvaluationSummary         `json:"intents"`
-	wire.EvaluationAverages
-}
-
 func toBlock(b project.BlockEvaluation) (map[string]map[string]wire.ConfusionMatrixCell, map[string]wire.ClassEvaluationSummary, wire.EvaluationAverages) {
 	cm := map[string]map[string]wire.ConfusionMatrixCell{}
 	for expected, row := range b.Confusion {

@@ -8,39 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
+
+	"github.com/parley-dev/parley/internal/wire"
 )
 
 // runtimePath is where the prediction API lives under the endpoint; the
 // colon right after the slash is the spec's (RUNTIME.md §1).
 const runtimePath = "/language/:analyze-conversations"
-
-// DeploymentResource is the spec's AssignedDeploymentResource: an Azure
-// resource a deployment is assigned to.
-type DeploymentResource struct {
-	ResourceID string `json:"resourceId"`
-	Region     string `json:"region"`
-}
-
-// Deployment is the spec's ProjectDeployment: a trained model deployed under
-// a name, which predictions name.
-type Deployment struct {
-	DeploymentName string `json:"deploymentName"`
-	// ModelID is the id of the trained model's version the deployment
-	// serves (ProjectTrainedModel.ModelID).
-	ModelID              string    `json:"modelId"`
-	LastTrainedDateTime  time.Time `json:"lastTrainedDateTime,omitzero"`
-	LastDeployedDateTime time.Time `json:"lastDeployedDateTime,omitzero"`
-	// DeploymentExpirationDate is a date, such as "2023-10-28".
-	DeploymentExpirationDate   string `json:"deploymentExpirationDate"`
-	ModelTrainingConfigVersion string `json:"modelTrainingConfigVersion"`
-	// AssignedResources exists from api-version 2022-10-01-preview on.
-	AssignedResources []DeploymentResource `json:"assignedResources,omitempty"`
-
-	// Raw is the deployment's JSON as the server sent it, members this
-	// type does not know included.
-	Raw json.RawMessage `json:"-"`
-}
 
 // deploymentPath is the path of a deployment under the authoring API.
 func deploymentPath(project, deployment string) string {
@@ -68,9 +42,7 @@ func (c *Client) Deploy(ctx context.Context, project, deployment, label string, 
 	if label == "" {
 		return nil, errors.New("deploy: no trained model label")
 	}
-	body, err := json.Marshal(struct {
-		TrainedModelLabel string `json:"trainedModelLabel"`
-	}{label})
+	body, err := json.Marshal(wire.CreateDeploymentDetails{TrainedModelLabel: label})
 	if err != nil {
 		return nil, err
 	}
@@ -111,15 +83,6 @@ func (c *Client) ListDeployments(ctx context.Context, project string) ([]*Deploy
 	return out, nil
 }
 
-// String index types of the spec's StringIndexType enum: the unit of a
-// prediction's entity offsets and lengths (RUNTIME.md §4).
-const (
-	// TextElements is the prediction API's default: grapheme clusters.
-	TextElements     = "TextElements_v8"
-	UnicodeCodePoint = "UnicodeCodePoint"
-	Utf16CodeUnit    = "Utf16CodeUnit"
-)
-
 // PredictRequest are the arguments of Predict.
 type PredictRequest struct {
 	// Project and Deployment name the deployment to ask; both are required.
@@ -135,110 +98,17 @@ type PredictRequest struct {
 	StringIndexType string
 }
 
-// Intent is the spec's ConversationIntent: an intent and how likely the
-// utterance means it.
-type Intent struct {
-	Category        string  `json:"category"`
-	ConfidenceScore float64 `json:"confidenceScore"`
-}
-
-// ExtraInformation is the spec's BaseExtraInformation: ListKey (Key is the
-// list key whose synonym matched), RegexKey (Key and RegexPattern) or
-// EntitySubtype (Value).
-type ExtraInformation struct {
-	ExtraInformationKind string `json:"extraInformationKind"`
-	Key                  string `json:"key,omitempty"`
-	RegexPattern         string `json:"regexPattern,omitempty"`
-	Value                string `json:"value,omitempty"`
-}
-
-// Extra information kinds of the spec's ExtraInformationKind enum.
-const (
-	ExtraListKey       = "ListKey"
-	ExtraRegexKey      = "RegexKey"
-	ExtraEntitySubtype = "EntitySubtype"
-)
-
-// Entity is the spec's ConversationEntity: an entity found in the
-// utterance. Offset and Length count the request's StringIndexType units.
-type Entity struct {
-	Category        string  `json:"category"`
-	Text            string  `json:"text"`
-	Offset          int     `json:"offset"`
-	Length          int     `json:"length"`
-	ConfidenceScore float64 `json:"confidenceScore"`
-	// Resolutions are the spec's BaseResolution values, left as JSON.
-	Resolutions      []json.RawMessage  `json:"resolutions,omitempty"`
-	ExtraInformation []ExtraInformation `json:"extraInformation,omitempty"`
-}
-
-// Prediction is the spec's ConversationPrediction.
-type Prediction struct {
-	ProjectKind string `json:"projectKind"`
-	TopIntent   string `json:"topIntent"`
-	// Intents are sorted by score, highest first.
-	Intents  []Intent `json:"intents"`
-	Entities []Entity `json:"entities"`
-}
-
-// TopScore is the score of the top intent, or 0 when the prediction has no
-// intents.
-func (p *Prediction) TopScore() float64 {
-	for _, in := range p.Intents {
-		if in.Category == p.TopIntent {
-			return in.ConfidenceScore
-		}
-	}
-	return 0
-}
-
-// PredictResult is the spec's AnalyzeConversationResult: the result member
-// of a ConversationResult answer.
-type PredictResult struct {
-	// Query is the utterance, as sent.
-	Query            string     `json:"query"`
-	DetectedLanguage string     `json:"detectedLanguage,omitempty"`
-	Prediction       Prediction `json:"prediction"`
-
-	// Raw is the server's whole answer, {"kind":"ConversationResult",
-	// "result":{...}}, as it sent it.
-	Raw json.RawMessage `json:"-"`
-}
-
-// predictRequest is the spec's ConversationalTask of kind Conversation.
-type predictRequest struct {
-	Kind          string `json:"kind"`
-	AnalysisInput struct {
-		ConversationItem conversationItem `json:"conversationItem"`
-	} `json:"analysisInput"`
-	Parameters predictParameters `json:"parameters"`
-}
-
-// conversationItem is the spec's TextConversationItem. The id and the
-// participantId are required, and not echoed.
-type conversationItem struct {
-	ID            string `json:"id"`
-	ParticipantID string `json:"participantId"`
-	Text          string `json:"text"`
-	Language      string `json:"language,omitempty"`
-}
-
-// predictParameters is the spec's ConversationActionContent.
-type predictParameters struct {
-	ProjectName     string `json:"projectName"`
-	DeploymentName  string `json:"deploymentName"`
-	StringIndexType string `json:"stringIndexType,omitempty"`
-}
-
 // Predict implements ConversationAnalysis_AnalyzeConversation for a
 // Conversation project: it asks a deployment what r.Text means. Like
 // job polls, it retries a 429 or 503 answer a few times, waiting as the
 // server asks (capped by Options.MaxPollDelay).
 func (c *Client) Predict(ctx context.Context, r PredictRequest) (*PredictResult, error) {
-	var req predictRequest
-	req.Kind = "Conversation"
-	req.AnalysisInput.ConversationItem = conversationItem{ID: "1", ParticipantID: "1", Text: r.Text, Language: r.Language}
-	req.Parameters = predictParameters{ProjectName: r.Project, DeploymentName: r.Deployment, StringIndexType: r.StringIndexType}
+	req := wire.AnalyzeConversationTask{
+		Kind: "Conversation",
+		AnalysisInput: &wire.ConversationAnalysisInput{ConversationItem: &wire.TextConversationItem{
+			ID: "1", ParticipantID: "1", Text: r.Text, Language: r.Language}},
+		Parameters: &wire.ConversationTaskParameters{ProjectName: r.Project, DeploymentName: r.Deployment, StringIndexType: r.StringIndexType},
+	}
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, err

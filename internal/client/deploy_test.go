@@ -39,7 +39,7 @@ func TestDeployAndPredict(t *testing.T) {
 		t.Fatalf("Deploy(prod, m1) = %v", err)
 	}
 	if d.DeploymentName != "prod" || d.ModelID != model.ModelID || d.LastDeployedDateTime.IsZero() ||
-		!d.LastTrainedDateTime.Equal(model.LastTrainedDateTime) || d.DeploymentExpirationDate == "" || len(d.Raw) == 0 {
+		!d.LastTrainedDateTime.Equal(model.LastTrainedDateTime.Time) || d.DeploymentExpirationDate == "" || len(d.Raw) == 0 {
 		t.Errorf("Deploy(prod, m1) = %+v, want prod serving model %s", d, model.ModelID)
 	}
 	if len(statuses) == 0 || statuses[len(statuses)-1] != client.JobSucceeded {
@@ -50,7 +50,7 @@ func TestDeployAndPredict(t *testing.T) {
 	}
 
 	got, err := c.GetDeployment(ctx, smokeName, "prod")
-	if err != nil || got.ModelID != d.ModelID || !got.LastDeployedDateTime.Equal(d.LastDeployedDateTime) {
+	if err != nil || got.ModelID != d.ModelID || !got.LastDeployedDateTime.Equal(d.LastDeployedDateTime.Time) {
 		t.Errorf("GetDeployment(prod) = %+v, %v, want %+v", got, err, d)
 	}
 	// A page holds one deployment: the list follows nextLink.

@@ -78,7 +78,7 @@ func TestTrainAndEvaluation(t *testing.T) {
 		}
 		// The counts agree with the confusion matrix's diagonal.
 		for name, in := range ie.Intents {
-			if got := ie.ConfusionMatrix[name][name].RawValue; math.Abs(got-float64(in.TruePositiveCount)) > 1e-6 {
+			if got := ie.ConfusionMatrix[name][name].RawValue; math.Abs(float64(got)-float64(in.TruePositiveCount)) > 1e-6 {
 				t.Errorf("%s: confusion[%s][%s] = %v, want truePositiveCount %d", tc.label, name, name, got, in.TruePositiveCount)
 			}
 		}
@@ -100,7 +100,7 @@ func TestTrainAndEvaluation(t *testing.T) {
 	}
 	m, err := c.GetModel(ctx, smokeName, "manual")
 	if err != nil || m.Label != "manual" || !strings.HasPrefix(m.ModelID, "manual-") || m.LastTrainedDateTime.IsZero() ||
-		m.ModelExpirationDate == "" || m.ModelTrainingConfigVersion == "" || !m.HasSnapshot {
+		m.ModelExpirationDate == "" || m.ModelTrainingConfigVersion == "" || m.HasSnapshot == nil || !*m.HasSnapshot {
 		t.Errorf("GetModel(manual) = %+v, %v", m, err)
 	}
 

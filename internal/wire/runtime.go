@@ -100,3 +100,14 @@ type ExtraInformation struct {
 	RegexPattern         string `json:"regexPattern,omitempty"`
 	Value                string `json:"value,omitempty"`
 }
+
+// TopScore is the score of the top intent, or 0 when the prediction has no
+// intents.
+func (p *ConversationPrediction) TopScore() float64 {
+	for _, in := range p.Intents {
+		if in.Category == p.TopIntent {
+			return in.ConfidenceScore
+		}
+	}
+	return 0
+}

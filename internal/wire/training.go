@@ -1,5 +1,7 @@
 package wire
 
+import "encoding/json"
+
 // Training modes of the spec's TrainingMode enum.
 const (
 	TrainingModeStandard = "standard"
@@ -21,12 +23,24 @@ type TrainingJobOptions struct {
 }
 
 // EvaluationOptions is the spec's EvaluationOptions: how a training splits
-// the utterances into training and testing sets. An evaluation summary
-// always carries both percentages.
+// the utterances into training and testing sets. The percentages are only
+// for kind percentage (or no kind, which means percentage): MarshalJSON
+// writes both then, zeros included, and neither for kind manual.
 type EvaluationOptions struct {
-	Kind                    string `json:"kind"`
+	Kind                    string `json:"kind,omitempty"`
 	TrainingSplitPercentage int    `json:"trainingSplitPercentage"`
 	TestingSplitPercentage  int    `json:"testingSplitPercentage"`
+}
+
+// MarshalJSON implements json.Marshaler.
+func (o EvaluationOptions) MarshalJSON() ([]byte, error) {
+	type plain EvaluationOptions
+	if o.Kind == EvaluationManual {
+		return json.Marshal(struct {
+			Kind string `json:"kind"`
+		}{o.Kind})
+	}
+	return json.Marshal(plain(o))
 }
 
 // SubTrainingJobState is the spec's SubTrainingJobState: one phase of a
