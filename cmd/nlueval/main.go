@@ -1,5 +1,7 @@
 // Command nlueval trains the NLU engine on the Train utterances of a CLU
-// project file and evaluates it on the Test utterances:
+// project file and evaluates it on the Test utterances, reading and
+// converting the file as the server's import and manual-split training do
+// (project.ManualSplit):
 //
 //	go run ./cmd/nlueval testdata/datasets/snips2017.clu.json
 //
@@ -11,7 +13,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/parley-dev/parley/internal/nlu"
+	"github.com/parley-dev/parley/internal/project"
 )
 
 // outOfScope are sentences unrelated to any dataset nlueval is meant for;
@@ -39,53 +41,6 @@ var outOfScope = []string{
 	"the committee postponed the vote on the new bridge",
 	"why is the sky blue",
 	"photosynthesis converts sunlight into chemical energy",
-}
-
-// file is the part of a CLU project file nlueval reads.
-type file struct {
-	Metadata struct {
-		Language string `json:"language"`
-	} `json:"metadata"`
-	Assets struct {
-		Intents []struct {
-			Category string `json:"category"`
-		} `json:"intents"`
-		Entities []struct {
-			Category           string   `json:"category"`
-			CompositionSetting string   `json:"compositionSetting"`
-			RequiredComponents []string `json:"requiredComponents"`
-			List               *struct {
-				Sublists []struct {
-					ListKey  string `json:"listKey"`
-					Synonyms []struct {
-						Language string   `json:"language"`
-						Values   []string `json:"values"`
-					} `json:"synonyms"`
-				} `json:"sublists"`
-			} `json:"list"`
-			Regex *struct {
-				Expressions []struct {
-					RegexKey     string `json:"regexKey"`
-					Language     string `json:"language"`
-					RegexPattern string `json:"regexPattern"`
-				} `json:"expressions"`
-			} `json:"regex"`
-			Prebuilts []struct {
-				Category string `json:"category"`
-			} `json:"prebuilts"`
-		} `json:"entities"`
-		Utterances []struct {
-			Text     string `json:"text"`
-			Language string `json:"language"`
-			Intent   string `json:"intent"`
-			Dataset  string `json:"dataset"`
-			Entities []struct {
-				Category string `json:"category"`
-				Offset   int    `json:"offset"`
-				Length   int    `json:"length"`
-			} `json:"entities"`
-		} `json:"utterances"`
-	} `json:"assets"`
 }
 
 func main() {
@@ -119,13 +74,11 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var f file
-	if err := json.Unmarshal(raw, &f); err != nil {
+	// The server's own reading of the file and conversion for the engine,
+	// so these figures are those of a training with a manual split.
+	d, test, err := project.ManualSplit(raw)
+	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
-	}
-	d, test := trainingData(&f)
-	if len(test) == 0 {
-		return fmt.Errorf("%s: no Test utterances", fs.Arg(0))
 	}
 
 	start := time.Now()
@@ -250,51 +203,6 @@ func ratio(a, b int) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
-}
-
-// trainingData splits a project file into engine training data (the Train
-// utterances, and any without a dataset) and the Test examples.
-func trainingData(f *file) (nlu.TrainingData, []nlu.Example) {
-	d := nlu.TrainingData{Language: f.Metadata.Language}
-	for _, in := range f.Assets.Intents {
-		d.Intents = append(d.Intents, in.Category)
-	}
-	for _, e := range f.Assets.Entities {
-		def := nlu.EntityDef{Category: e.Category, Composition: e.CompositionSetting, Required: e.RequiredComponents}
-		if e.List != nil {
-			def.List = &nlu.ListComponent{}
-			for _, sl := range e.List.Sublists {
-				syn := map[string][]string{}
-				for _, s := range sl.Synonyms {
-					syn[s.Language] = append(syn[s.Language], s.Values...)
-				}
-				def.List.Sublists = append(def.List.Sublists, nlu.Sublist{Key: sl.ListKey, Synonyms: syn})
-			}
-		}
-		if e.Regex != nil {
-			def.Regex = &nlu.RegexComponent{}
-			for _, x := range e.Regex.Expressions {
-				def.Regex.Expressions = append(def.Regex.Expressions, nlu.Regex{Key: x.RegexKey, Language: x.Language, Pattern: x.RegexPattern})
-			}
-		}
-		for _, p := range e.Prebuilts {
-			def.Prebuilts = append(def.Prebuilts, p.Category)
-		}
-		d.Entities = append(d.Entities, def)
-	}
-	var test []nlu.Example
-	for _, u := range f.Assets.Utterances {
-		ex := nlu.Example{Text: u.Text, Intent: u.Intent}
-		for _, e := range u.Entities {
-			ex.Spans = append(ex.Spans, nlu.Span{Category: e.Category, Offset: e.Offset, Length: e.Length})
-		}
-		if strings.EqualFold(u.Dataset, "Test") {
-			test = append(test, ex)
-		} else {
-			d.Examples = append(d.Examples, ex)
-		}
-	}
-	return d, test
 }
 
 // peakRSS reads the process's peak resident set size (Linux VmHWM).
