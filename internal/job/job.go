@@ -75,6 +75,18 @@ func SQLList(ss []Status) string {
 	return "(" + strings.Join(q, ", ") + ")"
 }
 
+// SQL are the status literals of the stores' queries, rendered from the
+// constants and the transition table: Unfinished and Leased are lists,
+// "('running', 'cancelling')", the others single literals.
+var SQL = struct {
+	Unfinished, Leased                                 string
+	NotStarted, Running, Cancelling, Cancelled, Failed string
+}{
+	Unfinished: SQLList(Unfinished()), Leased: SQLList(Leased()),
+	NotStarted: StatusNotStarted.SQL(), Running: StatusRunning.SQL(), Cancelling: StatusCancelling.SQL(),
+	Cancelled: StatusCancelled.SQL(), Failed: StatusFailed.SQL(),
+}
+
 // Kind says which operation a job carries out. It picks the handler, and its
 // job URL, so a job id is only found under the URL of its own kind. The
 // kinds are declared with their Args by the services that start them.

@@ -207,7 +207,7 @@ func TestLayeringCatchesAWrongImport(t *testing.T) {
 }
 
 // TestStoresSpellNoStatus: the stores' SQL gets job statuses from package
-// job (job.SQLList, Status.SQL), never from literals typed into a query.
+// job (job.SQL), never from literals typed into a query.
 func TestStoresSpellNoStatus(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "store", "*", "*.go"))
 	if err != nil || len(files) == 0 {
@@ -223,7 +223,7 @@ func TestStoresSpellNoStatus(t *testing.T) {
 		}
 		for _, st := range []string{"notStarted", "running", "cancelling", "succeeded", "failed", "cancelled"} {
 			if bytes.Contains(b, []byte("'"+st+"'")) {
-				t.Errorf("%s spells the status '%s' in SQL; use job.Status%s.SQL() or job.SQLList", f, st, strings.ToUpper(st[:1])+st[1:])
+				t.Errorf("%s spells the status '%s' in SQL; use job.SQL.%s", f, st, strings.ToUpper(st[:1])+st[1:])
 			}
 		}
 	}

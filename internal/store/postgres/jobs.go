@@ -74,7 +74,7 @@ func (s *Store) createJob(ctx context.Context, j *job.Job, payload []byte, exclu
 			}
 			var busy bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE project = $1 AND kind = $2
-				AND status IN `+sqlUnfinished+` AND expires > $3)`,
+				AND status IN `+job.SQL.Unfinished+` AND expires > $3)`,
 				j.Project, string(j.Kind), ms(j.Created)).Scan(&busy); err != nil {
 				return err
 			}
@@ -115,10 +115,10 @@ func (s *Store) GetJob(ctx context.Context, id string, now time.Time) (*job.Job,
 func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, error) {
 	var out []*job.Job
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE jobs SET status = `+sqlRunning+`, lease_owner = $1, lease_expires = $2,
-			attempt = attempt + 1, updated = CASE WHEN status = `+sqlNotStarted+` THEN $3 ELSE updated END
-			WHERE id IN (SELECT id FROM jobs WHERE expires > $3 AND (status = `+sqlNotStarted+`
-				OR (status = `+sqlRunning+` AND lease_expires < $3 AND attempt < $4))
+		rows, err := tx.Query(ctx, `UPDATE jobs SET status = `+job.SQL.Running+`, lease_owner = $1, lease_expires = $2,
+			attempt = attempt + 1, updated = CASE WHEN status = `+job.SQL.NotStarted+` THEN $3 ELSE updated END
+			WHERE id IN (SELECT id FROM jobs WHERE expires > $3 AND (status = `+job.SQL.NotStarted+`
+				OR (status = `+job.SQL.Running+` AND lease_expires < $3 AND attempt < $4))
 				ORDER BY seq LIMIT $5 FOR UPDATE SKIP LOCKED)
 			RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), ms(p.Now), p.MaxAttempts, p.Limit)
 		if err != nil {
@@ -149,7 +149,7 @@ func (s *Store) JobPayload(ctx context.Context, id string) ([]byte, error) {
 func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Time) (job.Status, error) {
 	var st string
 	err := s.pool.QueryRow(ctx, `UPDATE jobs SET lease_expires = $1 WHERE id = $2 AND lease_owner = $3
-		AND status IN `+sqlLeased+` RETURNING status`, ms(until), id, owner).Scan(&st)
+		AND status IN `+job.SQL.Leased+` RETURNING status`, ms(until), id, owner).Scan(&st)
 	if noRows(err) {
 		return "", fmt.Errorf("extend lease of job %s: %w", id, job.ErrLeaseLost)
 	} else if err != nil {
@@ -162,7 +162,7 @@ func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Ti
 // once, so the next claim, by any replica, takes the job.
 func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET lease_owner = NULL, lease_expires = 0
-		WHERE id = $1 AND lease_owner = $2 AND status IN `+sqlLeased, id, owner)
+		WHERE id = $1 AND lease_owner = $2 AND status IN `+job.SQL.Leased, id, owner)
 	if err != nil {
 		return fmt.Errorf("release job %s: %w", id, err)
 	}
@@ -175,7 +175,7 @@ func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
 // SetJobDetail implements job.Store.
 func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byte, now time.Time) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET detail = $1, updated = $2 WHERE id = $3 AND lease_owner = $4
-		AND status IN `+sqlLeased, detail, ms(now), id, owner)
+		AND status IN `+job.SQL.Leased, detail, ms(now), id, owner)
 	if err != nil {
 		return fmt.Errorf("set detail of job %s: %w", id, err)
 	}
@@ -189,8 +189,8 @@ func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byt
 func (s *Store) CancelJob(ctx context.Context, id string, now time.Time) (job.Status, error) {
 	var st string
 	err := s.pool.QueryRow(ctx, `UPDATE jobs SET updated = $1,
-		status = CASE status WHEN `+sqlNotStarted+` THEN `+sqlCancelled+` ELSE `+sqlCancelling+` END
-		WHERE id = $2 AND expires > $1 AND status IN `+sqlUnfinished+` RETURNING status`,
+		status = CASE status WHEN `+job.SQL.NotStarted+` THEN `+job.SQL.Cancelled+` ELSE `+job.SQL.Cancelling+` END
+		WHERE id = $2 AND expires > $1 AND status IN `+job.SQL.Unfinished+` RETURNING status`,
 		ms(now), id).Scan(&st)
 	if noRows(err) {
 		if _, err := s.GetJob(ctx, id, now); err != nil {
@@ -280,16 +280,16 @@ func (s *Store) FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempt
 	}
 	var n int64
 	err = s.tx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE jobs SET status = `+sqlFailed+`, errors = $1, updated = $2,
+		tag, err := tx.Exec(ctx, `UPDATE jobs SET status = `+job.SQL.Failed+`, errors = $1, updated = $2,
 			lease_owner = NULL, lease_expires = NULL
-			WHERE status = `+sqlRunning+` AND lease_expires < $2 AND attempt >= $3`, errs, ms(now), maxAttempts)
+			WHERE status = `+job.SQL.Running+` AND lease_expires < $2 AND attempt >= $3`, errs, ms(now), maxAttempts)
 		if err != nil {
 			return err
 		}
 		n = tag.RowsAffected()
 		// A job being cancelled when its process died is cancelled now.
-		tag, err = tx.Exec(ctx, `UPDATE jobs SET status = `+sqlCancelled+`, updated = $1,
-			lease_owner = NULL, lease_expires = NULL WHERE status = `+sqlCancelling+` AND lease_expires < $1`, ms(now))
+		tag, err = tx.Exec(ctx, `UPDATE jobs SET status = `+job.SQL.Cancelled+`, updated = $1,
+			lease_owner = NULL, lease_expires = NULL WHERE status = `+job.SQL.Cancelling+` AND lease_expires < $1`, ms(now))
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func (s *Store) createJob(ctx context.Context, j *job.Job, payload []byte, exclu
 		if exclusive {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE project = ? AND kind = ?
-				AND status IN `+sqlUnfinished+` AND expires > ?`, j.Project, j.Kind, ms(j.Created)).Scan(&n); err != nil {
+				AND status IN `+job.SQL.Unfinished+` AND expires > ?`, j.Project, j.Kind, ms(j.Created)).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -91,10 +91,10 @@ func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, e
 	now := ms(p.Now)
 	var out []*job.Job
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET status = `+sqlRunning+`, lease_owner = ?1, lease_expires = ?2,
-			attempt = attempt + 1, updated = CASE WHEN status = `+sqlNotStarted+` THEN ?3 ELSE updated END
-			WHERE id IN (SELECT id FROM jobs WHERE expires > ?3 AND (status = `+sqlNotStarted+`
-				OR (status = `+sqlRunning+` AND lease_expires < ?3 AND attempt < ?4)) ORDER BY rowid LIMIT ?5)
+		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET status = `+job.SQL.Running+`, lease_owner = ?1, lease_expires = ?2,
+			attempt = attempt + 1, updated = CASE WHEN status = `+job.SQL.NotStarted+` THEN ?3 ELSE updated END
+			WHERE id IN (SELECT id FROM jobs WHERE expires > ?3 AND (status = `+job.SQL.NotStarted+`
+				OR (status = `+job.SQL.Running+` AND lease_expires < ?3 AND attempt < ?4)) ORDER BY rowid LIMIT ?5)
 			RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), now, p.MaxAttempts, p.Limit)
 		if err != nil {
 			return err
@@ -129,7 +129,7 @@ func (s *Store) JobPayload(ctx context.Context, id string) ([]byte, error) {
 func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Time) (job.Status, error) {
 	var st job.Status
 	err := s.w.QueryRowContext(ctx, `UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ?
-		AND status IN `+sqlLeased+` RETURNING status`, ms(until), id, owner).Scan(&st)
+		AND status IN `+job.SQL.Leased+` RETURNING status`, ms(until), id, owner).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("extend lease of job %s: %w", id, job.ErrLeaseLost)
 	} else if err != nil {
@@ -142,7 +142,7 @@ func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Ti
 // once, so the next claim takes the job.
 func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_owner = NULL, lease_expires = 0
-		WHERE id = ? AND lease_owner = ? AND status IN `+sqlLeased, id, owner)
+		WHERE id = ? AND lease_owner = ? AND status IN `+job.SQL.Leased, id, owner)
 	if err != nil {
 		return fmt.Errorf("release job %s: %w", id, err)
 	}
@@ -155,7 +155,7 @@ func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
 // SetJobDetail implements job.Store.
 func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byte, now time.Time) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET detail = ?, updated = ? WHERE id = ? AND lease_owner = ?
-		AND status IN `+sqlLeased, detail, ms(now), id, owner)
+		AND status IN `+job.SQL.Leased, detail, ms(now), id, owner)
 	if err != nil {
 		return fmt.Errorf("set detail of job %s: %w", id, err)
 	}
@@ -169,8 +169,8 @@ func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byt
 func (s *Store) CancelJob(ctx context.Context, id string, now time.Time) (job.Status, error) {
 	var st job.Status
 	err := s.w.QueryRowContext(ctx, `UPDATE jobs SET updated = ?1,
-		status = CASE status WHEN `+sqlNotStarted+` THEN `+sqlCancelled+` ELSE `+sqlCancelling+` END
-		WHERE id = ?2 AND expires > ?1 AND status IN `+sqlUnfinished+` RETURNING status`, ms(now), id).Scan(&st)
+		status = CASE status WHEN `+job.SQL.NotStarted+` THEN `+job.SQL.Cancelled+` ELSE `+job.SQL.Cancelling+` END
+		WHERE id = ?2 AND expires > ?1 AND status IN `+job.SQL.Unfinished+` RETURNING status`, ms(now), id).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := s.GetJob(ctx, id, now); err != nil {
 			return "", err
@@ -258,17 +258,17 @@ func (s *Store) FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempt
 	}
 	var n int64
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = `+sqlFailed+`, errors = ?, updated = ?,
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = `+job.SQL.Failed+`, errors = ?, updated = ?,
 			lease_owner = NULL, lease_expires = NULL
-			WHERE status = `+sqlRunning+` AND lease_expires < ? AND attempt >= ?`,
+			WHERE status = `+job.SQL.Running+` AND lease_expires < ? AND attempt >= ?`,
 			errs, ms(now), ms(now), maxAttempts)
 		if err != nil {
 			return err
 		}
 		n, _ = res.RowsAffected()
 		// A job being cancelled when its process died is cancelled now.
-		res, err = tx.ExecContext(ctx, `UPDATE jobs SET status = `+sqlCancelled+`, updated = ?,
-			lease_owner = NULL, lease_expires = NULL WHERE status = `+sqlCancelling+` AND lease_expires < ?`, ms(now), ms(now))
+		res, err = tx.ExecContext(ctx, `UPDATE jobs SET status = `+job.SQL.Cancelled+`, updated = ?,
+			lease_owner = NULL, lease_expires = NULL WHERE status = `+job.SQL.Cancelling+` AND lease_expires < ?`, ms(now), ms(now))
 		if err != nil {
 			return err
 		}

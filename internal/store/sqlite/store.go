@@ -21,6 +21,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/parley-dev/parley/internal/job"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -71,7 +72,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_expires = 0 WHERE status IN `+sqlLeased); err != nil {
+	if _, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_expires = 0 WHERE status IN `+job.SQL.Leased); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store: release leases: %w", err)
 	}
