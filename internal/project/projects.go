@@ -108,6 +108,9 @@ func (s *Projects) UpsertProject(ctx context.Context, name string, patch *Patch,
 		}
 		p.Settings = set
 	}
+	if e := checkMetadata("", p.Description, p.StorageInputContainerName, p.Settings); e != nil {
+		return nil, false, e
+	}
 	p.Modified = now
 	if old == nil {
 		err = s.store.CreateProject(ctx, p, s.cfg.Limits.Projects)

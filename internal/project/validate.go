@@ -153,6 +153,7 @@ func (l Limits) validate(f *File, name string, v APIVersion) *azerr.Error {
 		p.add(checkLanguage("/metadata/language", m.Language))
 	}
 	p.add(checkThreshold("/metadata/settings/confidenceThreshold", m.Settings))
+	p.add(checkMetadata("/metadata/", m.Description, m.StorageInputContainerName, m.Settings))
 	if a := f.Assets; a != nil {
 		if a.ProjectKind != m.ProjectKind {
 			p.invalid("/assets/projectKind", "assets.projectKind %q must equal metadata.projectKind %q.", a.ProjectKind, m.ProjectKind)
