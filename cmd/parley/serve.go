@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parley-dev/parley/internal/project"
 	"github.com/parley-dev/parley/internal/server"
 )
 
@@ -63,6 +64,7 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.IntVar(&cfg.PageSize, "page-size", 100, "default page size of list operations")
 	fs.IntVar(&cfg.JobWorkers, "job-workers", 4, "jobs run at once")
 	fs.DurationVar(&cfg.JobLease, "job-lease", 30*time.Second, "how long a job claim lasts without renewal")
+	fs.Int64Var(&cfg.ModelMemory, "model-memory", project.DefaultModelMemory, "bytes of trained models kept loaded for predictions, least recently used evicted first")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -45,7 +45,7 @@ var rules = map[string]rule{
 	"internal/store/postgres": {internal: []string{"internal/project", "internal/job", "internal/azerr"},
 		external: []string{"github.com/jackc/pgx/v5"}},
 	"internal/client":  {internal: []string{"internal/wire", "internal/azerr"}},
-	"internal/project": {internal: []string{"internal/job", "internal/nlu", "internal/nlu/", "internal/azerr"}, external: []string{"github.com/rivo/uniseg"}},
+	"internal/project": {internal: []string{"internal/job", "internal/nlu", "internal/nlu/", "internal/azerr"}, external: []string{"github.com/rivo/uniseg", "golang.org/x/sync"}},
 	"internal/nlu":     {internal: []string{"internal/nlu/"}},
 	"internal/nlu/":    {internal: []string{"internal/nlu/"}},
 	"internal/job":     {internal: []string{"internal/azerr"}},

@@ -1,12 +1,15 @@
 package project
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/parley-dev/parley/internal/nlu"
+	"golang.org/x/sync/singleflight"
 )
 
 // Prediction is a deployment's answer to a query, offsets in UTF-16 code units.
@@ -15,36 +18,129 @@ type Prediction struct {
 	nlu.Prediction
 }
 
-// modelCache holds loaded engine models by model id: a model is loaded once,
-// and a redeploy or swap only changes which id a deployment names.
+// modelCache holds decoded engine models by model id, within a budget of
+// bytes, evicting the least recently used. A model is decoded once however
+// many requests wait for it (a redeploy or swap only changes which id a
+// deployment names), and at most two models are decoded at a time, since a
+// decode needs memory of its own beside the model it makes.
 type modelCache struct {
-	mu     sync.RWMutex
-	models map[string]*nlu.Model
+	budget   int64 // bytes of engine blobs the loaded models may take
+	mu       sync.Mutex
+	lru      list.List // of *loadedModel, most recently used first
+	byID     map[string]*list.Element
+	used     int64
+	loads    singleflight.Group
+	decoded  atomic.Int64 // decodes done, for tests
+	inflight map[string]int
+	slots    chan struct{}
 }
 
-// maxLoadedModels bounds the cache; past it, an arbitrary model is dropped
-// (and loaded again on its next use).
-const maxLoadedModels = 64
+type loadedModel struct {
+	id    string
+	model *nlu.Model
+	size  int64
+}
 
+// DefaultModelMemory is the default budget of loaded models: the sum of
+// their engine blobs, which measure their decoded size within a factor of
+// about one (SNIPS 2017: 7.3 MB of blob, 4.6 MB of live heap).
+const DefaultModelMemory = 1 << 30
+
+func newModelCache(budget int64) *modelCache {
+	if budget <= 0 {
+		budget = DefaultModelMemory
+	}
+	return &modelCache{budget: budget, byID: map[string]*list.Element{}, inflight: map[string]int{}, slots: make(chan struct{}, 2)}
+}
+
+// get returns the loaded model id, marking it used.
 func (c *modelCache) get(id string) *nlu.Model {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.models[id]
-}
-
-func (c *modelCache) put(id string, m *nlu.Model) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.models == nil {
-		c.models = map[string]*nlu.Model{}
+	if e, ok := c.byID[id]; ok {
+		c.lru.MoveToFront(e)
+		return e.Value.(*loadedModel).model
 	}
-	if len(c.models) >= maxLoadedModels {
-		for k := range c.models {
-			delete(c.models, k)
-			break
+	return nil
+}
+
+// load returns model id, decoding the blob fetch returns when it is not
+// loaded yet; concurrent callers for one id share one fetch and one decode.
+func (c *modelCache) load(ctx context.Context, id string, fetch func(context.Context) (string, []byte, error)) (*nlu.Model, error) {
+	if m := c.get(id); m != nil {
+		return m, nil
+	}
+	v, err, _ := c.loads.Do(id, func() (any, error) {
+		if m := c.get(id); m != nil { // loaded while this caller waited
+			return m, nil
 		}
+		c.mu.Lock()
+		c.inflight[id]++
+		c.mu.Unlock()
+		defer func() {
+			c.mu.Lock()
+			c.inflight[id]--
+			c.mu.Unlock()
+		}()
+		// The load outlives the caller that started it: others wait on it.
+		ctx := context.WithoutCancel(ctx)
+		c.slots <- struct{}{}
+		defer func() { <-c.slots }()
+		gotID, engine, err := fetch(ctx)
+		if err != nil {
+			return nil, err
+		}
+		m := new(nlu.Model)
+		if err := m.UnmarshalBinary(engine); err != nil {
+			return nil, fmt.Errorf("model %s: %w", gotID, err)
+		}
+		c.decoded.Add(1)
+		c.put(gotID, m, int64(len(engine)))
+		return m, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	c.models[id] = m
+	return v.(*nlu.Model), nil
+}
+
+// waiting reports whether a load of id is under way (for tests): 1 when it
+// is, else 0.
+func (c *modelCache) waiting(id string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inflight[id]
+}
+
+// ids lists the loaded models, most recently used first (for tests).
+func (c *modelCache) ids() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for e := c.lru.Front(); e != nil; e = e.Next() {
+		out = append(out, e.Value.(*loadedModel).id)
+	}
+	return out
+}
+
+// put adds a model and evicts the least recently used ones past the budget.
+// A model larger than the whole budget stays alone in the cache.
+func (c *modelCache) put(id string, m *nlu.Model, size int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byID[id]; ok {
+		c.lru.MoveToFront(e)
+		return
+	}
+	c.byID[id] = c.lru.PushFront(&loadedModel{id: id, model: m, size: size})
+	c.used += size
+	for c.used > c.budget && c.lru.Len() > 1 {
+		e := c.lru.Back()
+		lm := e.Value.(*loadedModel)
+		c.lru.Remove(e)
+		delete(c.byID, lm.id)
+		c.used -= lm.size
+	}
 }
 
 // Predict answers a query with the model a deployment serves. Each call
@@ -60,21 +156,15 @@ func (s *Runtime) Predict(ctx context.Context, project, deployment, text, langua
 	} else if err != nil {
 		return nil, err
 	}
-	m := s.models.get(d.ModelID)
-	if m == nil {
+	m, err := s.models.load(ctx, d.ModelID, func(ctx context.Context) (string, []byte, error) {
 		id, engine, err := s.store.DeploymentEngine(ctx, project, deployment)
 		if errors.Is(err, ErrDeploymentNotFound) {
-			return nil, deploymentNotFound(project, deployment)
-		} else if err != nil {
-			return nil, err
+			return "", nil, deploymentNotFound(project, deployment)
 		}
-		if m = s.models.get(id); m == nil {
-			m = new(nlu.Model)
-			if err := m.UnmarshalBinary(engine); err != nil {
-				return nil, fmt.Errorf("deployment %q: model %s: %w", deployment, id, err)
-			}
-			s.models.put(id, m)
-		}
+		return id, engine, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if language == "" {
 		language = d.Language

@@ -13,6 +13,7 @@ import (
 type Config struct {
 	Limits       Limits
 	JobRetention time.Duration // how long jobs and their results are kept; default 7 days
+	ModelMemory  int64         // bytes of engine blobs loaded models may take; default DefaultModelMemory
 	Now          func() time.Time
 }
 
@@ -39,7 +40,7 @@ type Deployments struct{ *core }
 // into memory once.
 type Runtime struct {
 	*core
-	models modelCache
+	models *modelCache
 }
 
 // core is what the services share: the store, the job store, the clock and
@@ -68,7 +69,7 @@ func New(store Store, jobs job.Store, notify func(), cfg Config) *Services {
 		notify = func() {}
 	}
 	c := &core{store: store, jobs: jobs, notify: notify, cfg: cfg, finished: job.NewFinishedCache(10_000)}
-	return &Services{Projects: &Projects{c}, Training: &Training{c}, Deployments: &Deployments{c}, Runtime: &Runtime{core: c}}
+	return &Services{Projects: &Projects{c}, Training: &Training{c}, Deployments: &Deployments{c}, Runtime: &Runtime{core: c, models: newModelCache(cfg.ModelMemory)}}
 }
 
 // now returns the time in whole seconds, as the service's timestamps are.

@@ -56,6 +56,7 @@ type Config struct {
 	JobPollInterval time.Duration
 	ShutdownTimeout time.Duration
 	Limits          project.Limits // zero: project.DefaultLimits
+	ModelMemory     int64          // bytes of loaded models; zero: project.DefaultModelMemory
 	Now             func() time.Time
 	Logger          *slog.Logger
 	Observer        Observer
@@ -180,7 +181,7 @@ func (s *Server) build() {
 		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval,
 		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
 	})
-	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Now: cfg.Now})
+	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Now: cfg.Now, ModelMemory: cfg.ModelMemory})
 	project.RegisterJobs(s.runner, s.service)
 	language := api.New(s.service, api.Config{
 		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,
