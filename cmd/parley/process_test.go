@@ -121,7 +121,14 @@ type child struct {
 // output logged if the test failed.
 func spawn(t *testing.T, env []string, args ...string) *child {
 	t.Helper()
-	c := &child{cmd: exec.Command(parleyBinary(t), args...), exited: make(chan struct{})}
+	return spawnWith(t, parleyBinary(t), env, args...)
+}
+
+// spawnWith is spawn with another program in place of the parley binary
+// (a wrapper that runs it under limits).
+func spawnWith(t *testing.T, bin string, env []string, args ...string) *child {
+	t.Helper()
+	c := &child{cmd: exec.Command(bin, args...), exited: make(chan struct{})}
 	c.cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "PARLEY_") })
 	c.cmd.Env = append(c.cmd.Env, env...)
 	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
@@ -148,7 +155,13 @@ var servingAt = regexp.MustCompile(`serving at http://(\S+)`)
 // 200.
 func serve(t *testing.T, env []string, args ...string) *child {
 	t.Helper()
-	c := spawn(t, env, append([]string{"serve"}, args...)...)
+	return serveWith(t, parleyBinary(t), env, args...)
+}
+
+// serveWith is serve with another program in place of the parley binary.
+func serveWith(t *testing.T, bin string, env []string, args ...string) *child {
+	t.Helper()
+	c := spawnWith(t, bin, env, append([]string{"serve"}, args...)...)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if c.base == "" {
@@ -693,4 +706,62 @@ func TestDataDirLock(t *testing.T) {
 		t.Errorf("parley serve exited %d after SIGTERM, want 0", code)
 	}
 	serve(t, nil, args...) // the lock went with the first process
+}
+
+// TestIdleConnectionFlood: with 256 file descriptors, 300 connections that
+// each sent an unauthenticated GET /healthz and idle, and 300 that never
+// send a byte, must not keep a keyed client from an answer (issue 9,
+// finding 1: they used every descriptor and keyed clients got nothing).
+func TestIdleConnectionFlood(t *testing.T) {
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		t.Skip("no prlimit (util-linux) to lower the child's file descriptor limit")
+	}
+	bin := parleyBinary(t)
+	// Run the binary under prlimit: serve spawns parleyBinary, so wrap it.
+	wrapper := filepath.Join(t.TempDir(), "parley")
+	script := "#!/bin/sh\nexec " + prlimit + " --nofile=256:256 " + bin + " \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := serveWith(t, wrapper, nil, "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--key", procKey)
+	addr := strings.TrimPrefix(c.base, "http://")
+
+	var held []net.Conn
+	defer func() {
+		for _, conn := range held {
+			conn.Close()
+		}
+	}()
+	for range 300 {
+		conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			break // the kernel's queue is full: the flood is on
+		}
+		held = append(held, conn)
+		conn.SetDeadline(time.Now().Add(10 * time.Second))
+		fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: %s\r\n\r\n", addr)
+	}
+	for range 300 {
+		conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			break
+		}
+		held = append(held, conn) // never sends anything
+	}
+	client := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	start := time.Now()
+	for i := range 5 {
+		req, _ := http.NewRequest("GET", c.base+"/language/authoring/analyze-conversations/projects?api-version=2023-04-01", nil)
+		req.Header.Set("Ocp-Apim-Subscription-Key", procKey)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("keyed request %d during the flood, after %v: %v", i, time.Since(start).Round(time.Millisecond), err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("keyed request %d during the flood = %d, want 200", i, resp.StatusCode)
+		}
+	}
+	t.Logf("5 keyed requests answered %v after %d flood connections", time.Since(start).Round(time.Millisecond), len(held))
 }

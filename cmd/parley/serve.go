@@ -64,6 +64,10 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.IntVar(&cfg.PageSize, "page-size", 100, "default page size of list operations")
 	fs.IntVar(&cfg.JobWorkers, "job-workers", 4, "jobs run at once")
 	fs.DurationVar(&cfg.JobLease, "job-lease", 30*time.Second, "how long a job claim lasts without renewal")
+	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "open connections at most; past it idle ones are closed to make room (default: 3/4 of the file descriptor limit)")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 2*time.Minute, "time to read a request, body included")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", 5*time.Minute, "time to write an answer")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Second, "how long a connection may wait for its next request")
 	fs.Int64Var(&cfg.ModelMemory, "model-memory", project.DefaultModelMemory, "bytes of trained models kept loaded for predictions, least recently used evicted first")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -66,4 +69,27 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestShortBody: a body shorter than its Content-Length is the client's
+// fault: 400, not 500 (issue 9, low).
+func TestShortBody(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "PATCH %s/projects/p?%s HTTP/1.1\r\nHost: x\r\nOcp-Apim-Subscription-Key: %s\r\nContent-Length: 100\r\n\r\n{\"projectName\":",
+		apitest.Prefix, v3, apitest.Key)
+	conn.(*net.TCPConn).CloseWrite()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("x-ms-error-code") != "InvalidRequest" {
+		t.Errorf("a body 84 bytes short = %d %s, want 400 InvalidRequest", resp.StatusCode, resp.Header.Get("x-ms-error-code"))
+	}
 }

@@ -54,7 +54,16 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if errors.As(err, &tooBig) {
 		return nil, azerr.New(azerr.PayloadTooLarge, "The request body is larger than %d bytes, the limit of this server (parley serve --max-body).", s.cfg.MaxBodyBytes)
 	}
-	return b, err
+	if err != nil {
+		// The client's doing, not the server's: a body shorter than its
+		// Content-Length, a connection gone, or a body sent too slowly
+		// for the read timeout. Worth a 400, not a 500 and an error log.
+		if info := infoOf(r); info != nil {
+			info.Logger.Debug("request body not read whole", "err", err)
+		}
+		return nil, azerr.BadBody("The request body could not be read whole (%v); send all of it, as fast as the server's read timeout allows.", err)
+	}
+	return b, nil
 }
 
 // createProject implements ConversationalAnalysisAuthoring_CreateProject:

@@ -147,6 +147,9 @@ func (s *Server) recover(next http.Handler) http.Handler {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == healthPath {
+			// Answers without a key end their connection, so that no one
+			// without a key can hold connections open between requests.
+			w.Header().Set("Connection", "close")
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -158,6 +161,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`AzureApiManagementKey realm="%s/language",name="Ocp-Apim-Subscription-Key",type="header"`, s.baseURL(r)))
 			w.Header().Set("x-ms-error-code", string(azerr.GatewayUnauthorized))
+			w.Header().Set("Connection", "close")
 			writeJSON(w, http.StatusUnauthorized, wire.ErrorResponse{Error: &azerr.Error{Code: azerr.GatewayUnauthorized, Message: msg}})
 			return
 		}

@@ -55,11 +55,18 @@ type Config struct {
 	JobLease        time.Duration
 	JobPollInterval time.Duration
 	ShutdownTimeout time.Duration
-	Limits          project.Limits // zero: project.DefaultLimits
-	ModelMemory     int64          // bytes of loaded models; zero: project.DefaultModelMemory
-	Now             func() time.Time
-	Logger          *slog.Logger
-	Observer        Observer
+	// MaxConns caps open connections; zero: DefaultMaxConns. Past it,
+	// idle connections are closed to make room (conns.go).
+	MaxConns int
+	// ReadTimeout bounds reading a request, body included; WriteTimeout
+	// writing its answer; IdleTimeout a connection's wait for its next
+	// request. Zero: 2 minutes, 5 minutes, 30 seconds.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	Limits                                 project.Limits // zero: project.DefaultLimits
+	ModelMemory                            int64          // bytes of loaded models; zero: project.DefaultModelMemory
+	Now                                    func() time.Time
+	Logger                                 *slog.Logger
+	Observer                               Observer
 }
 
 // Observer receives events as they happen, for metrics and tests. Nil
@@ -98,6 +105,20 @@ func (c *Config) validate() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns()
+	}
+	if c.ReadTimeout <= 0 {
+		// 64 MiB, the default largest body, at half a megabyte a second.
+		c.ReadTimeout = 2 * time.Minute
+	}
+	if c.WriteTimeout <= 0 {
+		// The largest export, tens of megabytes, to a slow reader.
+		c.WriteTimeout = 5 * time.Minute
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 30 * time.Second
 	}
 	if len(c.Keys) == 0 {
 		c.Keys = []string{DevKey}
@@ -223,13 +244,18 @@ func (s *Server) Start(ctx context.Context, ln net.Listener) {
 	s.ln = ln
 	s.runner.Start(context.WithoutCancel(ctx))
 	log := s.cfg.Logger
+	limited := newConnLimiter(ln, s.cfg.MaxConns)
 	s.http = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		ConnState:         limited.connState,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	s.served = make(chan error, 1)
-	go func() { s.served <- s.http.Serve(ln) }()
+	go func() { s.served <- s.http.Serve(limited) }()
 	where := "sqlite:" + s.cfg.DataDir
 	if s.cfg.Store != "" {
 		where = "postgres" // the URL may hold a password: not logged

@@ -3,8 +3,10 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley/internal/job"
 	"github.com/parley-dev/parley/internal/project"
@@ -145,5 +148,40 @@ func TestListenFailsBeforeTheDataDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("data directory %s exists after a failed listen (Stat: %v)", dir, err)
+	}
+}
+
+// TestSlowClientsAreCut: a client that sends its body too slowly, or never
+// reads its answer, is cut off at the read or write deadline instead of
+// being held forever (issue 9, finding 5).
+func TestSlowClientsAreCut(t *testing.T) {
+	srv, err := server.New(t.Context(), server.Config{
+		DataDir: t.TempDir(), Keys: []string{"k"}, ReadTimeout: 300 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := server.Listen(server.Config{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Start(t.Context(), ln)
+	t.Cleanup(func() { srv.Close() })
+
+	conn, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /language/authoring/analyze-conversations/projects/p/:import?api-version=2023-04-01 HTTP/1.1\r\n"+
+		"Host: x\r\nOcp-Apim-Subscription-Key: k\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"a\":")
+	start := time.Now()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	// The server answers (or just closes) once the read deadline passes;
+	// either way the connection ends, long before our own deadline.
+	io.Copy(io.Discard, conn)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a body that never arrives held the connection %v; the read timeout is 300ms", d)
 	}
 }
