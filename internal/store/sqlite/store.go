@@ -3,7 +3,8 @@
 // project.Store and job.Store.
 //
 // A data directory belongs to one process at a time: Open takes an exclusive
-// lock on it. So at start no other process can hold a job lease, and Open
+// lock on the directory itself (flock, held for the process's life), so no
+// file anyone could delete stands in for it. So at start no other process can hold a job lease, and Open
 // releases the leases a crashed predecessor left, letting its jobs run again
 // at once instead of after their lease expires.
 package sqlite
@@ -42,7 +43,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, "parley.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	lock, err := os.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -52,6 +53,30 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	s := &Store{lock: lock}
 	path := filepath.Join(dir, "parley.db")
+	// Create the database readable by its owner only (it holds every
+	// project), and refuse an empty file, which SQLite would take for a
+	// new database: a truncated store must not start as an empty one.
+	switch fi, err := os.Stat(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		f.Close()
+		if err := os.WriteFile(filepath.Join(dir, ".parley-new"), nil, 0o600); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	case err != nil:
+		s.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	case fi.Size() == 0:
+		if _, err := os.Stat(filepath.Join(dir, ".parley-new")); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open store: %s is empty (0 bytes), so it is not a Parley database: restore it from a backup, or remove it to start an empty store", path)
+		}
+	}
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
 	if s.w, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
 		s.Close()
@@ -61,6 +86,12 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	// The marker says "created here and not set up yet"; with the schema
+	// in place the file is a database, and an empty one is an accident.
+	if err := os.Remove(filepath.Join(dir, ".parley-new")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		s.Close()
+		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if s.r, err = sql.Open("sqlite", dsn+"&_pragma=query_only(ON)"); err != nil {
 		s.Close()
@@ -77,6 +108,17 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("open store: release leases: %w", err)
 	}
 	return s, nil
+}
+
+// Ping implements project.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := s.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
 }
 
 // Close closes the store and unlocks its directory; it is safe to call twice.
