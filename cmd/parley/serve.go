@@ -58,7 +58,8 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.StringVar(&cfg.Listen, "listen", envOr("PARLEY_LISTEN", DefaultListen), "address to listen on (PARLEY_LISTEN)")
 	fs.StringVar(&cfg.DataDir, "data", envOr("PARLEY_DATA", server.DefaultDataDir), "data directory of the embedded store (PARLEY_DATA)")
 	fs.StringVar(&cfg.Store, "store", envOr("PARLEY_STORE", ""), "postgres://... URL of a PostgreSQL store shared by replicas (PARLEY_STORE); default the embedded store in --data")
-	fs.Var(&keys, "key", "accepted Ocp-Apim-Subscription-Key; repeat for two keys (PARLEY_KEYS, comma-separated)")
+	fs.Var(&keys, "key", "accepted Ocp-Apim-Subscription-Key; repeat for two keys (PARLEY_KEYS, comma-separated); visible to ps, so prefer --key-file")
+	keyFile := fs.String("key-file", envOr("PARLEY_KEY_FILE", ""), "file of accepted keys, one a line; # starts a comment (PARLEY_KEY_FILE)")
 	fs.StringVar(&cfg.PublicURL, "public-url", envOr("PARLEY_PUBLIC_URL", ""), "endpoint URL clients use, when behind a proxy (PARLEY_PUBLIC_URL)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 64<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.PageSize, "page-size", 100, "default page size of list operations")
@@ -81,7 +82,34 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 			cfg.Keys = strings.Split(env, ",")
 		}
 	}
+	if *keyFile != "" {
+		fileKeys, err := readKeyFile(*keyFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Keys = append(cfg.Keys, fileKeys...)
+	}
 	return cfg, nil
+}
+
+// readKeyFile reads the keys of a --key-file: one a line, blank lines and
+// lines starting with # skipped.
+func readKeyFile(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--key-file: %w", err)
+	}
+	var keys []string
+	for line := range strings.Lines(string(b)) {
+		k := strings.TrimSpace(line)
+		if k != "" && !strings.HasPrefix(k, "#") {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("--key-file %s holds no key: write one key a line", path)
+	}
+	return keys, nil
 }
 
 // startServer listens, then opens the store and starts serving. It listens

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -25,5 +27,22 @@ func TestServeOnATakenPort(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("data directory %s exists after the failed start (Stat: %v)", dir, err)
+	}
+}
+
+// TestKeyFile: keys can come from a file, so they need not show in ps.
+func TestKeyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keys")
+	if err := os.WriteFile(path, []byte("# rotated monthly\nfirst-key\n\n  second-key  \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := serveFlags([]string{"--key-file", path}, io.Discard)
+	if err != nil || !slices.Equal(cfg.Keys, []string{"first-key", "second-key"}) {
+		t.Errorf("serveFlags(--key-file) keys = %q, %v; want first-key, second-key", cfg.Keys, err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty")
+	os.WriteFile(empty, []byte("# none\n"), 0o600)
+	if _, err := serveFlags([]string{"--key-file", empty}, io.Discard); err == nil || !strings.Contains(err.Error(), "holds no key") {
+		t.Errorf("serveFlags(--key-file of comments) = %v, want an error that says it holds no key", err)
 	}
 }
