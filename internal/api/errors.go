@@ -2,10 +2,13 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/wire"
@@ -53,6 +56,12 @@ func statusOf(e *azerr.Error) int {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *azerr.Error
 	if !errors.As(err, &e) {
+		if down := s.storeDown(r); down != nil {
+			err, e = down, down // not a bug: the store is out of reach
+			w.Header().Set("Retry-After", strconv.Itoa(s.cfg.RetryAfter))
+		}
+	}
+	if e == nil {
 		info := infoOf(r)
 		if info == nil { // called outside recover, as unit tests do
 			info = &RequestInfo{ID: w.Header().Get("apim-request-id"), Logger: s.log}
@@ -62,6 +71,23 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.Header().Set("x-ms-error-code", string(e.Code))
 	writeJSON(w, statusOf(e), wire.ErrorResponse{Error: e})
+}
+
+// storeDown returns the ServiceUnavailable error to answer when the store
+// does not answer a ping within two seconds, and nil when it does.
+func (s *Server) storeDown(r *http.Request) *azerr.Error {
+	if s.svc == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Second)
+	defer cancel()
+	if err := s.svc.Ready(ctx); err != nil {
+		if info := infoOf(r); info != nil {
+			info.Logger.Warn("store unavailable", "err", err)
+		}
+		return azerr.New(azerr.ServiceUnavailable, "The store of this server does not answer; try again later.")
+	}
+	return nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -2,14 +2,23 @@ package api_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/parley-dev/parley/internal/api"
 	"github.com/parley-dev/parley/internal/api/apitest"
+	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/store/sqlite"
 )
 
 // TestMetadataIsBounded: free-text metadata and settings have limits, on a
@@ -92,4 +101,81 @@ func TestShortBody(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("x-ms-error-code") != "InvalidRequest" {
 		t.Errorf("a body 84 bytes short = %d %s, want 400 InvalidRequest", resp.StatusCode, resp.Header.Get("x-ms-error-code"))
 	}
+}
+
+// TestDotNames: "." and ".." (sent as %2e) were accepted and then out of
+// reach; they are refused (issue 9, low).
+func TestDotNames(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	for _, name := range []string{"%2e", "%2e%2e", "%2E"} {
+		resp := srv.Do("PATCH", "/projects/"+name+"?"+v3, `{"projectName":".","projectKind":"Conversation","language":"en-us"}`)
+		if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+			t.Errorf("PATCH /projects/%s = %d, want a 4xx", name, resp.StatusCode)
+		}
+		resp.Body.Close()
+	}
+	resp := srv.Do("GET", "/projects?"+v3, nil)
+	if got := apitest.ReadJSON(t, resp); len(got["value"].([]any)) != 0 {
+		t.Errorf("projects after PATCHes of dot names = %v, want none", got["value"])
+	}
+}
+
+// downStore is a store that has stopped answering: a fault injected into
+// the real SQLite store.
+type downStore struct {
+	*sqlite.Store
+	down atomic.Bool
+}
+
+func (d *downStore) Ping(ctx context.Context) error {
+	if d.down.Load() {
+		return errors.New("connection refused")
+	}
+	return d.Store.Ping(ctx)
+}
+
+func (d *downStore) ListProjects(ctx context.Context, offset, limit int) ([]*project.Project, bool, error) {
+	if d.down.Load() {
+		return nil, false, errors.New("connection refused")
+	}
+	return d.Store.ListProjects(ctx, offset, limit)
+}
+
+// TestReadiness: /readyz answers 200 while the store answers and 503 when
+// it does not, and requests that need the store get a 503 with Retry-After,
+// not a 500 (issue 9, low: /healthz answered 200 with the store gone).
+func TestReadiness(t *testing.T) {
+	t.Parallel()
+	st, err := sqlite.Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ds := &downStore{Store: st}
+	svc := project.New(ds, ds, nil, project.Config{})
+	hs := httptest.NewServer(api.New(svc, api.Config{Keys: []string{"k"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer hs.Close()
+	get := func(path string) *http.Response {
+		req, _ := http.NewRequest("GET", hs.URL+path, nil)
+		req.Header.Set("Ocp-Apim-Subscription-Key", "k")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := get("/readyz")
+	wantStatus(t, resp, http.StatusOK)
+	resp.Body.Close()
+	ds.down.Store(true)
+	wantError(t, get("/readyz"), http.StatusServiceUnavailable, "ServiceUnavailable", "")
+	resp = get("/healthz")
+	wantStatus(t, resp, http.StatusOK) // liveness: the process answers
+	resp.Body.Close()
+	resp = get(apitest.Prefix + "/projects?" + v3)
+	if resp.Header.Get("Retry-After") == "" {
+		t.Errorf("503 without Retry-After")
+	}
+	wantError(t, resp, http.StatusServiceUnavailable, "ServiceUnavailable", "")
 }

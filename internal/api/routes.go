@@ -12,8 +12,12 @@ import (
 // authoringPrefix is where the authoring API lives under the endpoint.
 const authoringPrefix = "/language/authoring/analyze-conversations"
 
-// healthPath answers load balancers without a key.
-const healthPath = "/healthz"
+// healthPath answers load balancers without a key: liveness, the process
+// answers. readyPath is readiness: the store answers too.
+const (
+	healthPath = "/healthz"
+	readyPath  = "/readyz"
+)
 
 // route is one operation of the API. Handlers get the request's api-version,
 // already checked against versions.
@@ -102,6 +106,13 @@ func (s *Server) register(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET "+healthPath, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET "+readyPath, func(w http.ResponseWriter, r *http.Request) {
+		if err := s.storeDown(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	misses := http.NewServeMux()
 	for path, ms := range methods {

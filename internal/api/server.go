@@ -146,7 +146,7 @@ func (s *Server) recover(next http.Handler) http.Handler {
 // always gets 401 (AUTHORING.md §4.3).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == healthPath {
+		if r.URL.Path == healthPath || r.URL.Path == readyPath {
 			// Answers without a key end their connection, so that no one
 			// without a key can hold connections open between requests.
 			w.Header().Set("Connection", "close")

@@ -122,6 +122,9 @@ var (
 
 // Store keeps projects and their content.
 type Store interface {
+	// Ping reports whether the store answers, on the connections that
+	// read and those that write.
+	Ping(ctx context.Context) error
 	// ListProjects returns up to limit projects after skipping offset,
 	// newest first, and whether more follow.
 	ListProjects(ctx context.Context, offset, limit int) ([]*Project, bool, error)

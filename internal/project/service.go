@@ -43,6 +43,12 @@ type Runtime struct {
 	models *modelCache
 }
 
+// Ready reports whether the store answers: readiness, beside the liveness
+// of /healthz.
+func (s *Services) Ready(ctx context.Context) error {
+	return s.Projects.store.Ping(ctx)
+}
+
 // core is what the services share: the store, the job store, the clock and
 // the limits.
 type core struct {

@@ -29,6 +29,11 @@ func CheckName(target, what, name string) *azerr.Error {
 	if !resourceName.MatchString(name) {
 		return azerr.Invalid(target, "The %s name %q is not valid: use 1 to 50 characters among A-Z, a-z, 0-9, '_', '.' and '-'.", what, name)
 	}
+	if name == "." || name == ".." {
+		// Path segments that URLs resolve away: the resource would be
+		// created and then be out of reach.
+		return azerr.Invalid(target, "The %s name %q is not valid: a name cannot be \".\" or \"..\".", what, name)
+	}
 	return nil
 }
 

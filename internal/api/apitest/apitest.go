@@ -138,7 +138,7 @@ func (s *Server) DoWithKey(method, path string, body any, key string) *http.Resp
 	url := path
 	switch {
 	case strings.HasPrefix(path, "http"):
-	case strings.HasPrefix(path, "/language"), strings.HasPrefix(path, "/healthz"):
+	case strings.HasPrefix(path, "/language"), strings.HasPrefix(path, "/healthz"), strings.HasPrefix(path, "/readyz"):
 		url = s.URL + path
 	default:
 		url = s.URL + Prefix + path

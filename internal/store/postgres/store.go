@@ -71,6 +71,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 }
 
 // Close closes the store's connections; it is safe to call twice.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// Close closes the store's connections; it is safe to call twice.
 func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
