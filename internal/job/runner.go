@@ -46,7 +46,7 @@ type Config struct {
 	Workers      int           // jobs run at once; default 4
 	Lease        time.Duration // how long a claim lasts without renewal; default 30s
 	PollInterval time.Duration // how often the store is checked without Notify; default 1s
-	MaxAttempts  int           // claims per job before it fails; default 3
+	MaxAttempts  int           // claims per job before it fails; default 2: a job that crashed its process once runs once more
 	Now          func() time.Time
 	Logger       *slog.Logger
 	// ObserveFunc, when set, sees every run of a job as it ends.
@@ -82,7 +82,7 @@ func (c *Config) validate() {
 		c.PollInterval = time.Second
 	}
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 3
+		c.MaxAttempts = 2
 	}
 	if c.Now == nil {
 		c.Now = time.Now

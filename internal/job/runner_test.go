@@ -306,3 +306,33 @@ func TestFinishedCache(t *testing.T) {
 		t.Errorf("an expired job came from the cache")
 	}
 }
+
+// TestCrashedJobRunsOnceMore: by default a job whose process died runs once
+// more, and fails if that attempt dies too (issue 9: it was tried three
+// times, so a job that crashes the server took it down three times).
+func TestCrashedJobRunsOnceMore(t *testing.T) {
+	st, c, _ := setup(t)
+	j := newJob(t, st, c, "")
+	// The first attempt's process dies: its lease runs out.
+	if claimed, err := st.ClaimJobs(t.Context(), job.ClaimParams{Owner: "dies", Now: c.Now(), LeaseUntil: c.Now().Add(time.Second), Limit: 1, MaxAttempts: 10}); err != nil || len(claimed) != 1 {
+		t.Fatalf("first claim = %v, %v", claimed, err)
+	}
+	c.Advance(time.Minute)
+	r := job.NewRunner(st, job.Config{Now: c.Now})
+	ran := 0
+	r.Handle(kindTest, func(ctx context.Context, run *job.Run) (*job.Outcome, error) {
+		ran++
+		panic("the second attempt crashes too") // a panic stands for the crash; the lease is what matters
+	})
+	// Claim it as a process that dies again, then let the runner look.
+	if claimed, err := st.ClaimJobs(t.Context(), job.ClaimParams{Owner: "dies-again", Now: c.Now(), LeaseUntil: c.Now().Add(time.Second), Limit: 1, MaxAttempts: 2}); err != nil || len(claimed) != 1 {
+		t.Fatalf("second claim = %v, %v; want the job to run once more", claimed, err)
+	}
+	c.Advance(time.Minute)
+	if n, _ := r.RunOnce(t.Context()); n != 0 || ran != 0 {
+		t.Errorf("a job that died on its second attempt ran a third time")
+	}
+	if got := get(t, st, c, j.ID); got.Status != job.StatusFailed {
+		t.Errorf("job after two crashed attempts = %s, want failed", got.Status)
+	}
+}
