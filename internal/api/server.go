@@ -98,7 +98,7 @@ func (s *Server) requestInfo(r *http.Request) (*RequestInfo, *http.Request) {
 	if info, ok := r.Context().Value(requestInfoKey).(*RequestInfo); ok {
 		return info, r
 	}
-	id := newRequestID()
+	id := NewRequestID()
 	info := &RequestInfo{ID: id, Logger: s.log.With("request_id", id)}
 	return info, r.WithContext(WithRequestInfo(r.Context(), info))
 }
@@ -109,7 +109,9 @@ func infoOf(r *http.Request) *RequestInfo {
 	return info
 }
 
-func newRequestID() string {
+// NewRequestID returns a random id in the GUID shape of Azure's request ids
+// (apim-request-id).
+func NewRequestID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -15,7 +13,7 @@ import (
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := newRequestID()
+		id := api.NewRequestID()
 		w.Header().Set("apim-request-id", id)
 		if c := r.Header.Get("x-ms-client-request-id"); c != "" {
 			w.Header().Set("x-ms-client-request-id", c)
@@ -31,13 +29,6 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				Operation: info.Operation, Status: rec.status, Duration: d})
 		}
 	})
-}
-
-// newRequestID returns a random id in the GUID shape Azure's request ids have.
-func newRequestID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // statusRecorder remembers the status a handler wrote.
