@@ -569,7 +569,7 @@ func TestCrashRecovery(t *testing.T) {
 	t.Parallel()
 	smoke := readFile(t, smokeFile)
 	data := t.TempDir()
-	args := []string{"--listen", "127.0.0.1:0", "--data", data, "--key", procKey, "--job-lease", "1s"}
+	args := []string{"--listen", "127.0.0.1:0", "--data", data, "--key", procKey, "--job-lease", "1s", "--project-jobs", "1000"}
 	c := serve(t, nil, args...)
 	importAndWait(t, c, smokeName, smoke)
 
@@ -604,7 +604,7 @@ func TestGracefulShutdown(t *testing.T) {
 	// A long lease, so that a claim left behind is still live when read;
 	// one worker, so that the runner claims often (a claim cut short by the
 	// shutdown is what leaves a claim behind).
-	args := []string{"--listen", "127.0.0.1:0", "--data", data, "--key", procKey, "--job-lease", "1m"}
+	args := []string{"--listen", "127.0.0.1:0", "--data", data, "--key", procKey, "--job-lease", "1m", "--project-jobs", "1000"}
 	c := serve(t, nil, slices.Concat(args, []string{"--job-workers", "1"})...)
 	importAndWait(t, c, smokeName, smoke)
 

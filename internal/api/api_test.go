@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parley-dev/parley/internal/api/apitest"
+	"github.com/parley-dev/parley/internal/job"
 	"github.com/parley-dev/parley/internal/project"
 )
 
@@ -706,9 +707,9 @@ func TestFailedJob(t *testing.T) {
 
 func TestConcurrentExports(t *testing.T) {
 	t.Parallel()
-	srv := apitest.New(t, &apitest.Options{AutoRun: true})
-	importProject(t, srv, "SNIPS2017-smoke", smokeSnips(t))
 	const n = 200
+	srv := apitest.New(t, &apitest.Options{AutoRun: true, Jobs: job.Limits{PerKind: n}})
+	importProject(t, srv, "SNIPS2017-smoke", smokeSnips(t))
 	urls := make([]string, n)
 	var wg sync.WaitGroup
 	for i := range n {

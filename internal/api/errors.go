@@ -58,7 +58,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !errors.As(err, &e) {
 		if down := s.storeDown(r); down != nil {
 			err, e = down, down // not a bug: the store is out of reach
-			w.Header().Set("Retry-After", strconv.Itoa(s.cfg.RetryAfter))
 		}
 	}
 	if e == nil {
@@ -68,6 +67,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		info.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "operation", info.Operation, "err", err)
 		e = azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", info.ID)
+	}
+	if e.Code == azerr.TooManyRequests || e.Code == azerr.ServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(s.cfg.RetryAfter))
 	}
 	w.Header().Set("x-ms-error-code", string(e.Code))
 	writeJSON(w, statusOf(e), wire.ErrorResponse{Error: e})

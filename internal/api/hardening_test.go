@@ -17,6 +17,7 @@ import (
 
 	"github.com/parley-dev/parley/internal/api"
 	"github.com/parley-dev/parley/internal/api/apitest"
+	"github.com/parley-dev/parley/internal/job"
 	"github.com/parley-dev/parley/internal/project"
 	"github.com/parley-dev/parley/internal/store/sqlite"
 )
@@ -178,4 +179,43 @@ func TestReadiness(t *testing.T) {
 		t.Errorf("503 without Retry-After")
 	}
 	wantError(t, resp, http.StatusServiceUnavailable, "ServiceUnavailable", "")
+}
+
+// TestJobQueueIsBounded: a project's unfinished jobs of one kind, and the
+// server's in all, are bounded; past either bound a request is a 429 with
+// Retry-After, as Azure throttles, and nothing is queued (issue 9,
+// finding 4). Once jobs finish, there is room again.
+func TestJobQueueIsBounded(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, &apitest.Options{Jobs: job.Limits{PerKind: 3, Total: 5}, RetryAfter: 2})
+	importProject(t, srv, "p", withName(t, smokeSnips(t), "p"))
+	importProject(t, srv, "q", withName(t, smokeSnips(t), "q"))
+	exportOf := func(p string) *http.Response {
+		return srv.Do("POST", "/projects/"+p+"/:export?stringIndexType=Utf16CodeUnit&"+v3, nil)
+	}
+	for range 3 {
+		wantStatus(t, exportOf("p"), http.StatusAccepted)
+	}
+	resp := exportOf("p")
+	if ra := resp.Header.Get("Retry-After"); ra != "2" {
+		t.Errorf("Retry-After of a 429 = %q, want 2", ra)
+	}
+	e := wantError(t, resp, http.StatusTooManyRequests, "TooManyRequests", "")
+	if msg := e["message"].(string); !strings.Contains(msg, `"p"`) || !strings.Contains(msg, "3 unfinished export jobs") {
+		t.Errorf("message %q does not name the project and the limit", msg)
+	}
+	// Another kind and another project have their own room, until the
+	// server's total (5) is reached.
+	wantStatus(t, exportOf("q"), http.StatusAccepted)
+	wantStatus(t, srv.Do("POST", "/projects/q/:train?"+v3, `{"modelLabel":"m","trainingMode":"standard"}`), http.StatusAccepted)
+	e = wantError(t, exportOf("q"), http.StatusTooManyRequests, "TooManyRequests", "")
+	if msg := e["message"].(string); !strings.Contains(msg, "5 unfinished jobs") {
+		t.Errorf("message %q does not give the server's limit", msg)
+	}
+	// A second training of one project stays a 409, as in Azure.
+	wantError(t, srv.Do("POST", "/projects/q/:train?"+v3, `{"modelLabel":"m2","trainingMode":"standard"}`), http.StatusConflict, "Conflict", "")
+	if n := srv.RunJobs(t.Context()); n != 5 {
+		t.Errorf("RunJobs ran %d jobs, want the 5 accepted", n)
+	}
+	wantStatus(t, exportOf("p"), http.StatusAccepted)
 }

@@ -70,7 +70,7 @@ func TestAddWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	j := job.New(args, "p", "2023-04-01", c.Now(), time.Hour)
-	if err := store.CreateJob(t.Context(), j, payload); err != nil {
+	if err := store.CreateJob(t.Context(), j, payload, job.Limits{}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := r.RunOnce(t.Context()); n != 1 || err != nil {

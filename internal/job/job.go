@@ -123,8 +123,11 @@ var (
 	// ErrLeaseLost: the caller no longer holds the job's lease, so its
 	// outcome is dropped (another claim owns the job now).
 	ErrLeaseLost = errors.New("job lease lost")
-	// ErrBusy: the project already has an unfinished job of that kind.
-	ErrBusy = errors.New("a job of that kind is already running")
+	// ErrBusy: the project already has Limits.PerKind unfinished jobs of
+	// that kind.
+	ErrBusy = errors.New("too many unfinished jobs of that kind in the project")
+	// ErrQueueFull: the store already holds Limits.Total unfinished jobs.
+	ErrQueueFull = errors.New("too many unfinished jobs")
 	// ErrFinished: the job is already terminal, so it cannot be cancelled.
 	ErrFinished = errors.New("job already finished")
 )
@@ -147,11 +150,12 @@ func NewID(now time.Time) string {
 // Store keeps jobs durably. Methods that take now compare times with it, so
 // tests can inject a clock.
 type Store interface {
-	// CreateJob stores a new job in StatusNotStarted with its payload.
-	CreateJob(ctx context.Context, j *Job, payload []byte) error
-	// CreateExclusiveJob is CreateJob unless the project has an unfinished
-	// job of the same kind, in which case it returns ErrBusy.
-	CreateExclusiveJob(ctx context.Context, j *Job, payload []byte) error
+	// CreateJob stores a new job in StatusNotStarted with its payload,
+	// unless the project already has lim.PerKind unfinished jobs of its
+	// kind (ErrBusy) or the store lim.Total unfinished jobs (ErrQueueFull).
+	// PerKind is exact however many processes create jobs at once; Total
+	// may be passed by as many jobs as are being created at that moment.
+	CreateJob(ctx context.Context, j *Job, payload []byte, lim Limits) error
 	// GetJob returns a job that has not expired; ErrNotFound otherwise.
 	GetJob(ctx context.Context, id string, now time.Time) (*Job, error)
 	// ClaimJobs leases up to p.Limit runnable jobs to p.Owner: jobs not
@@ -191,6 +195,13 @@ type Store interface {
 	JobResult(ctx context.Context, id string, now time.Time) (*Result, error)
 }
 
+// Limits bound the unfinished jobs (not started, running or cancelling)
+// that Store.CreateJob accepts; zero is no limit.
+type Limits struct {
+	PerKind int // of one kind in one project
+	Total   int // in the whole store
+}
+
 // ClaimParams are the arguments of Store.ClaimJobs.
 type ClaimParams struct {
 	Owner       string
@@ -198,6 +209,9 @@ type ClaimParams struct {
 	LeaseUntil  time.Time
 	Limit       int
 	MaxAttempts int
+	// ExcludeKinds are kinds not to claim: the runner keeps a worker free
+	// of long jobs so that short ones never queue behind them.
+	ExcludeKinds []Kind
 }
 
 // FinishParams are the arguments of Store.FinishJob.

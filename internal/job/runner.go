@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -100,6 +101,7 @@ type Runner struct {
 	cfg      Config
 	store    Store
 	handlers map[Kind]HandlerFunc
+	long     []Kind // see MarkLong
 	wake     chan struct{}
 
 	mu      sync.Mutex
@@ -108,6 +110,9 @@ type Runner struct {
 	done    chan struct{}
 	running sync.WaitGroup
 	slots   chan struct{}
+	// longRunning counts the running jobs of long kinds; claims keep it
+	// within longCap.
+	longRunning int
 }
 
 // NewRunner returns a Runner over store; register handlers with Handle before Start.
@@ -124,6 +129,14 @@ func NewRunner(store Store, cfg Config) *Runner {
 
 // Handle registers the handler of kind.
 func (r *Runner) Handle(kind Kind, h HandlerFunc) { r.handlers[kind] = h }
+
+// MarkLong declares jobs of kind long (training): they never take the last
+// worker, so that short jobs (an export, a deploy) do not queue behind
+// them. With one worker, nothing is kept free.
+func (r *Runner) MarkLong(kind Kind) { r.long = append(r.long, kind) }
+
+// longCap is how many long jobs run at once at most.
+func (r *Runner) longCap() int { return max(r.cfg.Workers-1, 1) }
 
 // Notify wakes the runner: a job was just created.
 func (r *Runner) Notify() {
@@ -238,25 +251,76 @@ func (r *Runner) claimAndStart(claimCtx, workCtx context.Context) bool {
 	for _, j := range jobs {
 		r.running.Add(1)
 		go func() {
-			defer func() { <-r.slots; r.running.Done() }()
+			defer func() {
+				r.countLong([]*Job{j}, -1)
+				<-r.slots
+				r.running.Done()
+				r.Notify() // a freed long slot may let a waiting long job run
+			}()
 			r.run(workCtx, j)
 		}()
 	}
 	return err == nil && len(jobs) == free
 }
 
+// claim claims up to n jobs, of which no more long ones than the long cap
+// leaves room for: first as many of any kind as that room allows, then the
+// rest among short kinds only. The long jobs it returns are counted in
+// longRunning until done is called for them.
 func (r *Runner) claim(ctx context.Context, n int) ([]*Job, error) {
 	if ctx.Err() != nil {
 		return nil, nil
 	}
+	r.mu.Lock()
+	room := r.longCap() - r.longRunning
+	r.mu.Unlock()
+	if len(r.long) == 0 {
+		room = n
+	}
+	var jobs []*Job
+	if first := min(n, room); first > 0 {
+		got, err := r.claimExcluding(ctx, first, nil)
+		if err != nil {
+			return nil, err
+		}
+		jobs = got
+		if len(got) < first { // nothing else to claim
+			r.countLong(jobs, 1)
+			return jobs, nil
+		}
+	}
+	if rest := n - len(jobs); rest > 0 {
+		got, err := r.claimExcluding(ctx, rest, r.long)
+		jobs = append(jobs, got...)
+		if err != nil {
+			r.countLong(jobs, 1)
+			return jobs, err
+		}
+	}
+	r.countLong(jobs, 1)
+	return jobs, nil
+}
+
+func (r *Runner) claimExcluding(ctx context.Context, n int, exclude []Kind) ([]*Job, error) {
 	now := r.cfg.Now()
 	// The claim itself is not cancelled by Stop: a claim that committed
 	// while its caller gave up would leave jobs leased to nobody. Stop waits
 	// for the jobs a claim returns.
 	return r.store.ClaimJobs(context.WithoutCancel(ctx), ClaimParams{
 		Owner: r.cfg.Owner, Now: now, LeaseUntil: now.Add(r.cfg.Lease),
-		Limit: n, MaxAttempts: r.cfg.MaxAttempts,
+		Limit: n, MaxAttempts: r.cfg.MaxAttempts, ExcludeKinds: exclude,
 	})
+}
+
+// countLong adds d to longRunning for each long job of jobs.
+func (r *Runner) countLong(jobs []*Job, d int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, j := range jobs {
+		if slices.Contains(r.long, j.Kind) {
+			r.longRunning += d
+		}
+	}
 }
 
 // RunOnce claims up to Workers jobs and runs them to the end before it
@@ -269,7 +333,7 @@ func (r *Runner) RunOnce(ctx context.Context) (int, error) {
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {
-		wg.Go(func() { r.run(ctx, j) })
+		wg.Go(func() { defer r.countLong([]*Job{j}, -1); r.run(ctx, j) })
 	}
 	wg.Wait()
 	return len(jobs), nil

@@ -45,7 +45,7 @@ func newJob(t *testing.T, st job.Store, c *clock, payload string) *job.Job {
 	now := c.Now()
 	j := &job.Job{ID: job.NewID(now), Kind: kindTest, Project: "p", APIVersion: "2023-04-01",
 		Status: job.StatusNotStarted, Created: now, Updated: now, Expires: now.Add(7 * 24 * time.Hour)}
-	if err := st.CreateJob(t.Context(), j, []byte(payload)); err != nil {
+	if err := st.CreateJob(t.Context(), j, []byte(payload), job.Limits{}); err != nil {
 		t.Fatal(err)
 	}
 	return j
@@ -334,5 +334,76 @@ func TestCrashedJobRunsOnceMore(t *testing.T) {
 	}
 	if got := get(t, st, c, j.ID); got.Status != job.StatusFailed {
 		t.Errorf("job after two crashed attempts = %s, want failed", got.Status)
+	}
+}
+
+// TestShortJobsPassLongOnes: with long jobs queued first, a short job runs
+// at once on the worker long jobs may not take, and long jobs never hold
+// more than all workers but one.
+func TestShortJobsPassLongOnes(t *testing.T) {
+	const kindLong job.Kind = "long"
+	st, c, _ := setup(t)
+	r := job.NewRunner(st, job.Config{Now: c.Now, Workers: 3, PollInterval: 5 * time.Millisecond})
+	release := make(chan struct{})
+	var running, most atomic.Int32
+	r.Handle(kindLong, func(ctx context.Context, _ *job.Run) (*job.Outcome, error) {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return &job.Outcome{}, nil
+	})
+	r.MarkLong(kindLong)
+	short := make(chan struct{}, 8)
+	r.Handle(kindTest, func(context.Context, *job.Run) (*job.Outcome, error) {
+		short <- struct{}{}
+		return &job.Outcome{}, nil
+	})
+	var long []*job.Job
+	for range 5 {
+		now := c.Now()
+		j := &job.Job{ID: job.NewID(now), Kind: kindLong, Project: "p", APIVersion: "2023-04-01",
+			Status: job.StatusNotStarted, Created: now, Updated: now, Expires: now.Add(time.Hour)}
+		if err := st.CreateJob(t.Context(), j, nil, job.Limits{}); err != nil {
+			t.Fatal(err)
+		}
+		long = append(long, j)
+	}
+	r.Start(t.Context())
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		r.Stop(ctx) // cancels the long jobs of a failed test
+	}()
+	for range 2 {
+		newJob(t, st, c, "")
+		r.Notify()
+		select {
+		case <-short:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a short job queued behind five long ones did not run within 10s")
+		}
+	}
+	// Two long jobs hold two workers (they may still be starting).
+	deadline := time.Now().Add(10 * time.Second)
+	for running.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for _, j := range long {
+		for get(t, st, c, j.ID).Status != job.StatusSucceeded {
+			if time.Now().After(deadline) {
+				t.Fatalf("long job %s is %s, want succeeded", j.ID, get(t, st, c, j.ID).Status)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if m := most.Load(); m != 2 {
+		t.Errorf("at most %d long jobs ran at once on 3 workers, want 2", m)
 	}
 }

@@ -2,8 +2,10 @@ package project
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
 )
 
@@ -87,6 +89,7 @@ func RegisterJobs(r *job.Runner, s *Services) {
 	job.AddWorker(r, s.Projects.runImport)
 	job.AddWorker(r, s.Projects.runDeleteProject)
 	job.AddWorker(r, s.Training.runTrain)
+	r.MarkLong(JobTrain) // minutes, where the others take seconds
 	job.AddWorker(r, s.Training.runLoadSnapshot)
 	job.AddWorker(r, s.Deployments.runDeploy)
 	job.AddWorker(r, s.Deployments.runDeleteDeployment)
@@ -99,13 +102,33 @@ func (s *core) newJob(args job.Args, project string, v APIVersion) *job.Job {
 	return job.New(args, project, string(v), s.now(), s.cfg.JobRetention)
 }
 
-// enqueue stores j with the payload of args and wakes the runner.
+// DefaultJobLimits bound the job queue: a client that starts jobs faster
+// than they run is answered 429 instead of queueing hours of work. A
+// project trains one model at a time whatever the limits (409).
+var DefaultJobLimits = job.Limits{PerKind: 10, Total: 1000}
+
+// enqueue stores j with the payload of args, within the job limits, and
+// wakes the runner.
 func (s *core) enqueue(ctx context.Context, j *job.Job, args job.Args) (*job.Job, error) {
+	return s.enqueueWithin(ctx, j, args, s.cfg.Jobs, nil)
+}
+
+// enqueueWithin is enqueue within lim. A full queue is a 429, as Azure
+// throttles (the api package adds its Retry-After); busy, when not nil,
+// answers a project that has lim.PerKind unfinished jobs of j's kind.
+func (s *core) enqueueWithin(ctx context.Context, j *job.Job, args job.Args, lim job.Limits, busy *azerr.Error) (*job.Job, error) {
 	payload, err := job.EncodeArgs(args)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.jobs.CreateJob(ctx, j, payload); err != nil {
+	switch err := s.jobs.CreateJob(ctx, j, payload, lim); {
+	case errors.Is(err, job.ErrBusy) && busy != nil:
+		return nil, busy
+	case errors.Is(err, job.ErrBusy):
+		return nil, azerr.New(azerr.TooManyRequests, "The project %q already has %d unfinished %s jobs, the limit; wait for one to finish, then try again.", j.Project, lim.PerKind, j.Kind)
+	case errors.Is(err, job.ErrQueueFull):
+		return nil, azerr.New(azerr.TooManyRequests, "The server already has %d unfinished jobs, the limit; try again later.", lim.Total)
+	case err != nil:
 		return nil, fmt.Errorf("create %s job: %w", j.Kind, err)
 	}
 	s.notify()

@@ -12,6 +12,7 @@ import (
 // Config configures the services.
 type Config struct {
 	Limits       Limits
+	Jobs         job.Limits    // unfinished jobs per project and kind, and in all; default DefaultJobLimits
 	JobRetention time.Duration // how long jobs and their results are kept; default 7 days
 	ModelMemory  int64         // bytes of engine blobs loaded models may take; default DefaultModelMemory
 	Now          func() time.Time
@@ -64,6 +65,12 @@ type core struct {
 func New(store Store, jobs job.Store, notify func(), cfg Config) *Services {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
+	}
+	if cfg.Jobs.PerKind <= 0 {
+		cfg.Jobs.PerKind = DefaultJobLimits.PerKind
+	}
+	if cfg.Jobs.Total <= 0 {
+		cfg.Jobs.Total = DefaultJobLimits.Total
 	}
 	if cfg.JobRetention <= 0 {
 		cfg.JobRetention = 7 * 24 * time.Hour

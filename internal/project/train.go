@@ -146,23 +146,15 @@ func (s *Training) StartTraining(ctx context.Context, name string, o TrainOption
 		return nil, err
 	}
 	args := trainArgs{TrainOptions: o}
-	payload, err := job.EncodeArgs(args)
-	if err != nil {
-		return nil, err
-	}
 	j := s.newJob(args, name, v)
 	j.Detail, err = json.Marshal(TrainingState{ModelLabel: o.ModelLabel, ConfigVersion: cfg.Version, Mode: o.TrainingMode,
 		Training: SubState{Status: job.StatusNotStarted}, Evaluation: SubState{Status: job.StatusNotStarted}})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.jobs.CreateExclusiveJob(ctx, j, payload); errors.Is(err, job.ErrBusy) {
-		return nil, azerr.New(azerr.Conflict, "The project %q is already training a model; wait for that job to finish or cancel it.", name)
-	} else if err != nil {
-		return nil, err
-	}
-	s.notify()
-	return j, nil
+	// One training at a time per project, as the service does.
+	return s.enqueueWithin(ctx, j, args, job.Limits{PerKind: 1, Total: s.cfg.Jobs.Total},
+		azerr.New(azerr.Conflict, "The project %q is already training a model; wait for that job to finish or cancel it.", name))
 }
 
 // requireTestSet checks that a manual split has a testing set.

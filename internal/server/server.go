@@ -64,6 +64,7 @@ type Config struct {
 	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	Limits                                 project.Limits // zero: project.DefaultLimits
 	ModelMemory                            int64          // bytes of loaded models; zero: project.DefaultModelMemory
+	Jobs                                   job.Limits     // unfinished jobs per project and kind, and in all; zero: project.DefaultJobLimits
 	Now                                    func() time.Time
 	Logger                                 *slog.Logger
 	Observer                               Observer
@@ -202,7 +203,7 @@ func (s *Server) build() {
 		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval,
 		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
 	})
-	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Now: cfg.Now, ModelMemory: cfg.ModelMemory})
+	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Jobs: cfg.Jobs, Now: cfg.Now, ModelMemory: cfg.ModelMemory})
 	project.RegisterJobs(s.runner, s.service)
 	language := api.New(s.service, api.Config{
 		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,

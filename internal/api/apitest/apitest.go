@@ -52,6 +52,7 @@ func (c *Clock) Advance(d time.Duration) {
 // Options configure New; nil means defaults.
 type Options struct {
 	Limits       project.Limits // zero: project.DefaultLimits
+	Jobs         job.Limits     // zero: project.DefaultJobLimits
 	PageSize     int
 	MaxBodyBytes int64
 	RetryAfter   int
@@ -89,7 +90,7 @@ func New(t testing.TB, opts *Options) *Server {
 	clock := &Clock{t: time.Date(2026, 4, 18, 15, 23, 7, 0, time.UTC)}
 	app, err := server.New(context.Background(), server.Config{
 		DataDir: dir, Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes,
-		RetryAfter: opts.RetryAfter, Limits: opts.Limits, Now: clock.Now,
+		RetryAfter: opts.RetryAfter, Limits: opts.Limits, Jobs: opts.Jobs, Now: clock.Now,
 		JobPollInterval: 10 * time.Millisecond, Observer: opts.Observer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

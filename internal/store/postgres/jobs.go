@@ -53,33 +53,46 @@ func statuses(ss []job.Status) []string {
 	return out
 }
 
-// CreateJob implements job.Store.
-func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte) error {
-	return s.createJob(ctx, j, payload, false)
+// kindStrings returns kinds as strings, for a text[] parameter; never nil,
+// so that no kind is excluded rather than all of them.
+func kindStrings(kinds []job.Kind) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = string(k)
+	}
+	return out
 }
 
-// CreateExclusiveJob implements job.Store. The check and the insert run
+// CreateJob implements job.Store. The per-kind count and the insert run
 // under an advisory lock on the project and kind, so that of two processes
-// creating the same kind of job at once only one succeeds.
-func (s *Store) CreateExclusiveJob(ctx context.Context, j *job.Job, payload []byte) error {
-	return s.createJob(ctx, j, payload, true)
-}
-
-func (s *Store) createJob(ctx context.Context, j *job.Job, payload []byte, exclusive bool) error {
+// creating the last allowed job of a kind at once only one succeeds. The
+// total is counted without a lock: at most the jobs being created at that
+// moment pass it.
+func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte, lim job.Limits) error {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if exclusive {
+		if lim.PerKind > 0 {
 			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2::text || '/' || $3::text))`,
-				lockExclusiveJob, string(j.Kind), j.Project); err != nil {
+				lockJobKind, string(j.Kind), j.Project); err != nil {
 				return err
 			}
-			var busy bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE project = $1 AND kind = $2
-				AND status IN `+job.SQL.Unfinished+` AND expires > $3)`,
-				j.Project, string(j.Kind), ms(j.Created)).Scan(&busy); err != nil {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM jobs WHERE project = $1 AND kind = $2
+				AND status IN `+job.SQL.Unfinished+` AND expires > $3`,
+				j.Project, string(j.Kind), ms(j.Created)).Scan(&n); err != nil {
 				return err
 			}
-			if busy {
+			if n >= lim.PerKind {
 				return job.ErrBusy
+			}
+		}
+		if lim.Total > 0 {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM jobs WHERE status IN `+job.SQL.Unfinished+`
+				AND expires > $1`, ms(j.Created)).Scan(&n); err != nil {
+				return err
+			}
+			if n >= lim.Total {
+				return job.ErrQueueFull
 			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO jobs (id, kind, project, api_version, status, created, updated, expires, detail)
@@ -119,8 +132,8 @@ func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, e
 			attempt = attempt + 1, updated = CASE WHEN status = `+job.SQL.NotStarted+` THEN $3 ELSE updated END
 			WHERE id IN (SELECT id FROM jobs WHERE expires > $3 AND (status = `+job.SQL.NotStarted+`
 				OR (status = `+job.SQL.Running+` AND lease_expires < $3 AND attempt < $4))
-				ORDER BY seq LIMIT $5 FOR UPDATE SKIP LOCKED)
-			RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), ms(p.Now), p.MaxAttempts, p.Limit)
+				AND NOT (kind = ANY($6::text[])) ORDER BY seq LIMIT $5 FOR UPDATE SKIP LOCKED)
+			RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), ms(p.Now), p.MaxAttempts, p.Limit, kindStrings(p.ExcludeKinds))
 		if err != nil {
 			return err
 		}

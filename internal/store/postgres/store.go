@@ -29,7 +29,7 @@ import (
 var migrations embed.FS
 
 // Advisory lock keys. Session and transaction locks on one bigint key share
-// a key space; the two-int4 keys of lockExclusiveJob are a space of their own.
+// a key space; the two-int4 keys of lockJobKind are a space of their own.
 const (
 	// lockMigrations is held while a process migrates the schema, so that
 	// processes starting together apply each migration once.
@@ -41,9 +41,9 @@ const (
 	// blob to pinning it, and exclusively by the blob collection, so that a
 	// blob being pinned is never collected.
 	lockBlobs int64 = 0x7061726c65790003
-	// lockExclusiveJob is the first key of the lock on a (project, kind)
-	// pair taken by CreateExclusiveJob; the second is a hash of the pair.
-	lockExclusiveJob int32 = 0x70617201
+	// lockJobKind is the first key of the lock on a (project, kind)
+	// pair taken by CreateJob to count its jobs; the second is a hash of the pair.
+	lockJobKind int32 = 0x70617201
 )
 
 // Store is the Postgres store.

@@ -137,7 +137,7 @@ func TestOpenKeepsLeases(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	j := &job.Job{ID: "j", Kind: project.JobExport, Project: "p", APIVersion: "2023-04-01", Status: job.StatusNotStarted,
 		Created: now, Updated: now, Expires: now.Add(time.Hour)}
-	if err := first.CreateJob(t.Context(), j, nil); err != nil {
+	if err := first.CreateJob(t.Context(), j, nil, job.Limits{}); err != nil {
 		t.Fatal(err)
 	}
 	p := job.ClaimParams{Owner: "first", Now: now, LeaseUntil: now.Add(time.Minute), Limit: 1, MaxAttempts: 3}

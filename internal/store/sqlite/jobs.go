@@ -38,26 +38,28 @@ func scanJob(row scanner) (*job.Job, error) {
 	return &j, nil
 }
 
-// CreateJob implements job.Store.
-func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte) error {
-	return s.createJob(ctx, j, payload, false)
-}
-
-// CreateExclusiveJob implements job.Store.
-func (s *Store) CreateExclusiveJob(ctx context.Context, j *job.Job, payload []byte) error {
-	return s.createJob(ctx, j, payload, true)
-}
-
-func (s *Store) createJob(ctx context.Context, j *job.Job, payload []byte, exclusive bool) error {
+// CreateJob implements job.Store. SQLite's single writer makes the counts
+// and the insert atomic.
+func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte, lim job.Limits) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if exclusive {
+		if lim.PerKind > 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE project = ? AND kind = ?
 				AND status IN `+job.SQL.Unfinished+` AND expires > ?`, j.Project, j.Kind, ms(j.Created)).Scan(&n); err != nil {
 				return err
 			}
-			if n > 0 {
+			if n >= lim.PerKind {
 				return job.ErrBusy
+			}
+		}
+		if lim.Total > 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE status IN `+job.SQL.Unfinished+`
+				AND expires > ?`, ms(j.Created)).Scan(&n); err != nil {
+				return err
+			}
+			if n >= lim.Total {
+				return job.ErrQueueFull
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, project, api_version, status, created, updated, expires, detail)
@@ -94,8 +96,9 @@ func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, e
 		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET status = `+job.SQL.Running+`, lease_owner = ?1, lease_expires = ?2,
 			attempt = attempt + 1, updated = CASE WHEN status = `+job.SQL.NotStarted+` THEN ?3 ELSE updated END
 			WHERE id IN (SELECT id FROM jobs WHERE expires > ?3 AND (status = `+job.SQL.NotStarted+`
-				OR (status = `+job.SQL.Running+` AND lease_expires < ?3 AND attempt < ?4)) ORDER BY rowid LIMIT ?5)
-			RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), now, p.MaxAttempts, p.Limit)
+				OR (status = `+job.SQL.Running+` AND lease_expires < ?3 AND attempt < ?4))
+				AND kind NOT IN (SELECT value FROM json_each(?6)) ORDER BY rowid LIMIT ?5)
+			RETURNING `+jobColumns, p.Owner, ms(p.LeaseUntil), now, p.MaxAttempts, p.Limit, kindList(p.ExcludeKinds))
 		if err != nil {
 			return err
 		}
@@ -113,6 +116,16 @@ func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, e
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
 	return out, nil
+}
+
+// kindList renders kinds as a JSON array for json_each: "[]" for none, as
+// json_each("null") would yield a NULL that excludes every kind.
+func kindList(kinds []job.Kind) string {
+	if len(kinds) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(kinds) // strings cannot fail to encode
+	return string(b)
 }
 
 // JobPayload implements job.Store.

@@ -94,16 +94,20 @@ func succeeded(t *testing.T, call string, errs []error, want error) int {
 	return n
 }
 
-// testConcurrentExclusiveJobs: of exclusive jobs created at once for one
-// project and kind, exactly one is created.
-func testConcurrentExclusiveJobs(t *testing.T, s Store) {
+// testConcurrentJobLimits: of jobs created at once for one project and
+// kind, exactly as many as the limit allows are created.
+func testConcurrentJobLimits(t *testing.T, s Store) {
 	const n = 8
-	errs := concurrently(n, func(i int) error {
-		return s.CreateExclusiveJob(t.Context(), newJob(fmt.Sprintf("t%d", i), project.JobTrain, "p", t0), nil)
-	})
-	created := succeeded(t, "CreateExclusiveJob", errs, job.ErrBusy)
-	if js, _, err := s.ListJobs(t.Context(), project.JobTrain, "p", t0, 0, 100); created != 1 || err != nil || len(js) != 1 {
-		t.Errorf("%d of %d concurrent CreateExclusiveJob succeeded, ListJobs = %v, %v; want exactly one", created, n, ids(js), err)
+	for _, perKind := range []int{1, 3} {
+		kind := job.Kind(fmt.Sprintf("kind%d", perKind))
+		errs := concurrently(n, func(i int) error {
+			return s.CreateJob(t.Context(), newJob(fmt.Sprintf("%s-%d", kind, i), kind, "p", t0), nil, job.Limits{PerKind: perKind})
+		})
+		created := succeeded(t, "CreateJob", errs, job.ErrBusy)
+		if js, _, err := s.ListJobs(t.Context(), kind, "p", t0, 0, 100); created != perKind || err != nil || len(js) != perKind {
+			t.Errorf("%d of %d concurrent CreateJob(PerKind %d) succeeded, ListJobs = %v, %v; want exactly %d",
+				created, n, perKind, ids(js), err, perKind)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ func testCreateJob(t *testing.T, s Store) {
 	ctx := t.Context()
 	j := newJob("j", project.JobTrain, "p", t0)
 	j.Detail = []byte(`{"percentComplete":0}`)
-	if err := s.CreateJob(ctx, j, []byte("payload")); err != nil {
+	if err := s.CreateJob(ctx, j, []byte("payload"), job.Limits{}); err != nil {
 		t.Fatalf("CreateJob(j) = %v", err)
 	}
 	if d := diff(j, getJob(t, s, "j", t0)); d != "" {
@@ -23,7 +24,7 @@ func testCreateJob(t *testing.T, s Store) {
 	if b, err := s.JobPayload(ctx, "j"); err != nil || string(b) != "payload" {
 		t.Errorf("JobPayload(j) = %q, %v; want payload", b, err)
 	}
-	if err := s.CreateJob(ctx, newJob("j", project.JobTrain, "p", t0), nil); err == nil {
+	if err := s.CreateJob(ctx, newJob("j", project.JobTrain, "p", t0), nil, job.Limits{}); err == nil {
 		t.Errorf("CreateJob(j) again = nil, want an error")
 	}
 	// A job is visible until just before it expires.
@@ -31,18 +32,19 @@ func testCreateJob(t *testing.T, s Store) {
 	wantErr(t, "GetJob(j) at expiry", func() error { _, err := s.GetJob(ctx, "j", j.Expires); return err }(), job.ErrNotFound)
 }
 
-func testCreateExclusiveJob(t *testing.T, s Store) {
+func testJobLimits(t *testing.T, s Store) {
 	ctx := t.Context()
-	create := func(id string, kind job.Kind, proj string, now time.Time) error {
-		return s.CreateExclusiveJob(ctx, newJob(id, kind, proj, now), nil)
+	one := job.Limits{PerKind: 1}
+	create := func(id string, kind job.Kind, proj string, now time.Time, lim job.Limits) error {
+		return s.CreateJob(ctx, newJob(id, kind, proj, now), nil, lim)
 	}
-	if err := create("t1", project.JobTrain, "p", t0); err != nil {
-		t.Fatalf("CreateExclusiveJob(t1) = %v", err)
+	if err := create("t1", project.JobTrain, "p", t0, one); err != nil {
+		t.Fatalf("CreateJob(t1) = %v", err)
 	}
 	// A job that expired unfinished blocks nothing.
 	stale := newJob("stale", project.JobDeploy, "p", t0)
 	stale.Expires = t0.Add(time.Minute)
-	if err := s.CreateJob(ctx, stale, nil); err != nil {
+	if err := s.CreateJob(ctx, stale, nil, job.Limits{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -56,30 +58,67 @@ func testCreateExclusiveJob(t *testing.T, s Store) {
 		{"e1", project.JobExport, "p", nil},
 		{"d1", project.JobDeploy, "p", nil},
 	} {
-		err := create(tc.id, tc.kind, tc.proj, t0.Add(time.Minute))
-		wantErr(t, "CreateExclusiveJob("+tc.id+")", err, tc.want)
+		err := create(tc.id, tc.kind, tc.proj, t0.Add(time.Minute), one)
+		wantErr(t, "CreateJob("+tc.id+", PerKind 1)", err, tc.want)
 		if _, gerr := s.GetJob(ctx, tc.id, t0); (gerr == nil) != (tc.want == nil) {
-			t.Errorf("GetJob(%s) = %v after CreateExclusiveJob = %v", tc.id, gerr, err)
+			t.Errorf("GetJob(%s) = %v after CreateJob = %v", tc.id, gerr, err)
 		}
 	}
-	// CreateJob does not check.
-	if err := s.CreateJob(ctx, newJob("t4", project.JobTrain, "p", t0), nil); err != nil {
-		t.Errorf("CreateJob(t4) beside a running train job = %v", err)
+	// No limit, no check.
+	if err := s.CreateJob(ctx, newJob("t4", project.JobTrain, "p", t0), nil, job.Limits{}); err != nil {
+		t.Errorf("CreateJob(t4) without limits beside a running train job = %v", err)
 	}
-	// Running and cancelling jobs block; terminal ones do not.
+	// A limit above one counts: p has two unfinished train jobs now.
+	wantErr(t, "CreateJob(t6, PerKind 2)", create("t6", project.JobTrain, "p", t0.Add(time.Minute), job.Limits{PerKind: 2}), job.ErrBusy)
+	if err := create("t6", project.JobTrain, "p", t0.Add(time.Minute), job.Limits{PerKind: 3}); err != nil {
+		t.Errorf("CreateJob(t6, PerKind 3) = %v", err)
+	}
+	// The total counts every unfinished, unexpired job: t1 t3 t4 t6 e1 d1.
+	wantErr(t, "CreateJob(x, Total 6)", create("x", project.JobExport, "z", t0.Add(time.Minute), job.Limits{Total: 6}), job.ErrQueueFull)
+	if err := create("x", project.JobExport, "z", t0.Add(time.Minute), job.Limits{Total: 7}); err != nil {
+		t.Errorf("CreateJob(x, Total 7) = %v", err)
+	}
+	// Running and cancelling jobs count; terminal ones do not.
 	now := t0.Add(2 * time.Minute)
-	if got := idSet(claim(t, s, "w", now, 10)); !got["t1"] || !got["t4"] {
-		t.Fatalf("ClaimJobs = %v, want t1 and t4 among them", got)
+	got := idSet(claim(t, s, "w", now, 10))
+	if !got["t1"] || !got["t4"] || !got["t6"] {
+		t.Fatalf("ClaimJobs = %v, want t1, t4 and t6 among them", got)
 	}
 	if _, err := s.CancelJob(ctx, "t1", now); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "CreateExclusiveJob(t5) beside a cancelling and a running job", create("t5", project.JobTrain, "p", now), job.ErrBusy)
+	wantErr(t, "CreateJob(t5) beside a cancelling and a running job", create("t5", project.JobTrain, "p", now, one), job.ErrBusy)
 	finish(t, s, job.FinishParams{ID: "t1", Owner: "w", Status: job.StatusCancelled, Now: now})
-	wantErr(t, "CreateExclusiveJob(t5) beside a running job", create("t5", project.JobTrain, "p", now), job.ErrBusy)
+	finish(t, s, job.FinishParams{ID: "t6", Owner: "w", Status: job.StatusFailed, Now: now})
+	wantErr(t, "CreateJob(t5) beside a running job", create("t5", project.JobTrain, "p", now, one), job.ErrBusy)
 	finish(t, s, job.FinishParams{ID: "t4", Owner: "w", Status: job.StatusSucceeded, Now: now})
-	if err := create("t5", project.JobTrain, "p", now); err != nil {
-		t.Errorf("CreateExclusiveJob(t5) after the others finished = %v", err)
+	if err := create("t5", project.JobTrain, "p", now, one); err != nil {
+		t.Errorf("CreateJob(t5) after the others finished = %v", err)
+	}
+}
+
+// testClaimExcludesKinds: a claim that excludes kinds skips their jobs and
+// takes the oldest of the others; excluding none takes any kind.
+func testClaimExcludesKinds(t *testing.T, s Store) {
+	ctx := t.Context()
+	for i, k := range []job.Kind{project.JobTrain, project.JobTrain, project.JobExport, project.JobDeploy} {
+		if err := s.CreateJob(ctx, newJob(fmt.Sprintf("j%d", i), k, "p", t0.Add(time.Duration(i)*time.Second)), nil, job.Limits{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := t0.Add(time.Minute)
+	got, err := s.ClaimJobs(ctx, job.ClaimParams{Owner: "w", Now: now, LeaseUntil: now.Add(time.Minute), Limit: 1,
+		MaxAttempts: 3, ExcludeKinds: []job.Kind{project.JobTrain}})
+	if err != nil || len(got) != 1 || got[0].ID != "j2" {
+		t.Fatalf("ClaimJobs(limit 1, excluding train) = %v, %v; want [j2]", ids(got), err)
+	}
+	got, err = s.ClaimJobs(ctx, job.ClaimParams{Owner: "w", Now: now, LeaseUntil: now.Add(time.Minute), Limit: 5,
+		MaxAttempts: 3, ExcludeKinds: []job.Kind{project.JobTrain, project.JobDeploy}})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("ClaimJobs(excluding train and deploy) = %v, %v; want none", ids(got), err)
+	}
+	if got := idSet(claim(t, s, "w", now, 5)); len(got) != 3 || !got["j0"] || !got["j1"] || !got["j3"] {
+		t.Fatalf("ClaimJobs(excluding nothing) = %v; want j0, j1 and j3", got)
 	}
 }
 
@@ -90,7 +129,7 @@ func testClaimJobs(t *testing.T, s Store) {
 	}
 	expired := newJob("expired", project.JobExport, "p", t0)
 	expired.Expires = t0.Add(time.Hour)
-	if err := s.CreateJob(ctx, expired, nil); err != nil {
+	if err := s.CreateJob(ctx, expired, nil, job.Limits{}); err != nil {
 		t.Fatal(err)
 	}
 	now := t0.Add(time.Hour) // the last job has just expired
@@ -430,7 +469,7 @@ func testDeleteExpiredJobs(t *testing.T, s Store) {
 	long := newJob("long", project.JobExport, "p", t0)
 	long.Expires = t0.Add(2 * time.Hour)
 	for _, j := range []*job.Job{short, long} {
-		if err := s.CreateJob(ctx, j, []byte("payload")); err != nil {
+		if err := s.CreateJob(ctx, j, []byte("payload"), job.Limits{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -468,7 +507,7 @@ func testListJobs(t *testing.T, s Store) {
 	add := func(id string, kind job.Kind, proj string, created time.Time, expires time.Duration) {
 		j := newJob(id, kind, proj, created)
 		j.Expires = created.Add(expires)
-		if err := s.CreateJob(ctx, j, nil); err != nil {
+		if err := s.CreateJob(ctx, j, nil, job.Limits{}); err != nil {
 			t.Fatal(err)
 		}
 	}

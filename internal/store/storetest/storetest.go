@@ -51,7 +51,8 @@ var tests = []struct {
 	{"DeleteProject", testDeleteProject},
 	{"ExportContent", testExportContent},
 	{"CreateJob", testCreateJob},
-	{"CreateExclusiveJob", testCreateExclusiveJob},
+	{"JobLimits", testJobLimits},
+	{"ClaimExcludesKinds", testClaimExcludesKinds},
 	{"ClaimJobs", testClaimJobs},
 	{"ClaimExpiredLease", testClaimExpiredLease},
 	{"LeaseHolder", testLeaseHolder},
@@ -68,7 +69,7 @@ var tests = []struct {
 	{"DeploymentQuota", testDeploymentQuota},
 	{"SwapDeployments", testSwapDeployments},
 	{"ConcurrentClaims", testConcurrentClaims},
-	{"ConcurrentExclusiveJobs", testConcurrentExclusiveJobs},
+	{"ConcurrentJobLimits", testConcurrentJobLimits},
 	{"ConcurrentQuotas", testConcurrentQuotas},
 }
 
@@ -130,7 +131,7 @@ func newJob(id string, kind job.Kind, proj string, now time.Time) *job.Job {
 func createJob(t *testing.T, s Store, id string, now time.Time) *job.Job {
 	t.Helper()
 	j := newJob(id, project.JobExport, "p", now)
-	if err := s.CreateJob(t.Context(), j, []byte("payload of "+id)); err != nil {
+	if err := s.CreateJob(t.Context(), j, []byte("payload of "+id), job.Limits{}); err != nil {
 		t.Fatalf("CreateJob(%s) = %v", id, err)
 	}
 	return j
