@@ -66,6 +66,7 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.IntVar(&cfg.JobWorkers, "job-workers", 4, "jobs run at once")
 	fs.IntVar(&cfg.Jobs.PerKind, "project-jobs", project.DefaultJobLimits.PerKind, "unfinished jobs of one kind (export, import ...) a project may have; past it, 429 (training: one, always)")
 	fs.IntVar(&cfg.Jobs.Total, "job-queue", project.DefaultJobLimits.Total, "unfinished jobs the server holds in all; past it, 429")
+	fs.Int64Var(&cfg.JobResultBytes, "job-result-bytes", server.DefaultJobResultBytes, "bytes of finished jobs' results (exports) kept; past it the oldest finished jobs go before they expire")
 	fs.DurationVar(&cfg.JobLease, "job-lease", 30*time.Second, "how long a job claim lasts without renewal")
 	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "open connections at most; past it idle ones are closed to make room (default: 3/4 of the file descriptor limit)")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 2*time.Minute, "time to read a request, body included")

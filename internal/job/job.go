@@ -79,10 +79,11 @@ func SQLList(ss []Status) string {
 // constants and the transition table: Unfinished and Leased are lists,
 // "('running', 'cancelling')", the others single literals.
 var SQL = struct {
-	Unfinished, Leased                                 string
+	Unfinished, Leased, Terminal                       string
 	NotStarted, Running, Cancelling, Cancelled, Failed string
 }{
 	Unfinished: SQLList(Unfinished()), Leased: SQLList(Leased()),
+	Terminal: SQLList([]Status{StatusSucceeded, StatusFailed, StatusCancelled}),
 	NotStarted: StatusNotStarted.SQL(), Running: StatusRunning.SQL(), Cancelling: StatusCancelling.SQL(),
 	Cancelled: StatusCancelled.SQL(), Failed: StatusFailed.SQL(),
 }
@@ -190,6 +191,10 @@ type Store interface {
 	FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempts int, e *azerr.Error) (int, error)
 	// DeleteExpiredJobs removes jobs, payloads and results expired before now.
 	DeleteExpiredJobs(ctx context.Context, now time.Time) (int, error)
+	// TrimFinishedJobs deletes finished jobs, oldest first, beyond the
+	// newest keep.PerKind of each project and kind, and beyond the newest
+	// whose results add up to keep.ResultBytes, before they expire.
+	TrimFinishedJobs(ctx context.Context, keep Retain) (int, error)
 	// JobResult returns the result stored by FinishJob for a job that has
 	// not expired; ErrNotFound otherwise.
 	JobResult(ctx context.Context, id string, now time.Time) (*Result, error)
@@ -200,6 +205,13 @@ type Store interface {
 type Limits struct {
 	PerKind int // of one kind in one project
 	Total   int // in the whole store
+}
+
+// Retain bounds what finished jobs keep on disk until they expire: a
+// client that exports in a loop cannot fill the disk with results.
+type Retain struct {
+	PerKind     int   // finished jobs of one kind in one project
+	ResultBytes int64 // bytes of the results of all finished jobs
 }
 
 // ClaimParams are the arguments of Store.ClaimJobs.

@@ -48,6 +48,7 @@ type Config struct {
 	Lease        time.Duration // how long a claim lasts without renewal; default 30s
 	PollInterval time.Duration // how often the store is checked without Notify; default 1s
 	MaxAttempts  int           // claims per job before it fails; default 2: a job that crashed its process once runs once more
+	Keep         Retain        // finished jobs kept before they expire; default DefaultRetain
 	Now          func() time.Time
 	Logger       *slog.Logger
 	// ObserveFunc, when set, sees every run of a job as it ends.
@@ -69,6 +70,10 @@ type Event struct {
 // never a job's status.
 const Released Status = "released"
 
+// DefaultRetain keeps the last 20 finished jobs of each kind in each
+// project, within 1 GiB of results in all.
+var DefaultRetain = Retain{PerKind: 20, ResultBytes: 1 << 30}
+
 func (c *Config) validate() {
 	if c.Owner == "" {
 		c.Owner = "parley-" + NewID(time.Now())[:8]
@@ -84,6 +89,12 @@ func (c *Config) validate() {
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 2
+	}
+	if c.Keep.PerKind <= 0 {
+		c.Keep.PerKind = DefaultRetain.PerKind
+	}
+	if c.Keep.ResultBytes <= 0 {
+		c.Keep.ResultBytes = DefaultRetain.ResultBytes
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -207,12 +218,16 @@ func (r *Runner) loop(claimCtx, workCtx context.Context, done chan struct{}) {
 	}
 }
 
-// maintain fails abandoned jobs and deletes expired ones.
+// maintain fails abandoned jobs, trims finished ones and deletes expired
+// ones (and then the blobs nothing references any more).
 func (r *Runner) maintain(ctx context.Context, now time.Time) {
 	if n, err := r.store.FailAbandonedJobs(ctx, now, r.cfg.MaxAttempts, errAbandoned); err != nil {
 		r.logErr(ctx, "fail abandoned jobs", err)
 	} else if n > 0 {
 		r.cfg.Logger.Warn("failed abandoned jobs", "count", n)
+	}
+	if _, err := r.store.TrimFinishedJobs(ctx, r.cfg.Keep); err != nil {
+		r.logErr(ctx, "trim finished jobs", err)
 	}
 	if _, err := r.store.DeleteExpiredJobs(ctx, now); err != nil {
 		r.logErr(ctx, "delete expired jobs", err)

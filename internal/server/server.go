@@ -39,6 +39,9 @@ const DefaultDataDir = "parley-data"
 // addresses.
 const DevKey = "parley-dev-key"
 
+// DefaultJobResultBytes is the default budget of finished jobs' results.
+var DefaultJobResultBytes = job.DefaultRetain.ResultBytes
+
 // Config is the configuration of a Server. Zero fields take defaults.
 type Config struct {
 	Listen  string
@@ -65,6 +68,7 @@ type Config struct {
 	Limits                                 project.Limits // zero: project.DefaultLimits
 	ModelMemory                            int64          // bytes of loaded models; zero: project.DefaultModelMemory
 	Jobs                                   job.Limits     // unfinished jobs per project and kind, and in all; zero: project.DefaultJobLimits
+	JobResultBytes                         int64          // bytes of finished jobs' results kept; zero: job.DefaultRetain
 	Now                                    func() time.Time
 	Logger                                 *slog.Logger
 	Observer                               Observer
@@ -200,7 +204,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 func (s *Server) build() {
 	cfg := s.cfg
 	s.runner = job.NewRunner(s.store, job.Config{
-		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval,
+		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval, Keep: job.Retain{ResultBytes: cfg.JobResultBytes},
 		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
 	})
 	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Jobs: cfg.Jobs, Now: cfg.Now, ModelMemory: cfg.ModelMemory})

@@ -61,6 +61,7 @@ var tests = []struct {
 	{"FinishJob", testFinishJob},
 	{"FailAbandonedJobs", testFailAbandonedJobs},
 	{"DeleteExpiredJobs", testDeleteExpiredJobs},
+	{"TrimFinishedJobs", testTrimFinishedJobs},
 	{"ListJobs", testListJobs},
 	{"JobResult", testJobResult},
 	{"Models", testModels},
