@@ -83,7 +83,7 @@ var SQL = struct {
 	NotStarted, Running, Cancelling, Cancelled, Failed string
 }{
 	Unfinished: SQLList(Unfinished()), Leased: SQLList(Leased()),
-	Terminal: SQLList([]Status{StatusSucceeded, StatusFailed, StatusCancelled}),
+	Terminal:   SQLList([]Status{StatusSucceeded, StatusFailed, StatusCancelled}),
 	NotStarted: StatusNotStarted.SQL(), Running: StatusRunning.SQL(), Cancelling: StatusCancelling.SQL(),
 	Cancelled: StatusCancelled.SQL(), Failed: StatusFailed.SQL(),
 }
@@ -193,8 +193,9 @@ type Store interface {
 	DeleteExpiredJobs(ctx context.Context, now time.Time) (int, error)
 	// TrimFinishedJobs deletes finished jobs, oldest first, beyond the
 	// newest keep.PerKind of each project and kind, and beyond the newest
-	// whose results add up to keep.ResultBytes, before they expire.
-	TrimFinishedJobs(ctx context.Context, keep Retain) (int, error)
+	// whose results add up to keep.ResultBytes, before they expire; jobs
+	// that finished within keep.Grace of now are kept whatever the bounds.
+	TrimFinishedJobs(ctx context.Context, now time.Time, keep Retain) (int, error)
 	// JobResult returns the result stored by FinishJob for a job that has
 	// not expired; ErrNotFound otherwise.
 	JobResult(ctx context.Context, id string, now time.Time) (*Result, error)
@@ -210,8 +211,9 @@ type Limits struct {
 // Retain bounds what finished jobs keep on disk until they expire: a
 // client that exports in a loop cannot fill the disk with results.
 type Retain struct {
-	PerKind     int   // finished jobs of one kind in one project
-	ResultBytes int64 // bytes of the results of all finished jobs
+	PerKind     int           // finished jobs of one kind in one project
+	ResultBytes int64         // bytes of the results of all finished jobs
+	Grace       time.Duration // how long a finished job is kept at least, for its client to read it
 }
 
 // ClaimParams are the arguments of Store.ClaimJobs.

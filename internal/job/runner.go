@@ -70,9 +70,10 @@ type Event struct {
 // never a job's status.
 const Released Status = "released"
 
-// DefaultRetain keeps the last 20 finished jobs of each kind in each
-// project, within 1 GiB of results in all.
-var DefaultRetain = Retain{PerKind: 20, ResultBytes: 1 << 30}
+// DefaultRetain keeps the last 100 finished jobs of each kind in each
+// project, within 1 GiB of results in all, and every job for 10 minutes
+// after it finished.
+var DefaultRetain = Retain{PerKind: 100, ResultBytes: 1 << 30, Grace: 10 * time.Minute}
 
 func (c *Config) validate() {
 	if c.Owner == "" {
@@ -95,6 +96,9 @@ func (c *Config) validate() {
 	}
 	if c.Keep.ResultBytes <= 0 {
 		c.Keep.ResultBytes = DefaultRetain.ResultBytes
+	}
+	if c.Keep.Grace <= 0 {
+		c.Keep.Grace = DefaultRetain.Grace
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -226,7 +230,7 @@ func (r *Runner) maintain(ctx context.Context, now time.Time) {
 	} else if n > 0 {
 		r.cfg.Logger.Warn("failed abandoned jobs", "count", n)
 	}
-	if _, err := r.store.TrimFinishedJobs(ctx, r.cfg.Keep); err != nil {
+	if _, err := r.store.TrimFinishedJobs(ctx, now, r.cfg.Keep); err != nil {
 		r.logErr(ctx, "trim finished jobs", err)
 	}
 	if _, err := r.store.DeleteExpiredJobs(ctx, now); err != nil {

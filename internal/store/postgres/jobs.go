@@ -339,12 +339,12 @@ func (s *Store) DeleteExpiredJobs(ctx context.Context, now time.Time) (int, erro
 }
 
 // TrimFinishedJobs implements job.Store.
-func (s *Store) TrimFinishedJobs(ctx context.Context, keep job.Retain) (int, error) {
+func (s *Store) TrimFinishedJobs(ctx context.Context, now time.Time, keep job.Retain) (int, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM (
 			SELECT j.id, row_number() OVER (PARTITION BY j.project, j.kind ORDER BY j.created DESC, j.id DESC) AS n,
 				sum(coalesce(octet_length(d.result), 0)) OVER (ORDER BY j.created DESC, j.id DESC ROWS UNBOUNDED PRECEDING) AS bytes
 			FROM jobs j LEFT JOIN job_data d ON d.id = j.id WHERE j.status IN `+job.SQL.Terminal+`) t
-		WHERE n > $1 OR bytes > $2)`, keep.PerKind, keep.ResultBytes)
+		WHERE n > $1 OR bytes > $2) AND updated < $3`, keep.PerKind, keep.ResultBytes, ms(now.Add(-keep.Grace)))
 	if err != nil {
 		return 0, fmt.Errorf("trim finished jobs: %w", err)
 	}

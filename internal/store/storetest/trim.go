@@ -47,8 +47,14 @@ func testTrimFinishedJobs(t *testing.T, s Store) {
 		}
 		return m
 	}
+	// Jobs finished within the grace period stay.
+	late := t0.Add(time.Duration(n) * time.Second)
+	if got, err := s.TrimFinishedJobs(ctx, late, job.Retain{PerKind: 1, ResultBytes: 1, Grace: time.Hour}); err != nil || got != 0 {
+		t.Fatalf("TrimFinishedJobs(within the grace period) = %d, %v; want 0", got, err)
+	}
 	// Two per project and kind: the three oldest exports of p go.
-	if got, err := s.TrimFinishedJobs(ctx, job.Retain{PerKind: 2, ResultBytes: 1 << 20}); err != nil || got != 3 {
+	later := late.Add(time.Hour)
+	if got, err := s.TrimFinishedJobs(ctx, later, job.Retain{PerKind: 2, ResultBytes: 1 << 20, Grace: time.Hour}); err != nil || got != 3 {
 		t.Fatalf("TrimFinishedJobs(2 per kind) = %d, %v; want 3", got, err)
 	}
 	want := map[string]bool{exports[0]: false, exports[1]: false, exports[2]: false, exports[3]: true, exports[4]: true,
@@ -59,7 +65,7 @@ func testTrimFinishedJobs(t *testing.T, s Store) {
 	// 250 bytes of results: the two newest finished jobs (q's export and
 	// p's second deploy) stay, the rest go; the unfinished job stays
 	// whatever the budget.
-	if got, err := s.TrimFinishedJobs(ctx, job.Retain{PerKind: 2, ResultBytes: 250}); err != nil || got != 3 {
+	if got, err := s.TrimFinishedJobs(ctx, later, job.Retain{PerKind: 2, ResultBytes: 250, Grace: time.Hour}); err != nil || got != 3 {
 		t.Fatalf("TrimFinishedJobs(250 bytes) = %d, %v; want 3", got, err)
 	}
 	want = map[string]bool{exports[3]: false, exports[4]: false, waiting: true, deploys[0]: false, deploys[1]: true, other: true}
