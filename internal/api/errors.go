@@ -60,6 +60,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			err, e = down, down // not a bug: the store is out of reach
 		}
 	}
+	if e != nil && e.Code == azerr.InternalServerError {
+		// A deliberate 500 (damaged data): the operator must see it too.
+		if info := infoOf(r); info != nil {
+			info.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "operation", info.Operation, "err", err)
+		}
+	}
 	if e == nil {
 		info := infoOf(r)
 		if info == nil { // called outside recover, as unit tests do

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/store/checksum"
 )
 
 const deploymentColumns = `project, name, model_label, model_id, trained, deployed, config_version, expiration, threshold, language`
@@ -39,14 +40,14 @@ func (s *Store) SaveDeployment(ctx context.Context, d *project.Deployment, engin
 		if !same && all >= maxDeployments {
 			return project.ErrQuota
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO deployments (`+deploymentColumns+`, engine)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		if _, err := tx.Exec(ctx, `INSERT INTO deployments (`+deploymentColumns+`, engine, engine_sum)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (project, name) DO UPDATE SET model_label = excluded.model_label, model_id = excluded.model_id,
 			trained = excluded.trained, deployed = excluded.deployed, config_version = excluded.config_version,
 			expiration = excluded.expiration, threshold = excluded.threshold, language = excluded.language,
-			engine = excluded.engine`,
+			engine = excluded.engine, engine_sum = excluded.engine_sum`,
 			d.Project, d.Name, d.ModelLabel, d.ModelID, ms(d.Trained), ms(d.Deployed), d.ConfigVersion,
-			d.ExpirationDate, d.Threshold, d.Language, engine); err != nil {
+			d.ExpirationDate, d.Threshold, d.Language, engine, checksum.Of(engine)); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE projects SET last_deployed = $1 WHERE name = $2`, ms(d.Deployed), d.Project)
@@ -86,13 +87,14 @@ func (s *Store) GetDeployment(ctx context.Context, projectName, name string) (*p
 func (s *Store) DeploymentEngine(ctx context.Context, projectName, name string) (string, []byte, error) {
 	var id string
 	var engine []byte
-	err := s.pool.QueryRow(ctx, `SELECT model_id, engine FROM deployments WHERE project = $1 AND name = $2`, projectName, name).Scan(&id, &engine)
+	var sum *int64
+	err := s.pool.QueryRow(ctx, `SELECT model_id, engine, engine_sum FROM deployments WHERE project = $1 AND name = $2`, projectName, name).Scan(&id, &engine, &sum)
 	if noRows(err) {
 		return "", nil, fmt.Errorf("deployment %q of project %q: %w", name, projectName, project.ErrDeploymentNotFound)
 	} else if err != nil {
 		return "", nil, fmt.Errorf("deployment %q of project %q: %w", name, projectName, err)
 	}
-	return id, engine, nil
+	return id, engine, checksum.Check(fmt.Sprintf("model of deployment %q of project %q", name, projectName), engine, sum)
 }
 
 // DeleteDeployment implements project.Store.
@@ -123,7 +125,7 @@ func (s *Store) SwapDeployments(ctx context.Context, projectName, first, second 
 		}
 		_, err = tx.Exec(ctx, `UPDATE deployments d SET model_label = o.model_label, model_id = o.model_id,
 			trained = o.trained, deployed = o.deployed, config_version = o.config_version, expiration = o.expiration,
-			threshold = o.threshold, language = o.language, engine = o.engine
+			threshold = o.threshold, language = o.language, engine = o.engine, engine_sum = o.engine_sum
 			FROM deployments o WHERE d.project = $1 AND o.project = $1
 			AND ((d.name = $2 AND o.name = $3) OR (d.name = $3 AND o.name = $2))`, projectName, first, second)
 		return err

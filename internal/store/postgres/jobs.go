@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/store/checksum"
 )
 
 var _ job.Store = (*Store)(nil)
@@ -100,7 +102,7 @@ func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte, lim j
 			ms(j.Created), ms(j.Updated), ms(j.Expires), j.Detail); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO job_data (id, payload) VALUES ($1, $2)`, j.ID, payload)
+		_, err := tx.Exec(ctx, `INSERT INTO job_data (id, payload, payload_sum) VALUES ($1, $2, $3)`, j.ID, payload, checksum.Of(payload))
 		return err
 	})
 	if err != nil {
@@ -149,13 +151,14 @@ func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, e
 // JobPayload implements job.Store.
 func (s *Store) JobPayload(ctx context.Context, id string) ([]byte, error) {
 	var b []byte
-	err := s.pool.QueryRow(ctx, `SELECT payload FROM job_data WHERE id = $1`, id).Scan(&b)
+	var sum *int64
+	err := s.pool.QueryRow(ctx, `SELECT payload, payload_sum FROM job_data WHERE id = $1`, id).Scan(&b, &sum)
 	if noRows(err) {
 		return nil, fmt.Errorf("job %s payload: %w", id, job.ErrNotFound)
 	} else if err != nil {
 		return nil, fmt.Errorf("job %s payload: %w", id, err)
 	}
-	return b, nil
+	return b, checksum.Check("payload of job "+id, b, sum)
 }
 
 // ExtendLease implements job.Store.
@@ -272,10 +275,10 @@ func (s *Store) FinishJob(ctx context.Context, p job.FinishParams) error {
 			if p.ResultBlob != "" {
 				blob = &p.ResultBlob
 			}
-			_, err = tx.Exec(ctx, `UPDATE job_data SET result = $1, result_blob = $2, payload = NULL WHERE id = $3`,
-				p.Result, blob, p.ID)
+			_, err = tx.Exec(ctx, `UPDATE job_data SET result = $1, result_sum = $4, result_blob = $2, payload = NULL, payload_sum = NULL WHERE id = $3`,
+				p.Result, blob, p.ID, checksum.Of(p.Result))
 		} else {
-			_, err = tx.Exec(ctx, `UPDATE job_data SET payload = NULL WHERE id = $1`, p.ID)
+			_, err = tx.Exec(ctx, `UPDATE job_data SET payload = NULL, payload_sum = NULL WHERE id = $1`, p.ID)
 		}
 		return err
 	})
@@ -354,13 +357,17 @@ func (s *Store) TrimFinishedJobs(ctx context.Context, now time.Time, keep job.Re
 // JobResult implements job.Store.
 func (s *Store) JobResult(ctx context.Context, id string, now time.Time) (*job.Result, error) {
 	var r job.Result
-	err := s.pool.QueryRow(ctx, `SELECT d.result, b.data FROM job_data d JOIN jobs j ON j.id = d.id
+	var sum, blobSum *int64
+	err := s.pool.QueryRow(ctx, `SELECT d.result, d.result_sum, b.data, b.sum FROM job_data d JOIN jobs j ON j.id = d.id
 		LEFT JOIN blobs b ON b.id = d.result_blob
-		WHERE d.id = $1 AND j.expires > $2 AND d.result IS NOT NULL`, id, ms(now)).Scan(&r.Data, &r.Blob)
+		WHERE d.id = $1 AND j.expires > $2 AND d.result IS NOT NULL`, id, ms(now)).Scan(&r.Data, &sum, &r.Blob, &blobSum)
 	if noRows(err) {
 		return nil, fmt.Errorf("job %s result: %w", id, job.ErrNotFound)
 	} else if err != nil {
 		return nil, fmt.Errorf("job %s result: %w", id, err)
+	}
+	if err := errors.Join(checksum.Check("result of job "+id, r.Data, sum), checksum.Check("project content exported by job "+id, r.Blob, blobSum)); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/store/checksum"
 )
 
 var _ project.Store = (*Store)(nil)
@@ -175,15 +176,19 @@ func (s *Store) DeleteProject(ctx context.Context, name string) error {
 
 // contentQuery reads a project and its content in one statement, so from
 // one snapshot.
-var contentQuery = `SELECT ` + prefixed("p", projectColumns) + `, c.blob, b.data FROM projects p
+var contentQuery = `SELECT ` + prefixed("p", projectColumns) + `, c.blob, b.data, b.sum FROM projects p
 	LEFT JOIN project_content c ON c.name = p.name LEFT JOIN blobs b ON b.id = c.blob WHERE p.name = $1`
 
 func scanContent(row scanner) (*project.Project, project.Content, error) {
 	var blob *string
 	var data []byte
-	p, err := scanProject(row, &blob, &data)
+	var sum *int64
+	p, err := scanProject(row, &blob, &data, &sum)
 	if err != nil || blob == nil || data == nil {
 		return p, project.Content{}, err
+	}
+	if err := checksum.Check(fmt.Sprintf("content of project %q", p.Name), data, sum); err != nil {
+		return nil, project.Content{}, err
 	}
 	return p, project.Content{Blob: *blob, Assets: data}, nil
 }
@@ -270,7 +275,7 @@ func (s *Store) ReplaceProject(ctx context.Context, p *project.Project, assets [
 		// A new blob each time: blobs are immutable, so that exports can
 		// reference them. The one replaced goes in the expiry pass.
 		id := newBlobID()
-		if _, err := tx.Exec(ctx, `INSERT INTO blobs (id, data) VALUES ($1, $2)`, id, assets); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO blobs (id, data, sum) VALUES ($1, $2, $3)`, id, assets, checksum.Of(assets)); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO project_content (name, blob) VALUES ($1, $2)

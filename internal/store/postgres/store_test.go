@@ -153,3 +153,25 @@ func TestOpenKeepsLeases(t *testing.T) {
 		t.Errorf("ExtendLease(first) after a second Open = %v", err)
 	}
 }
+
+// TestCorruption: a value damaged on disk is never returned.
+func TestCorruption(t *testing.T) {
+	storetest.RunCorruption(t, func(t *testing.T) (storetest.Store, storetest.Corrupter) {
+		pool, base := admin(t)
+		url := freshSchema(t, pool, base)
+		s := open(t, url)
+		raw, err := pgxpool.New(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(raw.Close)
+		return s, func(t *testing.T, table, column string) {
+			t.Helper()
+			tag, err := raw.Exec(t.Context(), `UPDATE `+table+` SET `+column+` = set_byte(`+column+`, 0, get_byte(`+column+`, 0) # 1)
+				WHERE octet_length(`+column+`) > 0`)
+			if err != nil || tag.RowsAffected() == 0 {
+				t.Fatalf("damage %s.%s: %v rows, %v", table, column, tag.RowsAffected(), err)
+			}
+		}
+	})
+}

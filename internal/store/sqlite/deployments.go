@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/store/checksum"
 )
 
 const deploymentColumns = `project, name, model_label, model_id, trained, deployed, config_version, expiration, threshold, language`
@@ -37,14 +38,14 @@ func (s *Store) SaveDeployment(ctx context.Context, d *project.Deployment, engin
 		case same == 0 && all >= maxDeployments:
 			return project.ErrQuota
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO deployments (`+deploymentColumns+`, engine)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO deployments (`+deploymentColumns+`, engine, engine_sum)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (project, name) DO UPDATE SET model_label = excluded.model_label, model_id = excluded.model_id,
 			trained = excluded.trained, deployed = excluded.deployed, config_version = excluded.config_version,
 			expiration = excluded.expiration, threshold = excluded.threshold, language = excluded.language,
-			engine = excluded.engine`,
+			engine = excluded.engine, engine_sum = excluded.engine_sum`,
 			d.Project, d.Name, d.ModelLabel, d.ModelID, ms(d.Trained), ms(d.Deployed), d.ConfigVersion,
-			d.ExpirationDate, d.Threshold, d.Language, engine); err != nil {
+			d.ExpirationDate, d.Threshold, d.Language, engine, checksum.Of(engine)); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE projects SET last_deployed = ? WHERE name = ?`, ms(d.Deployed), d.Project)
@@ -87,11 +88,14 @@ func (s *Store) GetDeployment(ctx context.Context, projectName, name string) (*p
 func (s *Store) DeploymentEngine(ctx context.Context, projectName, name string) (string, []byte, error) {
 	var id string
 	var engine []byte
-	err := s.r.QueryRowContext(ctx, `SELECT model_id, engine FROM deployments WHERE project = ? AND name = ?`, projectName, name).Scan(&id, &engine)
+	var sum *int64
+	err := s.r.QueryRowContext(ctx, `SELECT model_id, engine, engine_sum FROM deployments WHERE project = ? AND name = ?`, projectName, name).Scan(&id, &engine, &sum)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, fmt.Errorf("deployment %q of project %q: %w", name, projectName, project.ErrDeploymentNotFound)
+	} else if err != nil {
+		return "", nil, err
 	}
-	return id, engine, err
+	return id, engine, checksum.Check(fmt.Sprintf("model of deployment %q of project %q", name, projectName), engine, sum)
 }
 
 // DeleteDeployment implements project.Store.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/store/checksum"
 )
 
 var _ job.Store = (*Store)(nil)
@@ -67,7 +68,7 @@ func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte, lim j
 			ms(j.Created), ms(j.Updated), ms(j.Expires), j.Detail); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO job_data (id, payload) VALUES (?, ?)`, j.ID, payload)
+		_, err := tx.ExecContext(ctx, `INSERT INTO job_data (id, payload, payload_sum) VALUES (?, ?, ?)`, j.ID, payload, checksum.Of(payload))
 		return err
 	})
 	if err != nil {
@@ -131,11 +132,14 @@ func kindList(kinds []job.Kind) string {
 // JobPayload implements job.Store.
 func (s *Store) JobPayload(ctx context.Context, id string) ([]byte, error) {
 	var b []byte
-	err := s.r.QueryRowContext(ctx, `SELECT payload FROM job_data WHERE id = ?`, id).Scan(&b)
+	var sum *int64
+	err := s.r.QueryRowContext(ctx, `SELECT payload, payload_sum FROM job_data WHERE id = ?`, id).Scan(&b, &sum)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("job %s payload: %w", id, job.ErrNotFound)
+	} else if err != nil {
+		return nil, err
 	}
-	return b, err
+	return b, checksum.Check("payload of job "+id, b, sum)
 }
 
 // ExtendLease implements job.Store.
@@ -250,10 +254,10 @@ func (s *Store) FinishJob(ctx context.Context, p job.FinishParams) error {
 			return job.ErrLeaseLost
 		}
 		if p.Result != nil {
-			_, err = tx.ExecContext(ctx, `UPDATE job_data SET result = ?, result_blob = ?, payload = NULL WHERE id = ?`,
-				p.Result, sql.NullString{String: p.ResultBlob, Valid: p.ResultBlob != ""}, p.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE job_data SET result = ?, result_sum = ?, result_blob = ?, payload = NULL, payload_sum = NULL WHERE id = ?`,
+				p.Result, checksum.Of(p.Result), sql.NullString{String: p.ResultBlob, Valid: p.ResultBlob != ""}, p.ID)
 		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE job_data SET payload = NULL WHERE id = ?`, p.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE job_data SET payload = NULL, payload_sum = NULL WHERE id = ?`, p.ID)
 		}
 		return err
 	})
@@ -332,13 +336,17 @@ func (s *Store) TrimFinishedJobs(ctx context.Context, now time.Time, keep job.Re
 // JobResult implements job.Store.
 func (s *Store) JobResult(ctx context.Context, id string, now time.Time) (*job.Result, error) {
 	var r job.Result
-	err := s.r.QueryRowContext(ctx, `SELECT d.result, b.data FROM job_data d JOIN jobs j ON j.id = d.id
+	var sum, blobSum *int64
+	err := s.r.QueryRowContext(ctx, `SELECT d.result, d.result_sum, b.data, b.sum FROM job_data d JOIN jobs j ON j.id = d.id
 		LEFT JOIN blobs b ON b.id = d.result_blob
-		WHERE d.id = ? AND j.expires > ? AND d.result IS NOT NULL`, id, ms(now)).Scan(&r.Data, &r.Blob)
+		WHERE d.id = ? AND j.expires > ? AND d.result IS NOT NULL`, id, ms(now)).Scan(&r.Data, &sum, &r.Blob, &blobSum)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("job %s result: %w", id, job.ErrNotFound)
 	} else if err != nil {
 		return nil, fmt.Errorf("job %s result: %w", id, err)
+	}
+	if err := errors.Join(checksum.Check("result of job "+id, r.Data, sum), checksum.Check("project content exported by job "+id, r.Blob, blobSum)); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }

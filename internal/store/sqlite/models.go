@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/store/checksum"
 )
 
 const modelColumns = `project, label, model_id, trained, duration_s, config_version, expiration`
@@ -37,13 +38,14 @@ func (s *Store) SaveModel(ctx context.Context, m *project.Model, d *project.Mode
 		case same == 0 && all >= maxModels:
 			return project.ErrQuota
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO models (`+modelColumns+`, snapshot, model, evaluation)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO models (`+modelColumns+`, snapshot, model, evaluation, snapshot_sum, model_sum, evaluation_sum)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (project, label) DO UPDATE SET model_id = excluded.model_id, trained = excluded.trained,
 			duration_s = excluded.duration_s, config_version = excluded.config_version, expiration = excluded.expiration,
-			snapshot = excluded.snapshot, model = excluded.model, evaluation = excluded.evaluation`,
+			snapshot = excluded.snapshot, model = excluded.model, evaluation = excluded.evaluation,
+			snapshot_sum = excluded.snapshot_sum, model_sum = excluded.model_sum, evaluation_sum = excluded.evaluation_sum`,
 			m.Project, m.Label, m.ID, ms(m.Trained), int64(m.Duration/time.Second), m.ConfigVersion, m.ExpirationDate,
-			d.Snapshot, d.Engine, d.Evaluation)
+			d.Snapshot, d.Engine, d.Evaluation, checksum.Of(d.Snapshot), checksum.Of(d.Engine), checksum.Of(d.Evaluation))
 		if err != nil {
 			return err
 		}
@@ -93,11 +95,14 @@ func (s *Store) GetModelData(ctx context.Context, projectName, label string, par
 		return nil, fmt.Errorf("unknown model part %q", part)
 	}
 	var b []byte
-	err := s.r.QueryRowContext(ctx, `SELECT `+col+` FROM models WHERE project = ? AND label = ?`, projectName, label).Scan(&b)
+	var sum *int64
+	err := s.r.QueryRowContext(ctx, `SELECT `+col+`, `+col+`_sum FROM models WHERE project = ? AND label = ?`, projectName, label).Scan(&b, &sum)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
+	} else if err != nil {
+		return nil, err
 	}
-	return b, err
+	return b, checksum.Check(fmt.Sprintf("%s of model %q of project %q", part, label, projectName), b, sum)
 }
 
 // DeleteModel implements project.Store.

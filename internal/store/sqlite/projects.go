@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley/internal/project"
+	"github.com/parley-dev/parley/internal/store/checksum"
 )
 
 var _ project.Store = (*Store)(nil)
@@ -174,10 +175,14 @@ func (s *Store) ProjectContent(ctx context.Context, name string) (*project.Proje
 	} else if err != nil {
 		return nil, c, fmt.Errorf("project %q content: %w", name, err)
 	}
-	err = tx.QueryRowContext(ctx, `SELECT c.blob, b.data FROM project_content c JOIN blobs b ON b.id = c.blob
-		WHERE c.name = ?`, name).Scan(&c.Blob, &c.Assets)
+	var sum *int64
+	err = tx.QueryRowContext(ctx, `SELECT c.blob, b.data, b.sum FROM project_content c JOIN blobs b ON b.id = c.blob
+		WHERE c.name = ?`, name).Scan(&c.Blob, &c.Assets, &sum)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, c, fmt.Errorf("project %q content: %w", name, err)
+	}
+	if err := checksum.Check(fmt.Sprintf("content of project %q", name), c.Assets, sum); err != nil {
+		return nil, project.Content{}, err
 	}
 	return p, c, nil
 }
@@ -194,11 +199,15 @@ func (s *Store) ExportContent(ctx context.Context, name, jobID string) (*project
 		} else if err != nil {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `SELECT c.blob, b.data FROM project_content c JOIN blobs b ON b.id = c.blob
-			WHERE c.name = ?`, name).Scan(&c.Blob, &c.Assets)
+		var sum *int64
+		err = tx.QueryRowContext(ctx, `SELECT c.blob, b.data, b.sum FROM project_content c JOIN blobs b ON b.id = c.blob
+			WHERE c.name = ?`, name).Scan(&c.Blob, &c.Assets, &sum)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		} else if err != nil {
+			return err
+		}
+		if err := checksum.Check(fmt.Sprintf("content of project %q", name), c.Assets, sum); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE job_data SET result_blob = ? WHERE id = ?`, c.Blob, jobID)
@@ -250,7 +259,7 @@ func (s *Store) ReplaceProject(ctx context.Context, p *project.Project, assets [
 		// A new blob each time: blobs are immutable, so that exports can
 		// reference them. The one replaced goes in the expiry pass.
 		id := newBlobID()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (id, data) VALUES (?, ?)`, id, assets); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (id, data, sum) VALUES (?, ?, ?)`, id, assets, checksum.Of(assets)); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO project_content (name, blob) VALUES (?, ?)

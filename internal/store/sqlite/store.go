@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -77,7 +78,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 			return nil, fmt.Errorf("open store: %s is empty (0 bytes), so it is not a Parley database: restore it from a backup, or remove it to start an empty store", path)
 		}
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
+	// The path goes into a URI: escaped, so that '#', '?' and '%' in it
+	// name the file and do not cut it short.
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
 	if s.w, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store: %w", err)
