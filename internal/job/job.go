@@ -150,6 +150,10 @@ func NewID(now time.Time) string {
 
 // Store keeps jobs durably. Methods that take now compare times with it, so
 // tests can inject a clock.
+//
+// An id, owner or kind a method looks up may hold any bytes (a job id comes
+// from a URL): one with NUL or invalid UTF-8 matches nothing, as project.Store
+// says of names.
 type Store interface {
 	// CreateJob stores a new job in StatusNotStarted with its payload,
 	// unless the project already has lim.PerKind unfinished jobs of its

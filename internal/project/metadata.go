@@ -2,6 +2,7 @@ package project
 
 import (
 	"encoding/json"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/parley-dev/parley/internal/azerr"
@@ -24,6 +25,13 @@ const (
 	MaxSettingsDepth = 4
 )
 
+// storableText reports whether s is text that every store keeps as it is:
+// valid UTF-8 without NUL. PostgreSQL's text refuses any other, and SQLite
+// would hand back bytes that no JSON answer can carry unchanged.
+func storableText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
 // checkMetadata checks the free-text metadata of a project, from a PATCH or
 // an import. target joins a member's name to where the metadata sits: "" for
 // a PATCH body, "/metadata/" for a project file.
@@ -33,6 +41,11 @@ func checkMetadata(target, description, container string, s *Settings) *azerr.Er
 			return member
 		}
 		return target + member
+	}
+	for _, m := range []struct{ member, text string }{{"description", description}, {"storageInputContainerName", container}} {
+		if !storableText(m.text) {
+			return azerr.Invalid(name(m.member), "%s holds a NUL character (\\u0000) or invalid UTF-8; remove it.", m.member)
+		}
 	}
 	if n := utf8.RuneCountInString(description); n > MaxDescriptionLength {
 		return azerr.Invalid(name("description"), "description has %d characters; the limit is %d.", n, MaxDescriptionLength)
@@ -46,6 +59,11 @@ func checkMetadata(target, description, container string, s *Settings) *azerr.Er
 	b, err := json.Marshal(s)
 	if err != nil {
 		return azerr.Invalid(name("settings"), "settings cannot be encoded: %v.", err)
+	}
+	if !utf8.Valid(b) {
+		// A member's raw JSON keeps the bytes it was sent with; NUL
+		// cannot be among them unescaped, but invalid UTF-8 can.
+		return azerr.Invalid(name("settings"), "settings hold a string that is not valid UTF-8.")
 	}
 	if len(b) > MaxSettingsBytes {
 		return azerr.Invalid(name("settings"), "settings take %d bytes as JSON; the limit is %d.", len(b), MaxSettingsBytes)

@@ -121,6 +121,12 @@ var (
 )
 
 // Store keeps projects and their content.
+//
+// A name a method looks up may hold any bytes, since it may come from a URL:
+// one with NUL or invalid UTF-8 matches nothing, and the method answers as
+// for a name that does not exist (not an error of the database's, which
+// PostgreSQL's text would give). The text a method writes is valid UTF-8
+// without NUL: the services refuse any other before they write.
 type Store interface {
 	// Ping reports whether the store answers, on the connections that
 	// read and those that write.

@@ -59,13 +59,16 @@ type Options struct {
 	Keys         []string // default: Key
 	AutoRun      bool     // run jobs in the background, as the real server does
 	Dir          string   // data directory; default t.TempDir()
-	Observer     server.Observer
+	// Store is a PostgreSQL URL to run on instead of SQLite (server.Config.Store);
+	// Server.Store is then nil.
+	Store    string
+	Observer server.Observer
 }
 
 // Server is an in-process Parley.
 type Server struct {
 	*httptest.Server
-	Store    *sqlite.Store
+	Store    *sqlite.Store // nil when Options.Store names another store
 	Runner   *job.Runner
 	Clock    *Clock
 	Services *project.Services // for in-process benchmarks that skip HTTP
@@ -89,7 +92,7 @@ func New(t testing.TB, opts *Options) *Server {
 	}
 	clock := &Clock{t: time.Date(2026, 4, 18, 15, 23, 7, 0, time.UTC)}
 	app, err := server.New(context.Background(), server.Config{
-		DataDir: dir, Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes,
+		DataDir: dir, Store: opts.Store, Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes,
 		RetryAfter: opts.RetryAfter, Limits: opts.Limits, Jobs: opts.Jobs, Now: clock.Now,
 		JobPollInterval: 10 * time.Millisecond, Observer: opts.Observer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -98,7 +101,8 @@ func New(t testing.TB, opts *Options) *Server {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(app.Handler())
-	s := &Server{Server: srv, Store: app.Store().(*sqlite.Store), Runner: app.Runner(), Clock: clock, Services: app.Services(), t: t}
+	sq, _ := app.Store().(*sqlite.Store)
+	s := &Server{Server: srv, Store: sq, Runner: app.Runner(), Clock: clock, Services: app.Services(), t: t}
 	if opts.AutoRun {
 		s.Runner.Start(context.Background())
 	}

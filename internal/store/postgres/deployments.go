@@ -61,6 +61,9 @@ func (s *Store) SaveDeployment(ctx context.Context, d *project.Deployment, engin
 
 // ListDeployments implements project.Store.
 func (s *Store) ListDeployments(ctx context.Context, projectName string) ([]*project.Deployment, error) {
+	if !storable(projectName) {
+		return []*project.Deployment{}, nil // as a query that finds none
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+deploymentColumns+` FROM deployments WHERE project = $1 ORDER BY name`, projectName)
 	if err != nil {
 		return nil, fmt.Errorf("list deployments: %w", err)
@@ -74,6 +77,9 @@ func (s *Store) ListDeployments(ctx context.Context, projectName string) ([]*pro
 
 // GetDeployment implements project.Store.
 func (s *Store) GetDeployment(ctx context.Context, projectName, name string) (*project.Deployment, error) {
+	if !storable(projectName, name) {
+		return nil, fmt.Errorf("deployment %q of project %q: %w", name, projectName, project.ErrDeploymentNotFound)
+	}
 	d, err := scanDeployment(s.pool.QueryRow(ctx, `SELECT `+deploymentColumns+` FROM deployments WHERE project = $1 AND name = $2`, projectName, name))
 	if noRows(err) {
 		return nil, fmt.Errorf("deployment %q of project %q: %w", name, projectName, project.ErrDeploymentNotFound)
@@ -85,6 +91,9 @@ func (s *Store) GetDeployment(ctx context.Context, projectName, name string) (*p
 
 // DeploymentEngine implements project.Store.
 func (s *Store) DeploymentEngine(ctx context.Context, projectName, name string) (string, []byte, error) {
+	if !storable(projectName, name) {
+		return "", nil, fmt.Errorf("deployment %q of project %q: %w", name, projectName, project.ErrDeploymentNotFound)
+	}
 	var id string
 	var engine []byte
 	var sum *int64
@@ -99,6 +108,9 @@ func (s *Store) DeploymentEngine(ctx context.Context, projectName, name string) 
 
 // DeleteDeployment implements project.Store.
 func (s *Store) DeleteDeployment(ctx context.Context, projectName, name string) error {
+	if !storable(projectName, name) {
+		return fmt.Errorf("deployment %q of project %q: %w", name, projectName, project.ErrDeploymentNotFound)
+	}
 	tag, err := s.pool.Exec(ctx, `DELETE FROM deployments WHERE project = $1 AND name = $2`, projectName, name)
 	if err != nil {
 		return fmt.Errorf("delete deployment %q of project %q: %w", name, projectName, err)
@@ -114,6 +126,9 @@ func (s *Store) DeleteDeployment(ctx context.Context, projectName, name string) 
 // everything but their names in one UPDATE, whose snapshot, taken after the
 // locks, sees any swap that committed before.
 func (s *Store) SwapDeployments(ctx context.Context, projectName, first, second string) error {
+	if !storable(projectName, first, second) {
+		return fmt.Errorf("swap deployments %q and %q of project %q: %w", first, second, projectName, project.ErrDeploymentNotFound)
+	}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `SELECT 1 FROM deployments WHERE project = $1 AND name IN ($2, $3)
 			ORDER BY name FOR UPDATE`, projectName, first, second)

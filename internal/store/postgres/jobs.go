@@ -56,11 +56,14 @@ func statuses(ss []job.Status) []string {
 }
 
 // kindStrings returns kinds as strings, for a text[] parameter; never nil,
-// so that no kind is excluded rather than all of them.
+// so that no kind is excluded rather than all of them. It leaves out kinds
+// that no job can have, which PostgreSQL would refuse as a parameter.
 func kindStrings(kinds []job.Kind) []string {
-	out := make([]string, len(kinds))
-	for i, k := range kinds {
-		out[i] = string(k)
+	out := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		if storable(string(k)) {
+			out = append(out, string(k))
+		}
 	}
 	return out
 }
@@ -113,6 +116,9 @@ func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte, lim j
 
 // GetJob implements job.Store.
 func (s *Store) GetJob(ctx context.Context, id string, now time.Time) (*job.Job, error) {
+	if !storable(id) {
+		return nil, fmt.Errorf("job %s: %w", id, job.ErrNotFound)
+	}
 	j, err := scanJob(s.pool.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1 AND expires > $2`, id, ms(now)))
 	if noRows(err) {
 		return nil, fmt.Errorf("job %s: %w", id, job.ErrNotFound)
@@ -150,6 +156,9 @@ func (s *Store) ClaimJobs(ctx context.Context, p job.ClaimParams) ([]*job.Job, e
 
 // JobPayload implements job.Store.
 func (s *Store) JobPayload(ctx context.Context, id string) ([]byte, error) {
+	if !storable(id) {
+		return nil, fmt.Errorf("job %s payload: %w", id, job.ErrNotFound)
+	}
 	var b []byte
 	var sum *int64
 	err := s.pool.QueryRow(ctx, `SELECT payload, payload_sum FROM job_data WHERE id = $1`, id).Scan(&b, &sum)
@@ -163,6 +172,9 @@ func (s *Store) JobPayload(ctx context.Context, id string) ([]byte, error) {
 
 // ExtendLease implements job.Store.
 func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Time) (job.Status, error) {
+	if !storable(id, owner) {
+		return "", fmt.Errorf("extend lease of job %s: %w", id, job.ErrLeaseLost)
+	}
 	var st string
 	err := s.pool.QueryRow(ctx, `UPDATE jobs SET lease_expires = $1 WHERE id = $2 AND lease_owner = $3
 		AND status IN `+job.SQL.Leased+` RETURNING status`, ms(until), id, owner).Scan(&st)
@@ -177,6 +189,9 @@ func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Ti
 // ReleaseJob implements job.Store: the lease is dropped and expired at
 // once, so the next claim, by any replica, takes the job.
 func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
+	if !storable(id, owner) {
+		return fmt.Errorf("release job %s: %w", id, job.ErrLeaseLost)
+	}
 	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET lease_owner = NULL, lease_expires = 0
 		WHERE id = $1 AND lease_owner = $2 AND status IN `+job.SQL.Leased, id, owner)
 	if err != nil {
@@ -190,6 +205,9 @@ func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
 
 // SetJobDetail implements job.Store.
 func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byte, now time.Time) error {
+	if !storable(id, owner) {
+		return fmt.Errorf("set detail of job %s: %w", id, job.ErrLeaseLost)
+	}
 	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET detail = $1, updated = $2 WHERE id = $3 AND lease_owner = $4
 		AND status IN `+job.SQL.Leased, detail, ms(now), id, owner)
 	if err != nil {
@@ -203,6 +221,9 @@ func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byt
 
 // CancelJob implements job.Store.
 func (s *Store) CancelJob(ctx context.Context, id string, now time.Time) (job.Status, error) {
+	if !storable(id) {
+		return "", fmt.Errorf("cancel job %s: %w", id, job.ErrNotFound)
+	}
 	var st string
 	err := s.pool.QueryRow(ctx, `UPDATE jobs SET updated = $1,
 		status = CASE status WHEN `+job.SQL.NotStarted+` THEN `+job.SQL.Cancelled+` ELSE `+job.SQL.Cancelling+` END
@@ -221,6 +242,9 @@ func (s *Store) CancelJob(ctx context.Context, id string, now time.Time) (job.St
 
 // ListJobs implements job.Store.
 func (s *Store) ListJobs(ctx context.Context, kind job.Kind, project string, now time.Time, offset, limit int) ([]*job.Job, bool, error) {
+	if !storable(string(kind), project) {
+		return []*job.Job{}, false, nil // as a query that finds none
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE project = $1 AND kind = $2 AND expires > $3
 		ORDER BY created, seq LIMIT $4 OFFSET $5`, project, string(kind), ms(now), limit+1, offset)
 	if err != nil {
@@ -251,6 +275,9 @@ func jsonText[T any](v []T) (*string, error) {
 
 // FinishJob implements job.Store.
 func (s *Store) FinishJob(ctx context.Context, p job.FinishParams) error {
+	if !storable(p.ID, p.Owner) {
+		return fmt.Errorf("finish job %s: %w", p.ID, job.ErrLeaseLost)
+	}
 	errs, err := jsonText(p.Errors)
 	if err != nil {
 		return err
@@ -356,6 +383,9 @@ func (s *Store) TrimFinishedJobs(ctx context.Context, now time.Time, keep job.Re
 
 // JobResult implements job.Store.
 func (s *Store) JobResult(ctx context.Context, id string, now time.Time) (*job.Result, error) {
+	if !storable(id) {
+		return nil, fmt.Errorf("job %s result: %w", id, job.ErrNotFound)
+	}
 	var r job.Result
 	var sum, blobSum *int64
 	err := s.pool.QueryRow(ctx, `SELECT d.result, d.result_sum, b.data, b.sum FROM job_data d JOIN jobs j ON j.id = d.id

@@ -27,6 +27,9 @@ func scanModel(row scanner) (*project.Model, error) {
 // and deployments (and its deletion) until the transaction ends; it
 // returns project.ErrNotFound when there is no such project.
 func lockProject(ctx context.Context, tx pgx.Tx, name string) error {
+	if !storable(name) {
+		return project.ErrNotFound
+	}
 	tag, err := tx.Exec(ctx, `SELECT 1 FROM projects WHERE name = $1 FOR NO KEY UPDATE`, name)
 	if err != nil {
 		return err
@@ -75,6 +78,9 @@ func (s *Store) SaveModel(ctx context.Context, m *project.Model, d *project.Mode
 
 // ListModels implements project.Store.
 func (s *Store) ListModels(ctx context.Context, projectName string) ([]*project.Model, error) {
+	if !storable(projectName) {
+		return []*project.Model{}, nil // as a query that finds none
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+modelColumns+` FROM models WHERE project = $1 ORDER BY label`, projectName)
 	if err != nil {
 		return nil, fmt.Errorf("list models: %w", err)
@@ -88,6 +94,9 @@ func (s *Store) ListModels(ctx context.Context, projectName string) ([]*project.
 
 // GetModel implements project.Store.
 func (s *Store) GetModel(ctx context.Context, projectName, label string) (*project.Model, error) {
+	if !storable(projectName, label) {
+		return nil, fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
+	}
 	m, err := scanModel(s.pool.QueryRow(ctx, `SELECT `+modelColumns+` FROM models WHERE project = $1 AND label = $2`, projectName, label))
 	if noRows(err) {
 		return nil, fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
@@ -106,6 +115,9 @@ func (s *Store) GetModelData(ctx context.Context, projectName, label string, par
 	default:
 		return nil, fmt.Errorf("unknown model part %q", part)
 	}
+	if !storable(projectName, label) {
+		return nil, fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
+	}
 	var b []byte
 	var sum *int64
 	err := s.pool.QueryRow(ctx, `SELECT `+col+`, `+col+`_sum FROM models WHERE project = $1 AND label = $2`, projectName, label).Scan(&b, &sum)
@@ -119,6 +131,9 @@ func (s *Store) GetModelData(ctx context.Context, projectName, label string, par
 
 // DeleteModel implements project.Store.
 func (s *Store) DeleteModel(ctx context.Context, projectName, label string) error {
+	if !storable(projectName, label) {
+		return fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
+	}
 	tag, err := s.pool.Exec(ctx, `DELETE FROM models WHERE project = $1 AND label = $2`, projectName, label)
 	if err != nil {
 		return fmt.Errorf("delete model %q of project %q: %w", label, projectName, err)

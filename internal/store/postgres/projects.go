@@ -90,6 +90,9 @@ func (s *Store) ListProjects(ctx context.Context, offset, limit int) ([]*project
 
 // GetProject implements project.Store.
 func (s *Store) GetProject(ctx context.Context, name string) (*project.Project, error) {
+	if !storable(name) {
+		return nil, fmt.Errorf("project %q: %w", name, project.ErrNotFound)
+	}
 	p, err := scanProject(s.pool.QueryRow(ctx, `SELECT `+projectColumns+` FROM projects WHERE name = $1`, name))
 	if noRows(err) {
 		return nil, fmt.Errorf("project %q: %w", name, project.ErrNotFound)
@@ -144,6 +147,9 @@ func (s *Store) CreateProject(ctx context.Context, p *project.Project, maxProjec
 
 // UpdateProject implements project.Store.
 func (s *Store) UpdateProject(ctx context.Context, p *project.Project) error {
+	if !storable(p.Name) {
+		return fmt.Errorf("update project %q: %w", p.Name, project.ErrNotFound)
+	}
 	settings, err := settingsText(p.Settings)
 	if err != nil {
 		return err
@@ -164,6 +170,9 @@ func (s *Store) UpdateProject(ctx context.Context, p *project.Project) error {
 // DeleteProject implements project.Store. Its content blob is left to the
 // expiry pass, as an export may reference it.
 func (s *Store) DeleteProject(ctx context.Context, name string) error {
+	if !storable(name) {
+		return fmt.Errorf("delete project %q: %w", name, project.ErrNotFound)
+	}
 	tag, err := s.pool.Exec(ctx, `DELETE FROM projects WHERE name = $1`, name)
 	if err != nil {
 		return fmt.Errorf("delete project %q: %w", name, err)
@@ -195,6 +204,9 @@ func scanContent(row scanner) (*project.Project, project.Content, error) {
 
 // ProjectContent implements project.Store.
 func (s *Store) ProjectContent(ctx context.Context, name string) (*project.Project, project.Content, error) {
+	if !storable(name) {
+		return nil, project.Content{}, fmt.Errorf("project %q: %w", name, project.ErrNotFound)
+	}
 	p, c, err := scanContent(s.pool.QueryRow(ctx, contentQuery, name))
 	if noRows(err) {
 		return nil, c, fmt.Errorf("project %q: %w", name, project.ErrNotFound)
@@ -206,7 +218,11 @@ func (s *Store) ProjectContent(ctx context.Context, name string) (*project.Proje
 
 // ExportContent implements project.Store. It holds lockBlobs shared from the
 // read to the pin, so the blob collection cannot delete the blob between.
+// A job id that no job can have pins nothing, as an id no job has.
 func (s *Store) ExportContent(ctx context.Context, name, jobID string) (*project.Project, project.Content, error) {
+	if !storable(name) {
+		return nil, project.Content{}, fmt.Errorf("project %q content for job %s: %w", name, jobID, project.ErrNotFound)
+	}
 	var p *project.Project
 	var c project.Content
 	err := s.tx(ctx, func(tx pgx.Tx) error {
@@ -217,7 +233,7 @@ func (s *Store) ExportContent(ctx context.Context, name, jobID string) (*project
 		p, c, err = scanContent(tx.QueryRow(ctx, contentQuery, name))
 		if noRows(err) {
 			return project.ErrNotFound
-		} else if err != nil || c.Blob == "" {
+		} else if err != nil || c.Blob == "" || !storable(jobID) {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE job_data SET result_blob = $1 WHERE id = $2`, c.Blob, jobID)

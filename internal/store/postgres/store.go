@@ -20,6 +20,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -139,6 +140,21 @@ type scanner interface{ Scan(...any) error }
 
 // noRows reports whether err says that a query returned no row.
 func noRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
+
+// storable reports whether PostgreSQL's text can hold every one of ss: it
+// refuses NUL and invalid UTF-8 (a lone surrogate among them) with an error,
+// where SQLite compares the bytes and matches nothing. No stored name or id
+// is unstorable, so a lookup by such a key answers not found without asking
+// the database, as it does on SQLite (storetest's UnstorableKeys); the
+// services refuse such text before they write it.
+func storable(ss ...string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // prefixed qualifies each column of a comma-separated list with alias.
 func prefixed(alias, columns string) string {

@@ -44,6 +44,7 @@ var tests = []struct {
 	fn   func(*testing.T, Store)
 }{
 	{"Missing", testMissing},
+	{"UnstorableKeys", testUnstorableKeys},
 	{"ProjectRoundTrip", testProjectRoundTrip},
 	{"ListProjects", testListProjects},
 	{"ProjectQuota", testProjectQuota},
