@@ -278,3 +278,62 @@ func TestBadUnicodeIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestRegexPatternsAreChecked: a pattern that does not compile was accepted
+// at import and only warned about at training, and a pattern may compile to
+// a program large enough to slow every prediction; both are refused at
+// import with the pattern's pointer (issue 9, low). A project stored before
+// (its pattern never checked) still trains, with a warning.
+func TestRegexPatternsAreChecked(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	withPatterns := func(patterns ...string) []byte {
+		var f map[string]any
+		if err := json.Unmarshal(smokeSnips(t), &f); err != nil {
+			t.Fatal(err)
+		}
+		var xs []any
+		for i, p := range patterns {
+			xs = append(xs, map[string]any{"regexKey": fmt.Sprint("k", i), "language": "en-us", "regexPattern": p})
+		}
+		entities := f["assets"].(map[string]any)["entities"].([]any)
+		entities[1].(map[string]any)["regex"] = map[string]any{"expressions": xs}
+		b, _ := json.Marshal(f)
+		return b
+	}
+	for _, tc := range []struct {
+		name, pattern, inMessage string
+	}{
+		{"lookbehind", `(?<=\$)\d+`, "error parsing regexp"},
+		{"unbalanced", `/(\d{3}/`, "missing closing )"},
+		{"too long", strings.Repeat("a", 501), "501 characters long"},
+		{"program too large", `(\w+\s?){1,1000}z`, "instructions; the limit is 1000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := wantError(t, srv.Do("POST", "/projects/SNIPS2017-smoke/:import?"+v3, withPatterns(`\d{3}`, tc.pattern)),
+				http.StatusBadRequest, "InvalidArgument", "/assets/entities/1/regex/expressions/1/regexPattern")
+			if msg, _ := e["message"].(string); !strings.Contains(msg, tc.inMessage) || !strings.Contains(msg, "fix the pattern") {
+				t.Errorf("message %q does not say %q and what to do", msg, tc.inMessage)
+			}
+		})
+	}
+	importProject(t, srv, "SNIPS2017-smoke", withPatterns(`\d{3}`, `/^\(?([0-9]{3})\)?[-.\s]?([0-9]{3})[-.\s]?([0-9]{4})$/`))
+
+	// A project imported before the check: its assets hold a bad pattern.
+	var f struct {
+		Assets json.RawMessage `json:"assets"`
+	}
+	json.Unmarshal(withPatterns(`(?<=x)y`), &f)
+	p, err := srv.Store.GetProject(t.Context(), "SNIPS2017-smoke")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Store.ReplaceProject(t.Context(), p, f.Assets, 10); err != nil {
+		t.Fatal(err)
+	}
+	j := finish(t, srv, train(t, srv, "SNIPS2017-smoke", "m1", "manual"))
+	warnings, _ := j["warnings"].([]any)
+	if j["status"] != "succeeded" || !strings.Contains(fmt.Sprint(warnings), "(?<=x)y") {
+		t.Errorf("training with a stored bad pattern = %v, want succeeded with a warning naming it", j)
+	}
+}
