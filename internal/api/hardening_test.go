@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -218,4 +219,121 @@ func TestJobQueueIsBounded(t *testing.T) {
 		t.Errorf("RunJobs ran %d jobs, want the 5 accepted", n)
 	}
 	wantStatus(t, exportOf("p"), http.StatusAccepted)
+}
+
+// TestBadUnicodeIsRefused: bytes that are not UTF-8 and escapes of lone
+// UTF-16 surrogates were replaced with U+FFFD and stored; every body that
+// carries them is refused with a 400 naming the value (issue 9, low).
+func TestBadUnicodeIsRefused(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	good := smokeSnips(t)
+	importProject(t, srv, "SNIPS2017-smoke", good)
+	before := export(t, srv, "SNIPS2017-smoke", v3)
+
+	// The file as the client wrote it, with one utterance's text replaced
+	// by raw bytes, so that nothing re-encodes them on the way.
+	var f map[string]any
+	if err := json.Unmarshal(good, &f); err != nil {
+		t.Fatal(err)
+	}
+	u := f["assets"].(map[string]any)["utterances"].([]any)[3].(map[string]any)
+	u["text"] = "@@TEXT@@"
+	delete(u, "entities")
+	file, _ := json.Marshal(f)
+	withText := func(raw string) []byte { return []byte(strings.Replace(string(file), "@@TEXT@@", raw, 1)) }
+	for _, tc := range []struct {
+		name, raw string
+	}{
+		{"invalid UTF-8", "caf\xe9 au lait"},
+		{"lone high surrogate", `play \ud83d please`},
+		{"lone low surrogate", `play \ude00 please`},
+	} {
+		t.Run("import "+tc.name, func(t *testing.T) {
+			e := wantError(t, srv.Do("POST", "/projects/SNIPS2017-smoke/:import?"+v3, withText(tc.raw)),
+				http.StatusBadRequest, "InvalidArgument", "/assets/utterances/3/text")
+			if msg, _ := e["message"].(string); !strings.Contains(msg, "byte offset") {
+				t.Errorf("message %q does not give the byte offset", msg)
+			}
+		})
+	}
+	if after := export(t, srv, "SNIPS2017-smoke", v3); !bytes.Equal(before, after) {
+		t.Errorf("a refused import changed the stored project")
+	}
+	wantStatus(t, srv.Do("POST", "/projects/SNIPS2017-smoke/:import?"+v3, withText(`play \ud83d\ude00 now`)), http.StatusAccepted)
+
+	// The other bodies that carry text go through the same check.
+	for _, tc := range []struct {
+		name, method, path, body, target string
+	}{
+		{"PATCH description", "PATCH", "/projects/SNIPS2017-smoke?" + v3, `{"description":"caf` + "\xe9" + `"}`, "/description"},
+		{"PATCH lone surrogate", "PATCH", "/projects/SNIPS2017-smoke?" + v3, `{"description":"a\udfff"}`, "/description"},
+		{"train label", "POST", "/projects/SNIPS2017-smoke/:train?" + v3, `{"modelLabel":"m\ud800","trainingMode":"standard"}`, "/modelLabel"},
+		{"query text", "POST", "/language/:analyze-conversations?" + v3, `{"kind":"Conversation","analysisInput":{"conversationItem":` +
+			`{"id":"1","participantId":"1","text":"hi ` + "\xc3" + `"}},"parameters":{"projectName":"SNIPS2017-smoke","deploymentName":"d"}}`,
+			"/analysisInput/conversationItem/text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantError(t, srv.Do(tc.method, tc.path, tc.body), http.StatusBadRequest, "InvalidArgument", tc.target)
+		})
+	}
+}
+
+// TestRegexPatternsAreChecked: a pattern that does not compile was accepted
+// at import and only warned about at training, and a pattern may compile to
+// a program large enough to slow every prediction; both are refused at
+// import with the pattern's pointer (issue 9, low). A project stored before
+// (its pattern never checked) still trains, with a warning.
+func TestRegexPatternsAreChecked(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	withPatterns := func(patterns ...string) []byte {
+		var f map[string]any
+		if err := json.Unmarshal(smokeSnips(t), &f); err != nil {
+			t.Fatal(err)
+		}
+		var xs []any
+		for i, p := range patterns {
+			xs = append(xs, map[string]any{"regexKey": fmt.Sprint("k", i), "language": "en-us", "regexPattern": p})
+		}
+		entities := f["assets"].(map[string]any)["entities"].([]any)
+		entities[1].(map[string]any)["regex"] = map[string]any{"expressions": xs}
+		b, _ := json.Marshal(f)
+		return b
+	}
+	for _, tc := range []struct {
+		name, pattern, inMessage string
+	}{
+		{"lookbehind", `(?<=\$)\d+`, "error parsing regexp"},
+		{"unbalanced", `/(\d{3}/`, "missing closing )"},
+		{"too long", strings.Repeat("a", 501), "501 characters long"},
+		{"program too large", `(\w+\s?){1,1000}z`, "instructions; the limit is 1000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := wantError(t, srv.Do("POST", "/projects/SNIPS2017-smoke/:import?"+v3, withPatterns(`\d{3}`, tc.pattern)),
+				http.StatusBadRequest, "InvalidArgument", "/assets/entities/1/regex/expressions/1/regexPattern")
+			if msg, _ := e["message"].(string); !strings.Contains(msg, tc.inMessage) || !strings.Contains(msg, "fix the pattern") {
+				t.Errorf("message %q does not say %q and what to do", msg, tc.inMessage)
+			}
+		})
+	}
+	importProject(t, srv, "SNIPS2017-smoke", withPatterns(`\d{3}`, `/^\(?([0-9]{3})\)?[-.\s]?([0-9]{3})[-.\s]?([0-9]{4})$/`))
+
+	// A project imported before the check: its assets hold a bad pattern.
+	var f struct {
+		Assets json.RawMessage `json:"assets"`
+	}
+	json.Unmarshal(withPatterns(`(?<=x)y`), &f)
+	p, err := srv.Store.GetProject(t.Context(), "SNIPS2017-smoke")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Store.ReplaceProject(t.Context(), p, f.Assets, 10); err != nil {
+		t.Fatal(err)
+	}
+	j := finish(t, srv, train(t, srv, "SNIPS2017-smoke", "m1", "manual"))
+	warnings, _ := j["warnings"].([]any)
+	if j["status"] != "succeeded" || !strings.Contains(fmt.Sprint(warnings), "(?<=x)y") {
+		t.Errorf("training with a stored bad pattern = %v, want succeeded with a warning naming it", j)
+	}
 }

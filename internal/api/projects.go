@@ -63,6 +63,13 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 		}
 		return nil, azerr.BadBody("The request body could not be read whole (%v); send all of it, as fast as the server's read timeout allows.", err)
 	}
+	// encoding/json would turn bytes that are not UTF-8, and escapes of
+	// lone surrogates, into U+FFFD, which would be stored or answered as if
+	// the client had sent it; every body is refused instead, with the
+	// JSON pointer of the value (issue 9).
+	if e := project.CheckUnicode(b); e != nil {
+		return nil, e
+	}
 	return b, nil
 }
 

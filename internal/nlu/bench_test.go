@@ -2,6 +2,9 @@ package nlu
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -57,4 +60,66 @@ func BenchmarkMarshal(b *testing.B) {
 			}
 		}
 	})
+}
+
+// heavyRegexes are 20 patterns that compile, each within MaxRegexLength
+// and MaxRegexProgram, chosen to be slow on Go's regexp: many threads alive
+// at once (counted repetitions of classes and alternations), and matches
+// whose search runs on to the end of the text after each one.
+func heavyRegexes() []Regex {
+	kinds := []string{
+		`(\w+\s?){1,100}%c`,
+		`(?:.?){498}%c`,
+		`(?:(?:.*a){20}%c|.)`,
+		`(?:\w|\s){1,499}%c`,
+		`(.*.*.*.*.*.*.*.*.*.*.*.*.*.*){10}%c`,
+	}
+	var out []Regex
+	for i := range 20 {
+		out = append(out, Regex{Key: fmt.Sprint(i), Pattern: fmt.Sprintf(kinds[i%len(kinds)], 'Q'+i%5)})
+	}
+	return out
+}
+
+// regexQuery is a query of 500 characters, the authoring limit of an
+// utterance, in words the patterns above keep threads alive on.
+func regexQuery() string {
+	words := strings.Fields("book a table for two at seven tonight in the italian place near the station please and call me back on 555 0123 if anything changes")
+	var b strings.Builder
+	for i := 0; b.Len() < 500; i++ {
+		b.WriteString(words[i%len(words)])
+		b.WriteByte(' ')
+	}
+	return b.String()[:500]
+}
+
+// BenchmarkPredictRegex is a prediction on a 500-character query, without
+// regex components and with 20 heavy ones (issue 9: they made a prediction
+// of about 4 ms take over 100 ms).
+func BenchmarkPredictRegex(b *testing.B) {
+	d, _ := loadSplit(b, smokeFile("snips2017.smoke.clu.json"))
+	q := regexQuery()
+	for _, tc := range []struct {
+		name    string
+		regexes []Regex
+	}{{"regexes=0", nil}, {"regexes=20-heavy", heavyRegexes()}} {
+		d := d
+		d.Entities = slices.Clone(d.Entities)
+		if tc.regexes != nil {
+			d.Entities = append(d.Entities, EntityDef{Category: "code", Regex: &RegexComponent{Expressions: tc.regexes}})
+		}
+		m, err := Train(context.Background(), d, Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(m.Warnings()) > 0 && tc.regexes != nil {
+			b.Fatalf("warnings: %v", m.Warnings())
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m.Predict(q, "en-us")
+			}
+		})
+	}
 }

@@ -274,13 +274,13 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 					x.sublists = append(x.sublists, sl)
 				}
 				for range s.count(1) {
-					r := compiledRegex{key: s.str(), language: s.str(), pattern: s.str()}
-					re, _, err := compileRegex(r.pattern)
+					key, lang, pattern := s.str(), s.str(), s.str()
+					r, err := compileRegex(pattern, false)
 					if err != nil {
 						s.fail("regex")
 						break
 					}
-					r.re = re
+					r.key, r.language = key, lang
 					x.regexes = append(x.regexes, r)
 				}
 				x.prebuilts = s.strs()

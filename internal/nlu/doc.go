@@ -68,8 +68,12 @@
 // longest match first and without overlap; synonyms apply when their
 // language is "" or has the query's primary language subtag. A key matches
 // in every language. Regex components use Go's regexp (RE2) syntax; a
-// pattern written /.../ loses its slashes; invalid patterns are skipped
-// and listed in Model.Warnings. Prebuilt components are accepted but not
+// pattern written /.../ loses its slashes; patterns that CompileRegex
+// refuses (invalid, longer than MaxRegexLength, or compiling to more than
+// MaxRegexProgram instructions) are skipped and listed in Model.Warnings.
+// A query's regex matching is bounded: at most regexWork instructions times
+// bytes searched per byte of the query, shared by the model's patterns in
+// order, and at most maxRegexMatches matches a pattern. Prebuilt components are accepted but not
 // supported yet: they match nothing and are listed in Model.Warnings.
 // List and regex matches score 1.
 //

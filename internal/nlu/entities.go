@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // entityRuntime is an entity definition ready for matching.
@@ -30,6 +32,7 @@ type compiledSublist struct {
 type compiledRegex struct {
 	key, language, pattern string
 	re                     *regexp.Regexp
+	size                   int // instructions of the compiled program: the cost of a byte searched
 }
 
 type listHit struct {
@@ -111,12 +114,15 @@ func compileEntities(defs []EntityDef) ([]*entityRuntime, []string, error) {
 		}
 		if d.Regex != nil {
 			for _, x := range d.Regex.Expressions {
-				re, pattern, err := compileRegex(x.Pattern)
+				r, err := compileRegex(x.Pattern, true)
 				if err != nil {
+					// The service refuses such patterns at import; a project
+					// imported before it did may still hold one.
 					warnings = append(warnings, fmt.Sprintf("Entity %q: the regular expression %q (key %q) is not valid and was skipped: %v.", d.Category, x.Pattern, x.Key, err))
 					continue
 				}
-				e.regexes = append(e.regexes, compiledRegex{key: x.Key, language: x.Language, pattern: pattern, re: re})
+				r.key, r.language = x.Key, x.Language
+				e.regexes = append(e.regexes, r)
 			}
 		}
 		for _, p := range d.Prebuilts {
@@ -129,16 +135,78 @@ func compileEntities(defs []EntityDef) ([]*entityRuntime, []string, error) {
 	return out, warnings, nil
 }
 
-// compileRegex strips /.../ delimiters and compiles the pattern.
-func compileRegex(p string) (*regexp.Regexp, string, error) {
+// Bounds of a regex component's patterns (issue 9). Go's regexp matches in
+// time linear in the text, but the factor is the size of the compiled
+// program, which counted repetitions multiply: `(\w+\s?){1,100}z` compiles
+// to 702 instructions and takes about 4 ms on a 500-character query.
+const (
+	// MaxRegexLength is the longest pattern training accepts, in characters.
+	MaxRegexLength = 500
+	// MaxRegexProgram is the most instructions a pattern may compile to
+	// (regexp/syntax, after simplification, as regexp compiles it). A
+	// phone number or an e-mail address takes 10 to 70, `\d{1,499}` 999, a
+	// literal of MaxRegexLength characters 502.
+	MaxRegexProgram = 1000
+	// regexWork bounds what a model's regex components do for a query, in
+	// instructions times bytes searched per byte of the query. That bounds
+	// the steps of Go's matchers, about 20 ns each at worst on our 2-core
+	// machines: some 10 ms for a 500-character query (BenchmarkPredictRegex).
+	// Twenty patterns of the usual kind need less, matches included, and so
+	// does one pattern at MaxRegexProgram: they search the whole query.
+	// Patterns that need more search a prefix of it, or nothing, in the
+	// order of the entities and their expressions (regexMatches).
+	regexWork = 1500
+	// maxRegexMatches is the most matches one pattern returns for a query.
+	maxRegexMatches = 32
+)
+
+// CompileRegex compiles a regex component's pattern as training does: a
+// pattern written /.../ loses its slashes, the syntax is Go's regexp (RE2),
+// and a pattern longer than MaxRegexLength or compiling to more than
+// MaxRegexProgram instructions is refused. The error says why, to quote.
+func CompileRegex(pattern string) (*regexp.Regexp, error) {
+	r, err := compileRegex(pattern, true)
+	return r.re, err
+}
+
+// compileRegex strips /.../ delimiters and compiles the pattern; bounded
+// applies the limits above. Models saved before the limits were decoded
+// with bounded false, so that they still load (regexWork bounds their cost).
+func compileRegex(p string, bounded bool) (compiledRegex, error) {
+	if n := utf8.RuneCountInString(p); bounded && n > MaxRegexLength {
+		return compiledRegex{}, fmt.Errorf("the pattern is %d characters long; the limit is %d", n, MaxRegexLength)
+	}
 	if len(p) >= 2 && p[0] == '/' && p[len(p)-1] == '/' {
 		p = p[1 : len(p)-1]
 	}
 	if p == "" {
-		return nil, p, fmt.Errorf("empty pattern")
+		return compiledRegex{}, fmt.Errorf("empty pattern")
 	}
 	re, err := regexp.Compile(p)
-	return re, p, err
+	if err != nil {
+		return compiledRegex{}, err
+	}
+	size, err := programSize(p)
+	if err != nil {
+		return compiledRegex{}, err
+	}
+	if bounded && size > MaxRegexProgram {
+		return compiledRegex{}, fmt.Errorf("the pattern compiles to %d instructions; the limit is %d: lower its repetition counts ({m,n}) or split it into several expressions", size, MaxRegexProgram)
+	}
+	return compiledRegex{pattern: p, re: re, size: size}, nil
+}
+
+// programSize is the number of instructions regexp compiles p to.
+func programSize(p string) (int, error) {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return 0, err
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return 0, err
+	}
+	return len(prog.Inst), nil
 }
 
 // listWord is the form a token takes for list matching: lower case only.
@@ -220,18 +288,47 @@ func (e *entityRuntime) listMatches(toks []token, words []string, lang string) [
 	return out
 }
 
-// regexMatches finds the regex component's matches for the query's language.
-func (e *entityRuntime) regexMatches(text string, u16 []int, lang string) []match {
+// regexMatches finds the regex component's matches for the query's
+// language, spending at most *budget (instructions times bytes searched,
+// regexWork per byte of the query) and taking what it spends off it.
+//
+// A search of n bytes with a program of s instructions costs at most s*n
+// steps, and each match starts another search from where it ended, which
+// may again run to the end of the text. So a pattern searches the text, or
+// the longest prefix that its size allows, for as many matches as the
+// budget pays for if every search ran to the end; what it spends is then
+// counted from where each search started. A match that ends where a prefix
+// was cut off may be one of the cut (`\d+$`), and is dropped.
+func (e *entityRuntime) regexMatches(text string, u16 []int, lang string, budget *int) []match {
 	var out []match
 	for _, x := range e.regexes {
 		if !langMatches(x.language, lang) {
 			continue
 		}
-		for _, loc := range x.re.FindAllStringIndex(text, -1) {
+		cost := max(x.size, 1)
+		end := min(len(text), *budget/cost)
+		for end > 0 && end < len(text) && !utf8.RuneStart(text[end]) {
+			end--
+		}
+		if end == 0 {
+			continue
+		}
+		k := min(maxRegexMatches, *budget/(cost*end))
+		locs := x.re.FindAllStringIndex(text[:end], k)
+		from := 0
+		for _, loc := range locs {
+			*budget -= cost * (end - from)
+			from = loc[1]
 			if loc[0] == loc[1] || u16[loc[0]] < 0 || u16[loc[1]] < 0 {
 				continue // empty, or cutting a rune (possible with \C-free patterns only on bad input)
 			}
+			if end < len(text) && loc[1] == end {
+				continue
+			}
 			out = append(out, match{start: u16[loc[0]], end: u16[loc[1]], kind: ComponentRegex, score: 1, regexKey: x.key})
+		}
+		if len(locs) < k {
+			*budget -= cost * (end - from) // the search that found nothing more
 		}
 	}
 	return out
@@ -247,6 +344,7 @@ func (m *Model) resolveEntities(text string, toks []token, lang string, learned 
 	var words []string
 	var u16 []int
 	var out []Entity
+	budget := regexWork * len(text)
 	done := map[string]bool{}
 	for _, e := range m.entities {
 		done[e.category] = true
@@ -264,7 +362,7 @@ func (m *Model) resolveEntities(text string, toks []token, lang string, learned 
 			if u16 == nil {
 				u16 = utf16Offsets(text)
 			}
-			ms = append(ms, e.regexMatches(text, u16, lang)...)
+			ms = append(ms, e.regexMatches(text, u16, lang, &budget)...)
 		}
 		out = append(out, compose(e.category, e.composition, e.required, ms)...)
 	}

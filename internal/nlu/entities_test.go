@@ -1,6 +1,7 @@
 package nlu
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -255,5 +256,123 @@ func TestCompose(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("compose(%s, %q) = %+v, want %+v", tt.comp, tt.required, got, tt.want)
 		}
+	}
+}
+
+func TestCompileRegex(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, pattern, wantErr string
+	}{
+		{"plain", `\d{3}-\d{4}`, ""},
+		{"slashes", `/^\(?([0-9]{3})\)?[-.\s]?([0-9]{3})[-.\s]?([0-9]{4})$/`, ""},
+		{"at the length limit", strings.Repeat("a", MaxRegexLength), ""},
+		{"too long", strings.Repeat("a", MaxRegexLength+1), "501 characters long; the limit is 500"},
+		{"near the program limit", `\d{1,499}`, ""},
+		{"program too large", `\d{1,500}`, "compiles to 1001 instructions; the limit is 1000"},
+		{"lookbehind (.NET, not RE2)", `(?<=x)y`, "error parsing regexp"},
+		{"unbalanced", `(ab`, "missing closing )"},
+		{"empty between slashes", `//`, "empty pattern"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			re, err := CompileRegex(tc.pattern)
+			switch {
+			case tc.wantErr == "" && (err != nil || re == nil):
+				t.Errorf("CompileRegex(%.40q) = %v, want it compiled", tc.pattern, err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("CompileRegex(%.40q) = %v, want an error saying %q", tc.pattern, err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestRegexWorkIsBounded: what a query's regex components cost is bounded
+// (issue 9: 20 heavy patterns made a prediction 30 times slower), without
+// cutting what patterns of the usual kind find.
+func TestRegexWorkIsBounded(t *testing.T) {
+	t.Parallel()
+	compile := func(t *testing.T, patterns ...string) []*entityRuntime {
+		t.Helper()
+		var defs []EntityDef
+		for i, p := range patterns {
+			defs = append(defs, EntityDef{Category: fmt.Sprint("e", i), Composition: SeparateComponents,
+				Regex: &RegexComponent{Expressions: []Regex{{Key: fmt.Sprint(i), Pattern: p}}}})
+		}
+		es, warns, err := compileEntities(defs)
+		if err != nil || len(warns) > 0 {
+			t.Fatalf("compileEntities = %v, %q", err, warns)
+		}
+		return es
+	}
+	run := func(es []*entityRuntime, text string) (found [][]match, spent int) {
+		u16 := utf16Offsets(text)
+		budget := regexWork * len(text)
+		for _, e := range es {
+			found = append(found, e.regexMatches(text, u16, "en-us", &budget))
+			if budget < 0 {
+				panic("budget overspent")
+			}
+		}
+		return found, regexWork*len(text) - budget
+	}
+
+	t.Run("usual patterns find everything", func(t *testing.T) {
+		t.Parallel()
+		usual := []string{
+			`\(?([0-9]{3})\)?[-.\s]?([0-9]{3})[-.\s]?([0-9]{4})`, `[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`,
+			`\b[A-Z]{2}\d{2}[A-Z0-9]{1,30}\b`, `\b(?:\d[ -]*?){13,16}\b`,
+			`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`,
+			`(?i)\b(?:order|ticket)\s*#?\d{4,10}\b`, `\b\d{1,2}/\d{1,2}/\d{2,4}\b`, `\d+`,
+		}
+		var patterns []string
+		for i := range 20 {
+			patterns = append(patterns, usual[i%len(usual)])
+		}
+		es := compile(t, patterns...)
+		text := "call 555-123-4567 or mail bob@example.com about order #123456 of 12/05/2024, card 4111 1111 1111 1111, " +
+			strings.Repeat("and nothing else of note ", 14) + "iban GB82WEST12345698765432 ref 123e4567-e89b-12d3-a456-426614174000"
+		found, spent := run(es, text)
+		for i, ms := range found {
+			if len(ms) == 0 {
+				t.Errorf("pattern %d %q found nothing in the %d-byte query", i, patterns[i], len(text))
+			}
+		}
+		if budget := regexWork * len(text); spent > budget {
+			t.Errorf("usual patterns spent %d of %d", spent, budget)
+		}
+	})
+
+	t.Run("heavy patterns stay within the budget", func(t *testing.T) {
+		t.Parallel()
+		var patterns []string
+		for _, r := range heavyRegexes() {
+			patterns = append(patterns, r.Pattern)
+		}
+		q := regexQuery()
+		if _, spent := run(compile(t, patterns...), q); spent > regexWork*len(q) {
+			t.Errorf("heavy patterns spent %d, more than the budget %d", spent, regexWork*len(q))
+		}
+	})
+}
+
+// TestRegexMatchesAreCapped: a pattern returns at most maxRegexMatches
+// matches for a query, which bounds the searches that follow one another.
+func TestRegexMatchesAreCapped(t *testing.T) {
+	t.Parallel()
+	def := EntityDef{Category: "code", Composition: SeparateComponents, Regex: &RegexComponent{Expressions: []Regex{{Key: "x", Pattern: `X\d`}}}}
+	m, err := Train(t.Context(), componentData(def), Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("X1 ", 50)
+	n := 0
+	for _, e := range m.Predict(text, "en-us").Entities {
+		if e.Category == "code" {
+			n++
+		}
+	}
+	if n != maxRegexMatches {
+		t.Errorf("Predict(50 matches).Entities has %d code entities, want %d", n, maxRegexMatches)
 	}
 }

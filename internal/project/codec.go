@@ -17,6 +17,9 @@ func decodeFile(data []byte) (*File, *azerr.Error) {
 		return nil, &azerr.Error{Code: azerr.InvalidRequest, Message: "The request body is empty; send the project file as JSON.",
 			Inner: &azerr.InnerError{Code: azerr.InnerEmptyRequest, Message: "empty request body"}}
 	}
+	if e := CheckUnicode(data); e != nil {
+		return nil, e
+	}
 	var f File
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, jsonError(data, err)

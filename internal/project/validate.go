@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/parley-dev/parley/internal/azerr"
+	"github.com/parley-dev/parley/internal/nlu"
 )
 
 var (
@@ -255,8 +257,14 @@ func (l Limits) validateAssets(p *problems, f *File, v APIVersion) {
 		if e.Regex != nil {
 			regexes += len(e.Regex.Expressions)
 			for j, x := range e.Regex.Expressions {
+				xt := fmt.Sprintf("%s/regex/expressions/%d/regexPattern", t, j)
 				if x.RegexPattern == "" {
-					p.invalid(fmt.Sprintf("%s/regex/expressions/%d/regexPattern", t, j), "regexPattern is required.")
+					p.invalid(xt, "regexPattern is required.")
+				} else if _, err := nlu.CompileRegex(x.RegexPattern); err != nil {
+					// Training would skip it with a warning; an import that
+					// says so at once is worth more (issue 9).
+					p.invalid(xt, "The regular expression %s is not valid: %v. Parley reads regexPattern in Go's RE2 syntax (no lookaround or backreferences), at most %d characters and %d compiled instructions; fix the pattern or remove it.",
+						quoteShort(x.RegexPattern), err, nlu.MaxRegexLength, nlu.MaxRegexProgram)
 				}
 			}
 		}
@@ -345,6 +353,14 @@ func validateTarget(p *problems, t string, o *Orchestration) {
 	default:
 		p.invalid(t+"/targetProjectKind", "targetProjectKind %q is not one of Conversation, Luis, QuestionAnswering.", o.TargetProjectKind)
 	}
+}
+
+// quoteShort quotes s for a message, cut to its first 80 characters.
+func quoteShort(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return strconv.Quote(string(r[:80])) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 func contains(list []string, s string) bool {

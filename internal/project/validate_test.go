@@ -1,0 +1,35 @@
+package project
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestValidateRegexPatterns: patterns the engine cannot compile, or that
+// exceed its bounds, are refused at import with their pointer (issue 9).
+func TestValidateRegexPatterns(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		pattern string
+		ok      bool
+	}{
+		{`/\d{3}-\d{4}/`, true},
+		{`(?<=x)y`, false},
+		{`(\d`, false},
+		{strings.Repeat("a", 501), false},
+		{`\w{1,1000}`, false},
+	} {
+		f := &File{ProjectFileVersion: "2023-04-01", StringIndexType: Utf16CodeUnit,
+			Metadata: FileMetadata{ProjectKind: KindConversation, ProjectName: "p", Language: "en-us"},
+			Assets: &Assets{ProjectKind: KindConversation, Entities: []Entity{{Category: "code",
+				Regex: &Regex{Expressions: []Expression{{RegexKey: "k", RegexPattern: tc.pattern}}}}}}}
+		e := DefaultLimits.validate(f, "p", V20230401)
+		const target = "/assets/entities/0/regex/expressions/0/regexPattern"
+		switch {
+		case tc.ok && e != nil:
+			t.Errorf("validate(pattern %.40q) = %v, want nil", tc.pattern, e)
+		case !tc.ok && (e == nil || e.Target != target):
+			t.Errorf("validate(pattern %.40q) = %v, want an error at %s", tc.pattern, e, target)
+		}
+	}
+}
