@@ -433,7 +433,16 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 		p.Status, p.Errors = StatusFailed, []*azerr.Error{azerr.New(azerr.InternalServerError, "The job failed because of an internal error.")}
 	}
 	outcome = p.Status
-	if err := r.store.FinishJob(context.WithoutCancel(ctx), p); err != nil {
+	err = r.store.FinishJob(context.WithoutCancel(ctx), p)
+	if errors.As(err, &ae) && p.Status != StatusFailed {
+		// The store refused the outcome (a full disk): the job fails with
+		// the store's reason rather than run again into the same wall.
+		log.Warn("job outcome refused by the store; failing the job", "err", err)
+		p.Status, p.Errors, p.Result, p.ResultBlob, p.Warnings = StatusFailed, []*azerr.Error{ae}, nil, "", nil
+		outcome = p.Status
+		err = r.store.FinishJob(context.WithoutCancel(ctx), p)
+	}
+	if err != nil {
 		if errors.Is(err, ErrLeaseLost) {
 			outcome = Released
 			log.Warn("job finished after its lease was lost; outcome dropped")

@@ -111,7 +111,7 @@ func (s *Store) DeleteDeployment(ctx context.Context, projectName, name string) 
 	if !storable(projectName, name) {
 		return fmt.Errorf("deployment %q of project %q: %w", name, projectName, project.ErrDeploymentNotFound)
 	}
-	tag, err := s.pool.Exec(ctx, `DELETE FROM deployments WHERE project = $1 AND name = $2`, projectName, name)
+	tag, err := s.exec(ctx, `DELETE FROM deployments WHERE project = $1 AND name = $2`, projectName, name)
 	if err != nil {
 		return fmt.Errorf("delete deployment %q of project %q: %w", name, projectName, err)
 	}

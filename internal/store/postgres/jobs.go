@@ -192,7 +192,7 @@ func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
 	if !storable(id, owner) {
 		return fmt.Errorf("release job %s: %w", id, job.ErrLeaseLost)
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET lease_owner = NULL, lease_expires = 0
+	tag, err := s.exec(ctx, `UPDATE jobs SET lease_owner = NULL, lease_expires = 0
 		WHERE id = $1 AND lease_owner = $2 AND status IN `+job.SQL.Leased, id, owner)
 	if err != nil {
 		return fmt.Errorf("release job %s: %w", id, err)
@@ -208,7 +208,7 @@ func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byt
 	if !storable(id, owner) {
 		return fmt.Errorf("set detail of job %s: %w", id, job.ErrLeaseLost)
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET detail = $1, updated = $2 WHERE id = $3 AND lease_owner = $4
+	tag, err := s.exec(ctx, `UPDATE jobs SET detail = $1, updated = $2 WHERE id = $3 AND lease_owner = $4
 		AND status IN `+job.SQL.Leased, detail, ms(now), id, owner)
 	if err != nil {
 		return fmt.Errorf("set detail of job %s: %w", id, err)
@@ -350,7 +350,7 @@ func (s *Store) FailAbandonedJobs(ctx context.Context, now time.Time, maxAttempt
 // transaction of its own that holds lockBlobs: an export pinning a blob
 // either committed before (and its pin shows) or waits.
 func (s *Store) DeleteExpiredJobs(ctx context.Context, now time.Time) (int, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM jobs WHERE expires <= $1`, ms(now))
+	tag, err := s.exec(ctx, `DELETE FROM jobs WHERE expires <= $1`, ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired jobs: %w", err)
 	}
@@ -370,7 +370,7 @@ func (s *Store) DeleteExpiredJobs(ctx context.Context, now time.Time) (int, erro
 
 // TrimFinishedJobs implements job.Store.
 func (s *Store) TrimFinishedJobs(ctx context.Context, now time.Time, keep job.Retain) (int, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM (
+	tag, err := s.exec(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM (
 			SELECT j.id, row_number() OVER (PARTITION BY j.project, j.kind ORDER BY j.created DESC, j.id DESC) AS n,
 				sum(coalesce(octet_length(d.result), 0)) OVER (ORDER BY j.created DESC, j.id DESC ROWS UNBOUNDED PRECEDING) AS bytes
 			FROM jobs j LEFT JOIN job_data d ON d.id = j.id WHERE j.status IN `+job.SQL.Terminal+`) t

@@ -134,7 +134,7 @@ func (s *Store) DeleteModel(ctx context.Context, projectName, label string) erro
 	if !storable(projectName, label) {
 		return fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
 	}
-	tag, err := s.pool.Exec(ctx, `DELETE FROM models WHERE project = $1 AND label = $2`, projectName, label)
+	tag, err := s.exec(ctx, `DELETE FROM models WHERE project = $1 AND label = $2`, projectName, label)
 	if err != nil {
 		return fmt.Errorf("delete model %q of project %q: %w", label, projectName, err)
 	}

@@ -154,7 +154,7 @@ func (s *Store) UpdateProject(ctx context.Context, p *project.Project) error {
 	if err != nil {
 		return err
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE projects SET kind = $1, language = $2, description = $3, multilingual = $4,
+	tag, err := s.exec(ctx, `UPDATE projects SET kind = $1, language = $2, description = $3, multilingual = $4,
 		settings = $5, storage_container = $6, modified = $7 WHERE name = $8`,
 		string(p.Kind), p.Language, p.Description, p.Multilingual, settings, p.StorageInputContainerName,
 		ms(p.Modified), p.Name)
@@ -173,7 +173,7 @@ func (s *Store) DeleteProject(ctx context.Context, name string) error {
 	if !storable(name) {
 		return fmt.Errorf("delete project %q: %w", name, project.ErrNotFound)
 	}
-	tag, err := s.pool.Exec(ctx, `DELETE FROM projects WHERE name = $1`, name)
+	tag, err := s.exec(ctx, `DELETE FROM projects WHERE name = $1`, name)
 	if err != nil {
 		return fmt.Errorf("delete project %q: %w", name, err)
 	}

@@ -23,7 +23,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/parley-dev/parley/internal/store/storeerr"
 )
 
 //go:embed migrations/*.sql
@@ -133,7 +136,25 @@ func migrate(ctx context.Context, cfg *pgx.ConnConfig) (err error) {
 
 // tx runs fn in a read-committed transaction.
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
+	return diskFull(pgx.BeginFunc(ctx, s.pool, fn))
+}
+
+// exec runs one statement outside a transaction, as tx maps its errors.
+func (s *Store) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := s.pool.Exec(ctx, sql, args...)
+	return tag, diskFull(err)
+}
+
+// diskFull turns PostgreSQL's "disk full" (SQLSTATE 53100) into
+// storeerr.Full, so a client learns why its write failed. The database's
+// disk is the database's: deletes there need room in its WAL, which the
+// operator keeps (docs/deploy.md); Parley holds no reserve for it.
+func diskFull(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "53100" {
+		return storeerr.Full(err)
+	}
+	return err
 }
 
 type scanner interface{ Scan(...any) error }

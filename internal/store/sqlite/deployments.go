@@ -25,7 +25,7 @@ func scanDeployment(row scanner) (*project.Deployment, error) {
 
 // SaveDeployment implements project.Store.
 func (s *Store) SaveDeployment(ctx context.Context, d *project.Deployment, engine []byte, maxDeployments int) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.growTx(ctx, func(tx *sql.Tx) error {
 		var projects, same, all int
 		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM projects WHERE name = ?1),
 			(SELECT count(*) FROM deployments WHERE project = ?1 AND name = ?2),
@@ -100,7 +100,7 @@ func (s *Store) DeploymentEngine(ctx context.Context, projectName, name string) 
 
 // DeleteDeployment implements project.Store.
 func (s *Store) DeleteDeployment(ctx context.Context, projectName, name string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM deployments WHERE project = ? AND name = ?`, projectName, name)
+	res, err := s.exec(ctx, `DELETE FROM deployments WHERE project = ? AND name = ?`, projectName, name)
 	if err != nil {
 		return fmt.Errorf("delete deployment %q of project %q: %w", name, projectName, err)
 	}

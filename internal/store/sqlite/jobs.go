@@ -42,7 +42,11 @@ func scanJob(row scanner) (*job.Job, error) {
 // CreateJob implements job.Store. SQLite's single writer makes the counts
 // and the insert atomic.
 func (s *Store) CreateJob(ctx context.Context, j *job.Job, payload []byte, lim job.Limits) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	run := s.tx
+	if len(payload) > smallWrite {
+		run = s.growTx
+	}
+	err := run(ctx, func(tx *sql.Tx) error {
 		if lim.PerKind > 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE project = ? AND kind = ?
@@ -147,6 +151,7 @@ func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Ti
 	var st job.Status
 	err := s.w.QueryRowContext(ctx, `UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ?
 		AND status IN `+job.SQL.Leased+` RETURNING status`, ms(until), id, owner).Scan(&st)
+	err = s.writeErr(err)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("extend lease of job %s: %w", id, job.ErrLeaseLost)
 	} else if err != nil {
@@ -158,7 +163,7 @@ func (s *Store) ExtendLease(ctx context.Context, id, owner string, until time.Ti
 // ReleaseJob implements job.Store: the lease is dropped and expired at
 // once, so the next claim takes the job.
 func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_owner = NULL, lease_expires = 0
+	res, err := s.exec(ctx, `UPDATE jobs SET lease_owner = NULL, lease_expires = 0
 		WHERE id = ? AND lease_owner = ? AND status IN `+job.SQL.Leased, id, owner)
 	if err != nil {
 		return fmt.Errorf("release job %s: %w", id, err)
@@ -171,7 +176,7 @@ func (s *Store) ReleaseJob(ctx context.Context, id, owner string) error {
 
 // SetJobDetail implements job.Store.
 func (s *Store) SetJobDetail(ctx context.Context, id, owner string, detail []byte, now time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET detail = ?, updated = ? WHERE id = ? AND lease_owner = ?
+	res, err := s.exec(ctx, `UPDATE jobs SET detail = ?, updated = ? WHERE id = ? AND lease_owner = ?
 		AND status IN `+job.SQL.Leased, detail, ms(now), id, owner)
 	if err != nil {
 		return fmt.Errorf("set detail of job %s: %w", id, err)
@@ -188,6 +193,7 @@ func (s *Store) CancelJob(ctx context.Context, id string, now time.Time) (job.St
 	err := s.w.QueryRowContext(ctx, `UPDATE jobs SET updated = ?1,
 		status = CASE status WHEN `+job.SQL.NotStarted+` THEN `+job.SQL.Cancelled+` ELSE `+job.SQL.Cancelling+` END
 		WHERE id = ?2 AND expires > ?1 AND status IN `+job.SQL.Unfinished+` RETURNING status`, ms(now), id).Scan(&st)
+	err = s.writeErr(err)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := s.GetJob(ctx, id, now); err != nil {
 			return "", err
@@ -234,6 +240,10 @@ func jsonText[T any](v []T) (sql.NullString, error) {
 
 // FinishJob implements job.Store.
 func (s *Store) FinishJob(ctx context.Context, p job.FinishParams) error {
+	run := s.tx
+	if len(p.Result) > smallWrite {
+		run = s.growTx
+	}
 	errs, err := jsonText(p.Errors)
 	if err != nil {
 		return err
@@ -242,7 +252,7 @@ func (s *Store) FinishJob(ctx context.Context, p job.FinishParams) error {
 	if err != nil {
 		return err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = run(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = ?, updated = ?, errors = ?, warnings = ?,
 			detail = coalesce(?, detail), lease_owner = NULL, lease_expires = NULL
 			WHERE id = ? AND lease_owner = ? AND status IN `+job.SQLList(job.From(p.Status)),
@@ -321,7 +331,7 @@ func (s *Store) DeleteExpiredJobs(ctx context.Context, now time.Time) (int, erro
 
 // TrimFinishedJobs implements job.Store.
 func (s *Store) TrimFinishedJobs(ctx context.Context, now time.Time, keep job.Retain) (int, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM (
+	res, err := s.exec(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM (
 			SELECT j.id, row_number() OVER (PARTITION BY j.project, j.kind ORDER BY j.created DESC, j.id DESC) AS n,
 				sum(coalesce(length(d.result), 0)) OVER (ORDER BY j.created DESC, j.id DESC ROWS UNBOUNDED PRECEDING) AS bytes
 			FROM jobs j LEFT JOIN job_data d ON d.id = j.id WHERE j.status IN `+job.SQL.Terminal+`)

@@ -25,7 +25,7 @@ func scanModel(row scanner) (*project.Model, error) {
 
 // SaveModel implements project.Store.
 func (s *Store) SaveModel(ctx context.Context, m *project.Model, d *project.ModelData, maxModels int) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.growTx(ctx, func(tx *sql.Tx) error {
 		var projects, same, all int
 		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM projects WHERE name = ?1),
 			(SELECT count(*) FROM models WHERE project = ?1 AND label = ?2),
@@ -107,7 +107,7 @@ func (s *Store) GetModelData(ctx context.Context, projectName, label string, par
 
 // DeleteModel implements project.Store.
 func (s *Store) DeleteModel(ctx context.Context, projectName, label string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM models WHERE project = ? AND label = ?`, projectName, label)
+	res, err := s.exec(ctx, `DELETE FROM models WHERE project = ? AND label = ?`, projectName, label)
 	if err != nil {
 		return fmt.Errorf("delete model %q of project %q: %w", label, projectName, err)
 	}

@@ -106,7 +106,7 @@ func (s *Store) CreateProject(ctx context.Context, p *project.Project, maxProjec
 	if err != nil {
 		return err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.growTx(ctx, func(tx *sql.Tx) error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE name = ?`, p.Name).Scan(&exists); err != nil {
 			return err
@@ -136,7 +136,7 @@ func (s *Store) UpdateProject(ctx context.Context, p *project.Project) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE projects SET kind = ?, language = ?, description = ?, multilingual = ?,
+	res, err := s.exec(ctx, `UPDATE projects SET kind = ?, language = ?, description = ?, multilingual = ?,
 		settings = ?, storage_container = ?, modified = ? WHERE name = ?`,
 		p.Kind, p.Language, p.Description, p.Multilingual, settings, p.StorageInputContainerName,
 		ms(p.Modified), p.Name)
@@ -151,7 +151,7 @@ func (s *Store) UpdateProject(ctx context.Context, p *project.Project) error {
 
 // DeleteProject implements project.Store.
 func (s *Store) DeleteProject(ctx context.Context, name string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM projects WHERE name = ?`, name)
+	res, err := s.exec(ctx, `DELETE FROM projects WHERE name = ?`, name)
 	if err != nil {
 		return fmt.Errorf("delete project %q: %w", name, err)
 	}
@@ -232,7 +232,7 @@ func (s *Store) ReplaceProject(ctx context.Context, p *project.Project, assets [
 	if err != nil {
 		return err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.growTx(ctx, func(tx *sql.Tx) error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE name = ?`, p.Name).Scan(&exists); err != nil {
 			return err

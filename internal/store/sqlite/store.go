@@ -35,6 +35,7 @@ var migrations embed.FS
 type Store struct {
 	w, r *sql.DB
 	lock *os.File
+	full fullMode // see full.go
 
 	getJob *sql.Stmt
 }
@@ -52,7 +53,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		lock.Close()
 		return nil, fmt.Errorf("open store: data directory %s is in use by another parley process: %w", dir, err)
 	}
-	s := &Store{lock: lock}
+	s := &Store{lock: lock, full: fullMode{dir: dir, reserve: DefaultReserve}}
 	path := filepath.Join(dir, "parley.db")
 	// Create the database readable by its owner only (it holds every
 	// project), and refuse an empty file, which SQLite would take for a
@@ -90,6 +91,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.full.startReserve()
 	// The marker says "created here and not set up yet"; with the schema
 	// in place the file is a database, and an empty one is an accident.
 	if err := os.Remove(filepath.Join(dir, ".parley-new")); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -113,10 +115,13 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	return s, nil
 }
 
-// Ping implements project.Store.
+// Ping implements project.Store: the store answers and has room to write.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.w.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: %w", err)
+	}
+	if err := s.full.room(); err != nil {
+		return fmt.Errorf("store cannot write: %w", err)
 	}
 	if err := s.r.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: %w", err)
@@ -177,8 +182,18 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// tx runs fn in a write transaction.
+// tx runs fn in a write transaction. One that finds the disk full is run
+// once more if that released the reserve (full.go), so that a delete works
+// on a full disk the first time.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	err, retry := s.full.writeErr(s.tryTx(ctx, fn))
+	if retry {
+		err, _ = s.full.writeErr(s.tryTx(ctx, fn))
+	}
+	return err
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -188,4 +203,26 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// growTx runs fn, a write that adds data, in a write transaction, unless
+// the store is in full mode (full.go); it is never retried, so that it
+// cannot use up the room the reserve left for deletes.
+func (s *Store) growTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if err := s.full.room(); err != nil {
+		return err
+	}
+	err, _ := s.full.writeErr(s.tryTx(ctx, fn))
+	return err
+}
+
+// exec runs one write statement as tx does.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
