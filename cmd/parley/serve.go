@@ -72,6 +72,7 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 2*time.Minute, "time to read a request, body included")
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", 5*time.Minute, "time to write an answer")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Second, "how long a connection may wait for its next request")
+	fs.Int64Var(&cfg.TrainingMemory, "training-memory", project.DefaultTrainingMemory, "estimated bytes the trainings running at once may take; a training waits for room (one larger than this runs alone)")
 	fs.Int64Var(&cfg.ModelMemory, "model-memory", project.DefaultModelMemory, "bytes of trained models kept loaded for predictions, least recently used evicted first")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

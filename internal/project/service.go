@@ -15,7 +15,10 @@ type Config struct {
 	Jobs         job.Limits    // unfinished jobs per project and kind, and in all; default DefaultJobLimits
 	JobRetention time.Duration // how long jobs and their results are kept; default 7 days
 	ModelMemory  int64         // bytes of engine blobs loaded models may take; default DefaultModelMemory
-	Now          func() time.Time
+	// TrainingMemory bounds the estimated memory of the trainings that run
+	// at once; default DefaultTrainingMemory.
+	TrainingMemory int64
+	Now            func() time.Time
 }
 
 // Services are Parley's use cases, one small service per concern, over one
@@ -58,6 +61,7 @@ type core struct {
 	notify   func()
 	cfg      Config
 	finished *job.FinishedCache
+	training *memoryGate
 }
 
 // New returns the services; notify is called after a job is created, to
@@ -75,13 +79,17 @@ func New(store Store, jobs job.Store, notify func(), cfg Config) *Services {
 	if cfg.JobRetention <= 0 {
 		cfg.JobRetention = 7 * 24 * time.Hour
 	}
+	if cfg.TrainingMemory <= 0 {
+		cfg.TrainingMemory = DefaultTrainingMemory
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if notify == nil {
 		notify = func() {}
 	}
-	c := &core{store: store, jobs: jobs, notify: notify, cfg: cfg, finished: job.NewFinishedCache(10_000)}
+	c := &core{store: store, jobs: jobs, notify: notify, cfg: cfg, finished: job.NewFinishedCache(10_000),
+		training: newMemoryGate(cfg.TrainingMemory)}
 	return &Services{Projects: &Projects{c}, Training: &Training{c}, Deployments: &Deployments{c}, Runtime: &Runtime{core: c, models: newModelCache(cfg.ModelMemory)}}
 }
 

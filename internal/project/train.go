@@ -258,6 +258,13 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 		return nil, err
 	}
 	stored := c.Assets
+	// Wait for room in the training memory budget; the job shows running
+	// at 0% meanwhile.
+	release, err := s.training.acquire(ctx, trainingMemory(len(stored)))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	var a Assets
 	if len(stored) > 0 {
 		if err := json.Unmarshal(stored, &a); err != nil {

@@ -69,6 +69,7 @@ type Config struct {
 	ModelMemory                            int64          // bytes of loaded models; zero: project.DefaultModelMemory
 	Jobs                                   job.Limits     // unfinished jobs per project and kind, and in all; zero: project.DefaultJobLimits
 	JobResultBytes                         int64          // bytes of finished jobs' results kept; zero: job.DefaultRetain
+	TrainingMemory                         int64          // estimated bytes of the trainings run at once; zero: project.DefaultTrainingMemory
 	Now                                    func() time.Time
 	Logger                                 *slog.Logger
 	Observer                               Observer
@@ -207,7 +208,7 @@ func (s *Server) build() {
 		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval, Keep: job.Retain{ResultBytes: cfg.JobResultBytes},
 		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
 	})
-	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Jobs: cfg.Jobs, Now: cfg.Now, ModelMemory: cfg.ModelMemory})
+	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Jobs: cfg.Jobs, TrainingMemory: cfg.TrainingMemory, Now: cfg.Now, ModelMemory: cfg.ModelMemory})
 	project.RegisterJobs(s.runner, s.service)
 	language := api.New(s.service, api.Config{
 		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,
