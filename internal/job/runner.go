@@ -285,7 +285,7 @@ func (r *Runner) claimAndStart(claimCtx, workCtx context.Context) bool {
 // claim claims up to n jobs, of which no more long ones than the long cap
 // leaves room for: first as many of any kind as that room allows, then the
 // rest among short kinds only. The long jobs it returns are counted in
-// longRunning until done is called for them.
+// longRunning until their run ends.
 func (r *Runner) claim(ctx context.Context, n int) ([]*Job, error) {
 	if ctx.Err() != nil {
 		return nil, nil
