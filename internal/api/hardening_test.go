@@ -279,11 +279,12 @@ func TestBadUnicodeIsRefused(t *testing.T) {
 	}
 }
 
-// TestRegexPatternsAreChecked: a pattern that does not compile was accepted
-// at import and only warned about at training, and a pattern may compile to
-// a program large enough to slow every prediction; both are refused at
-// import with the pattern's pointer (issue 9, low). A project stored before
-// (its pattern never checked) still trains, with a warning.
+// TestRegexPatternsAreChecked: regexPattern is a .NET regular expression,
+// so lookaround, backreferences and named groups are accepted at import,
+// while a pattern .NET refuses, or one longer than the limit, is refused
+// with the pattern's pointer, the engine's error and a fix (issue 9). A
+// project stored before (its pattern never checked) still trains, with a
+// warning.
 func TestRegexPatternsAreChecked(t *testing.T) {
 	t.Parallel()
 	srv := apitest.New(t, nil)
@@ -304,10 +305,11 @@ func TestRegexPatternsAreChecked(t *testing.T) {
 	for _, tc := range []struct {
 		name, pattern, inMessage string
 	}{
-		{"lookbehind", `(?<=\$)\d+`, "error parsing regexp"},
 		{"unbalanced", `/(\d{3}/`, "missing closing )"},
+		{"bad escape", `\d{3}\q`, "unrecognized escape sequence \\q"},
+		{"reversed count", `a{2,1}`, "invalid repeat count"},
+		{"RE2 named group", `(?P<n>\d+)`, "unrecognized grouping construct"},
 		{"too long", strings.Repeat("a", 501), "501 characters long"},
-		{"program too large", `(\w+\s?){1,1000}z`, "instructions; the limit is 1000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := wantError(t, srv.Do("POST", "/projects/SNIPS2017-smoke/:import?"+v3, withPatterns(`\d{3}`, tc.pattern)),
@@ -317,13 +319,20 @@ func TestRegexPatternsAreChecked(t *testing.T) {
 			}
 		})
 	}
+	dotNet := []string{`(?<=\$)\d+`, `\d+(?= euros)`, `(\w)\1`, `(?<area>\d{3})-\k<area>`, `\d{3}-\d{4}`, `(?i)order #\d+`,
+		`(?<!\d)\d{5}(?!\d)`, `(?>\d+)x`, `\w{1,1000}`}
+	importProject(t, srv, "SNIPS2017-smoke", withPatterns(dotNet...))
+	j := finish(t, srv, train(t, srv, "SNIPS2017-smoke", "m0", "manual"))
+	if warnings, _ := j["warnings"].([]any); j["status"] != "succeeded" || len(warnings) > 0 {
+		t.Errorf("training with .NET patterns = %v, want succeeded without warnings", j)
+	}
 	importProject(t, srv, "SNIPS2017-smoke", withPatterns(`\d{3}`, `/^\(?([0-9]{3})\)?[-.\s]?([0-9]{3})[-.\s]?([0-9]{4})$/`))
 
 	// A project imported before the check: its assets hold a bad pattern.
 	var f struct {
 		Assets json.RawMessage `json:"assets"`
 	}
-	json.Unmarshal(withPatterns(`(?<=x)y`), &f)
+	json.Unmarshal(withPatterns(`(?P<n>\d+)`), &f)
 	p, err := srv.Store.GetProject(t.Context(), "SNIPS2017-smoke")
 	if err != nil {
 		t.Fatal(err)
@@ -331,9 +340,9 @@ func TestRegexPatternsAreChecked(t *testing.T) {
 	if err := srv.Store.ReplaceProject(t.Context(), p, f.Assets, 10); err != nil {
 		t.Fatal(err)
 	}
-	j := finish(t, srv, train(t, srv, "SNIPS2017-smoke", "m1", "manual"))
+	j = finish(t, srv, train(t, srv, "SNIPS2017-smoke", "m1", "manual"))
 	warnings, _ := j["warnings"].([]any)
-	if j["status"] != "succeeded" || !strings.Contains(fmt.Sprint(warnings), "(?<=x)y") {
+	if j["status"] != "succeeded" || !strings.Contains(fmt.Sprint(warnings), "(?P<n>") {
 		t.Errorf("training with a stored bad pattern = %v, want succeeded with a warning naming it", j)
 	}
 }

@@ -81,6 +81,23 @@ func heavyRegexes() []Regex {
 	return out
 }
 
+// catastrophicRegexes are 20 patterns that a backtracking engine (.NET's,
+// regexp2) takes exponential time on when they fail: nested quantifiers
+// over the words of regexQuery, followed by a letter it lacks.
+func catastrophicRegexes() []Regex {
+	kinds := []string{
+		`(\w+\s?)+%c`,
+		`(a+|\w+|\s)+%c$`,
+		`(?:\S+\s*)+%c`,
+		`(.*)*%c`,
+	}
+	var out []Regex
+	for i := range 20 {
+		out = append(out, Regex{Key: fmt.Sprint(i), Pattern: fmt.Sprintf(kinds[i%len(kinds)], 'Q'+i%5)})
+	}
+	return out
+}
+
 // regexQuery is a query of 500 characters, the authoring limit of an
 // utterance, in words the patterns above keep threads alive on.
 func regexQuery() string {
@@ -94,15 +111,16 @@ func regexQuery() string {
 }
 
 // BenchmarkPredictRegex is a prediction on a 500-character query, without
-// regex components and with 20 heavy ones (issue 9: they made a prediction
-// of about 4 ms take over 100 ms).
+// regex components, with 20 heavy ones (issue 9: they made a prediction
+// of about 4 ms take over 100 ms), and with 20 catastrophic ones for a
+// backtracking engine.
 func BenchmarkPredictRegex(b *testing.B) {
 	d, _ := loadSplit(b, smokeFile("snips2017.smoke.clu.json"))
 	q := regexQuery()
 	for _, tc := range []struct {
 		name    string
 		regexes []Regex
-	}{{"regexes=0", nil}, {"regexes=20-heavy", heavyRegexes()}} {
+	}{{"regexes=0", nil}, {"regexes=20-heavy", heavyRegexes()}, {"regexes=20-catastrophic", catastrophicRegexes()}} {
 		d := d
 		d.Entities = slices.Clone(d.Entities)
 		if tc.regexes != nil {

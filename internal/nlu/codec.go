@@ -248,6 +248,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("%w: version %d", ErrFormat, v)
 	}
 	var n Model
+	var regexWarnings []string
 	seen := map[string]bool{}
 	for len(d.b) > 0 && d.err == nil {
 		name := d.str()
@@ -277,8 +278,11 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 					key, lang, pattern := s.str(), s.str(), s.str()
 					r, err := compileRegex(pattern, false)
 					if err != nil {
-						s.fail("regex")
-						break
+						// Saved before Parley read patterns as .NET does:
+						// an RE2-only pattern ((?P<n>...), \C) is skipped
+						// with training's warning, and the model loads.
+						regexWarnings = append(regexWarnings, regexWarning(x.category, pattern, key, err))
+						continue
 					}
 					r.key, r.language = key, lang
 					x.regexes = append(x.regexes, r)
@@ -385,6 +389,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	if !contains(n.intents, NoneIntent) {
 		return fmt.Errorf("%w: no None intent", ErrFormat)
 	}
+	n.warnings = append(n.warnings, regexWarnings...)
 	*m = n
 	return nil
 }

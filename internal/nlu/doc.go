@@ -67,13 +67,17 @@
 // List components match keys and synonyms as whole tokens, ignoring case,
 // longest match first and without overlap; synonyms apply when their
 // language is "" or has the query's primary language subtag. A key matches
-// in every language. Regex components use Go's regexp (RE2) syntax; a
-// pattern written /.../ loses its slashes; patterns that CompileRegex
-// refuses (invalid, longer than MaxRegexLength, or compiling to more than
-// MaxRegexProgram instructions) are skipped and listed in Model.Warnings.
-// A query's regex matching is bounded: at most regexWork instructions times
-// bytes searched per byte of the query, shared by the model's patterns in
-// order, and at most maxRegexMatches matches a pattern. Prebuilt components are accepted but not
+// in every language. Regex components are .NET regular expressions, matched
+// by regexp2 (a port of .NET's engine) with .NET's default options: case
+// matters unless the pattern says (?i). A pattern written /.../ loses its
+// slashes; patterns that CheckRegex refuses (invalid for .NET, or longer
+// than MaxRegexLength) are skipped and listed in Model.Warnings, at training
+// and when a model saved before is loaded. regexp2 backtracks, so a query's
+// regex matching is bounded: each search by regexTimeout, all of them by
+// regexBudget (a search starts only while it lasts, in the order of the
+// entities and their expressions), and at most maxRegexMatches matches a
+// pattern. A search that times out ends its pattern's matches for the query.
+// Prebuilt components are accepted but not
 // supported yet: they match nothing and are listed in Model.Warnings.
 // List and regex matches score 1.
 //

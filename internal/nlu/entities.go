@@ -4,11 +4,12 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"regexp"
-	"regexp/syntax"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/dlclark/regexp2/v2"
 )
 
 // entityRuntime is an entity definition ready for matching.
@@ -31,8 +32,7 @@ type compiledSublist struct {
 
 type compiledRegex struct {
 	key, language, pattern string
-	re                     *regexp.Regexp
-	size                   int // instructions of the compiled program: the cost of a byte searched
+	re                     *regexp2.Regexp
 }
 
 type listHit struct {
@@ -118,7 +118,7 @@ func compileEntities(defs []EntityDef) ([]*entityRuntime, []string, error) {
 				if err != nil {
 					// The service refuses such patterns at import; a project
 					// imported before it did may still hold one.
-					warnings = append(warnings, fmt.Sprintf("Entity %q: the regular expression %q (key %q) is not valid and was skipped: %v.", d.Category, x.Pattern, x.Key, err))
+					warnings = append(warnings, regexWarning(d.Category, x.Pattern, x.Key, err))
 					continue
 				}
 				r.key, r.language = x.Key, x.Language
@@ -135,43 +135,57 @@ func compileEntities(defs []EntityDef) ([]*entityRuntime, []string, error) {
 	return out, warnings, nil
 }
 
-// Bounds of a regex component's patterns (issue 9). Go's regexp matches in
-// time linear in the text, but the factor is the size of the compiled
-// program, which counted repetitions multiply: `(\w+\s?){1,100}z` compiles
-// to 702 instructions and takes about 4 ms on a 500-character query.
+// regexWarning is the warning for a pattern that compileRegex refuses.
+func regexWarning(category, pattern, key string, err error) string {
+	return fmt.Sprintf("Entity %q: the regular expression %q (key %q) is not valid and was skipped: %v.", category, pattern, key, err)
+}
+
+// Regex components use regexp2, a port of .NET's engine, because CLU's
+// patterns are .NET regular expressions (lookaround, backreferences, atomic
+// groups, named groups). It backtracks, so a pattern can take time
+// exponential in the query (`(a+)+$` on "aaaa…!"); MatchTimeout and a
+// budget shared by a prediction's patterns bound that (issue 9).
 const (
 	// MaxRegexLength is the longest pattern training accepts, in characters.
 	MaxRegexLength = 500
-	// MaxRegexProgram is the most instructions a pattern may compile to
-	// (regexp/syntax, after simplification, as regexp compiles it). A
-	// phone number or an e-mail address takes 10 to 70, `\d{1,499}` 999, a
-	// literal of MaxRegexLength characters 502.
-	MaxRegexProgram = 1000
-	// regexWork bounds what a model's regex components do for a query, in
-	// instructions times bytes searched per byte of the query. That bounds
-	// the steps of Go's matchers, about 20 ns each at worst on our 2-core
-	// machines: some 10 ms for a 500-character query (BenchmarkPredictRegex).
-	// Twenty patterns of the usual kind need less, matches included, and so
-	// does one pattern at MaxRegexProgram: they search the whole query.
-	// Patterns that need more search a prefix of it, or nothing, in the
-	// order of the entities and their expressions (regexMatches).
-	regexWork = 1500
+	// regexOptions are .NET's defaults (RegexOptions.None): case-sensitive,
+	// `^` and `$` at the ends of the query, Unicode \w, \d and \b. A
+	// pattern changes them inline: (?i), (?m), (?s), (?x), (?n).
+	regexOptions = regexp2.None
+	// regexTimeout is the MatchTimeout of every compiled pattern: the
+	// longest one search for a match may run. regexp2 checks it against a
+	// clock that ticks every regexClockPeriod, so a search stops within
+	// regexTimeout plus two ticks.
+	regexTimeout = 10 * time.Millisecond
+	// regexClockPeriod is regexp2's timeout clock period (100 ms by default,
+	// too coarse for regexTimeout). Its clock runs only while searches
+	// with a timeout do, and for about regexTimeout after.
+	regexClockPeriod = 5 * time.Millisecond
+	// regexBudget is the time a prediction's regex components share: a
+	// search starts only while it lasts, in the order of the entities and
+	// their expressions, so twenty patterns at the limits take at most
+	// regexBudget + regexTimeout + two clock ticks, some 45 ms
+	// (BenchmarkPredictRegex).
+	regexBudget = 25 * time.Millisecond
 	// maxRegexMatches is the most matches one pattern returns for a query.
 	maxRegexMatches = 32
 )
 
-// CompileRegex compiles a regex component's pattern as training does: a
-// pattern written /.../ loses its slashes, the syntax is Go's regexp (RE2),
-// and a pattern longer than MaxRegexLength or compiling to more than
-// MaxRegexProgram instructions is refused. The error says why, to quote.
-func CompileRegex(pattern string) (*regexp.Regexp, error) {
-	r, err := compileRegex(pattern, true)
-	return r.re, err
+func init() { regexp2.SetTimeoutCheckPeriod(regexClockPeriod) }
+
+// CheckRegex reports whether training accepts a regex component's pattern:
+// a pattern written /.../ loses its slashes, the syntax is .NET's (as
+// regexp2 parses it, with RegexOptions.None), and a pattern longer than
+// MaxRegexLength is refused. The error says why, to quote.
+func CheckRegex(pattern string) error {
+	_, err := compileRegex(pattern, true)
+	return err
 }
 
 // compileRegex strips /.../ delimiters and compiles the pattern; bounded
-// applies the limits above. Models saved before the limits were decoded
-// with bounded false, so that they still load (regexWork bounds their cost).
+// applies MaxRegexLength. Models saved before the limit are decoded with
+// bounded false, so that they still load (regexTimeout and regexBudget
+// bound their cost).
 func compileRegex(p string, bounded bool) (compiledRegex, error) {
 	if n := utf8.RuneCountInString(p); bounded && n > MaxRegexLength {
 		return compiledRegex{}, fmt.Errorf("the pattern is %d characters long; the limit is %d", n, MaxRegexLength)
@@ -182,31 +196,12 @@ func compileRegex(p string, bounded bool) (compiledRegex, error) {
 	if p == "" {
 		return compiledRegex{}, fmt.Errorf("empty pattern")
 	}
-	re, err := regexp.Compile(p)
+	re, err := regexp2.Compile(p, regexOptions)
 	if err != nil {
 		return compiledRegex{}, err
 	}
-	size, err := programSize(p)
-	if err != nil {
-		return compiledRegex{}, err
-	}
-	if bounded && size > MaxRegexProgram {
-		return compiledRegex{}, fmt.Errorf("the pattern compiles to %d instructions; the limit is %d: lower its repetition counts ({m,n}) or split it into several expressions", size, MaxRegexProgram)
-	}
-	return compiledRegex{pattern: p, re: re, size: size}, nil
-}
-
-// programSize is the number of instructions regexp compiles p to.
-func programSize(p string) (int, error) {
-	re, err := syntax.Parse(p, syntax.Perl)
-	if err != nil {
-		return 0, err
-	}
-	prog, err := syntax.Compile(re.Simplify())
-	if err != nil {
-		return 0, err
-	}
-	return len(prog.Inst), nil
+	re.MatchTimeout = regexTimeout
+	return compiledRegex{pattern: p, re: re}, nil
 }
 
 // listWord is the form a token takes for list matching: lower case only.
@@ -288,48 +283,49 @@ func (e *entityRuntime) listMatches(toks []token, words []string, lang string) [
 	return out
 }
 
+// regexInput is a query as the regex components search it: regexp2
+// works on runes, and offsets go out in UTF-16 code units.
+type regexInput struct {
+	runes    []rune
+	u16      []int     // UTF-16 offset of each rune index, and of len(runes)
+	deadline time.Time // end of regexBudget
+}
+
+func newRegexInput(text string) *regexInput {
+	q := &regexInput{runes: []rune(text), deadline: time.Now().Add(regexBudget)}
+	q.u16 = make([]int, 0, len(q.runes)+1)
+	u := 0
+	for _, r := range q.runes {
+		q.u16 = append(q.u16, u)
+		u += utf16Len(r)
+	}
+	q.u16 = append(q.u16, u)
+	return q
+}
+
 // regexMatches finds the regex component's matches for the query's
-// language, spending at most *budget (instructions times bytes searched,
-// regexWork per byte of the query) and taking what it spends off it.
-//
-// A search of n bytes with a program of s instructions costs at most s*n
-// steps, and each match starts another search from where it ended, which
-// may again run to the end of the text. So a pattern searches the text, or
-// the longest prefix that its size allows, for as many matches as the
-// budget pays for if every search ran to the end; what it spends is then
-// counted from where each search started. A match that ends where a prefix
-// was cut off may be one of the cut (`\d+$`), and is dropped.
-func (e *entityRuntime) regexMatches(text string, u16 []int, lang string, budget *int) []match {
+// language: at most maxRegexMatches a pattern (empty ones count, and are
+// dropped), and a search starts only before q.deadline. A search that
+// times out (regexTimeout) or overflows regexp2's backtracking stack ends
+// its pattern's matches for the query; those found before it stay.
+func (e *entityRuntime) regexMatches(q *regexInput, lang string) []match {
 	var out []match
 	for _, x := range e.regexes {
 		if !langMatches(x.language, lang) {
 			continue
 		}
-		cost := max(x.size, 1)
-		end := min(len(text), *budget/cost)
-		for end > 0 && end < len(text) && !utf8.RuneStart(text[end]) {
-			end--
+		if !time.Now().Before(q.deadline) {
+			break
 		}
-		if end == 0 {
-			continue
-		}
-		k := min(maxRegexMatches, *budget/(cost*end))
-		locs := x.re.FindAllStringIndex(text[:end], k)
-		from := 0
-		for _, loc := range locs {
-			*budget -= cost * (end - from)
-			from = loc[1]
-			if loc[0] == loc[1] || u16[loc[0]] < 0 || u16[loc[1]] < 0 {
-				continue // empty, or cutting a rune (possible with \C-free patterns only on bad input)
+		n := 0
+		// The error is a timeout or a stack overflow: this pattern is done.
+		_ = x.re.FindRunesMatches(q.runes, 0, func(v regexp2.MatchView) bool {
+			n++
+			if i, l, ok := v.GroupRange(0); ok && l > 0 {
+				out = append(out, match{start: q.u16[i], end: q.u16[i+l], kind: ComponentRegex, score: 1, regexKey: x.key})
 			}
-			if end < len(text) && loc[1] == end {
-				continue
-			}
-			out = append(out, match{start: u16[loc[0]], end: u16[loc[1]], kind: ComponentRegex, score: 1, regexKey: x.key})
-		}
-		if len(locs) < k {
-			*budget -= cost * (end - from) // the search that found nothing more
-		}
+			return n < maxRegexMatches && time.Now().Before(q.deadline)
+		})
 	}
 	return out
 }
@@ -342,9 +338,8 @@ func (m *Model) resolveEntities(text string, toks []token, lang string, learned 
 		byCat[l.Category] = append(byCat[l.Category], match{start: l.Offset, end: l.Offset + l.Length, kind: ComponentLearned, score: l.Score})
 	}
 	var words []string
-	var u16 []int
+	var rq *regexInput
 	var out []Entity
-	budget := regexWork * len(text)
 	done := map[string]bool{}
 	for _, e := range m.entities {
 		done[e.category] = true
@@ -359,10 +354,10 @@ func (m *Model) resolveEntities(text string, toks []token, lang string, learned 
 			ms = append(ms, e.listMatches(toks, words, lang)...)
 		}
 		if len(e.regexes) > 0 {
-			if u16 == nil {
-				u16 = utf16Offsets(text)
+			if rq == nil {
+				rq = newRegexInput(text)
 			}
-			ms = append(ms, e.regexMatches(text, u16, lang, &budget)...)
+			ms = append(ms, e.regexMatches(rq, lang)...)
 		}
 		out = append(out, compose(e.category, e.composition, e.required, ms)...)
 	}

@@ -46,8 +46,8 @@ type RegexComponent struct {
 }
 
 // Regex is one expression of a regex component. Language "" applies to any
-// language. Pattern is Go regexp (RE2) syntax; a pattern written as /.../ has
-// its slashes stripped.
+// language. Pattern is a .NET regular expression (as regexp2 reads it, with
+// RegexOptions.None); a pattern written as /.../ has its slashes stripped.
 type Regex struct {
 	Key, Language, Pattern string
 }

@@ -128,21 +128,3 @@ func tokenize(text string) []token {
 	}
 	return toks
 }
-
-// utf16Offsets returns, for every byte offset of text that starts a rune and
-// for len(text), its UTF-16 offset; other entries are -1.
-func utf16Offsets(text string) []int {
-	m := make([]int, len(text)+1)
-	u := 0
-	for i := 0; i < len(text); {
-		r, w := utf8.DecodeRuneInString(text[i:])
-		m[i] = u
-		for j := 1; j < w; j++ {
-			m[i+j] = -1
-		}
-		i += w
-		u += utf16Len(r)
-	}
-	m[len(text)] = u
-	return m
-}

@@ -109,10 +109,13 @@ func FuzzTokenize(f *testing.F) {
 			return
 		}
 		checkTokens(t, text)
-		m := utf16Offsets(text)
+		// The regex components' offsets (rune index -> UTF-16) agree with
+		// the tokens'.
+		m := newRegexInput(text).u16
 		for _, tok := range tokenize(text) {
-			if m[tok.Start] != tok.Off || m[tok.End] != tok.Off+tok.Len {
-				t.Fatalf("utf16Offsets(%q) disagrees with token %q: %d,%d vs %d+%d", text, tok.Text, m[tok.Start], m[tok.End], tok.Off, tok.Len)
+			i, j := utf8.RuneCountInString(text[:tok.Start]), utf8.RuneCountInString(text[:tok.End])
+			if m[i] != tok.Off || m[j] != tok.Off+tok.Len {
+				t.Fatalf("newRegexInput(%q).u16 disagrees with token %q: %d,%d vs %d+%d", text, tok.Text, m[i], m[j], tok.Off, tok.Len)
 			}
 		}
 	})

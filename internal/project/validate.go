@@ -260,11 +260,11 @@ func (l Limits) validateAssets(p *problems, f *File, v APIVersion) {
 				xt := fmt.Sprintf("%s/regex/expressions/%d/regexPattern", t, j)
 				if x.RegexPattern == "" {
 					p.invalid(xt, "regexPattern is required.")
-				} else if _, err := nlu.CompileRegex(x.RegexPattern); err != nil {
+				} else if err := nlu.CheckRegex(x.RegexPattern); err != nil {
 					// Training would skip it with a warning; an import that
 					// says so at once is worth more (issue 9).
-					p.invalid(xt, "The regular expression %s is not valid: %v. Parley reads regexPattern in Go's RE2 syntax (no lookaround or backreferences), at most %d characters and %d compiled instructions; fix the pattern or remove it.",
-						quoteShort(x.RegexPattern), err, nlu.MaxRegexLength, nlu.MaxRegexProgram)
+					p.invalid(xt, "The regular expression %s is not valid: %v. regexPattern is a .NET regular expression of at most %d characters: fix the pattern (a literal ( ) [ ] { } or \\ takes a backslash before it) or remove it.",
+						quoteShort(x.RegexPattern), err, nlu.MaxRegexLength)
 				}
 			}
 		}

@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// TestValidateRegexPatterns: patterns the engine cannot compile, or that
-// exceed its bounds, are refused at import with their pointer (issue 9).
+// TestValidateRegexPatterns: patterns are .NET regular expressions; those
+// that .NET refuses, or that are longer than the limit, are refused at
+// import with their pointer (issue 9).
 func TestValidateRegexPatterns(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -14,10 +15,17 @@ func TestValidateRegexPatterns(t *testing.T) {
 		ok      bool
 	}{
 		{`/\d{3}-\d{4}/`, true},
-		{`(?<=x)y`, false},
+		{`\d{3}-\d{4}`, true},
+		{`(?<=\$)\d+`, true},
+		{`\d+(?=%)`, true},
+		{`(\w)\1`, true},
+		{`(?<year>\d{4})-\k<year>`, true},
+		{`(?i)order #\d+`, true},
+		{`\w{1,1000}`, true},
 		{`(\d`, false},
+		{`\q`, false},
+		{`a{2,1}`, false},
 		{strings.Repeat("a", 501), false},
-		{`\w{1,1000}`, false},
 	} {
 		f := &File{ProjectFileVersion: "2023-04-01", StringIndexType: Utf16CodeUnit,
 			Metadata: FileMetadata{ProjectKind: KindConversation, ProjectName: "p", Language: "en-us"},
