@@ -64,13 +64,20 @@ type client struct {
 	http      *http.Client
 }
 
-// fds counts the server's open file descriptors.
-func (c *client) fds() int {
-	es, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", c.pid))
+// fds counts the server's open file descriptors, and those of them that
+// are sockets.
+func (c *client) fds() (all, sockets int) {
+	d := fmt.Sprintf("/proc/%d/fd", c.pid)
+	es, err := os.ReadDir(d)
 	if err != nil {
 		log.Fatal(err)
 	}
-	return len(es)
+	for _, e := range es {
+		if t, err := os.Readlink(d + "/" + e.Name()); err == nil && strings.HasPrefix(t, "socket:") {
+			sockets++
+		}
+	}
+	return len(es), sockets
 }
 
 // status reads a field (VmRSS, VmHWM) of /proc/PID/status in kB.
@@ -106,7 +113,7 @@ func (c *client) flood(n int, mode string, hold time.Duration, probes int) {
 	default:
 		log.Fatalf("unknown mode %q", mode)
 	}
-	base := c.fds()
+	base, baseSockets := c.fds()
 	var open, dialFailed, answered atomic.Int64
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 256) // dials in flight
@@ -163,8 +170,9 @@ func (c *client) flood(n int, mode string, hold time.Duration, probes int) {
 
 	sample := func(at time.Duration) {
 		time.Sleep(time.Until(start.Add(at)))
-		fmt.Printf("  at %4.0f s: server holds %4d descriptors (%d before the flood), flood connections still open %4d\n",
-			at.Seconds(), c.fds(), base, open.Load())
+		all, sockets := c.fds()
+		fmt.Printf("  at %4.0f s: server holds %4d descriptors, %4d of them sockets (before the flood %d, %d); flood connections still open %4d\n",
+			at.Seconds(), all, sockets, base, baseSockets, open.Load())
 	}
 	fmt.Printf("flood: %d connections (%s), dialled in %v; %d refused or timed out; answered so far %d\n",
 		n, mode, opened.Round(time.Millisecond), dialFailed.Load(), answered.Load())
