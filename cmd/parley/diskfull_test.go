@@ -52,6 +52,9 @@ func TestDiskFull(t *testing.T) {
 				i, resp.StatusCode, b, resp.Header.Get("Retry-After"))
 		}
 	}
+	// Readiness probes for space (every 2 s at most); a probe that finds
+	// none must leave the released reserve released, for the deletes.
+	time.Sleep(2500 * time.Millisecond)
 	if resp, b, err := send("GET", c.base+"/readyz", nil); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("GET /readyz on a full disk = %v %s, %v; want 503", resp.StatusCode, b, err)
 	}

@@ -57,6 +57,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *azerr.Error
 	if !errors.As(err, &e) {
 		if down := s.storeDown(r); down != nil {
+			if info := infoOf(r); info != nil {
+				info.Logger.Warn("request failed while the store is unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+			}
 			err, e = down, down // not a bug: the store is out of reach
 		}
 	}

@@ -72,7 +72,7 @@ func (m *fullMode) writeErr(err error) (error, bool) {
 }
 
 // room returns storeerr.Full while the store is in full mode and space has
-// not come back; writes that add data call it first.
+// not come back; writes that add data call it first, and readiness.
 func (m *fullMode) room() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -83,14 +83,15 @@ func (m *fullMode) room() error {
 		return storeerr.Full(nil)
 	}
 	m.lastProbe = time.Now()
-	if err := m.ensureReserve(); err != nil {
-		return storeerr.Full(err)
-	}
-	// The reserve is back; leave full mode only with as much again free.
+	// The reserve stays released while the disk is full: it is the room
+	// deletes use. Space is back when the reserve and as much again fit.
 	probe := filepath.Join(m.dir, reserveName+".probe")
-	err := writeZeros(probe, m.reserve)
+	err := writeZeros(probe, 2*m.reserve)
 	os.Remove(probe)
 	if err != nil {
+		return storeerr.Full(err)
+	}
+	if err := m.ensureReserve(); err != nil {
 		return storeerr.Full(err)
 	}
 	m.full = false
