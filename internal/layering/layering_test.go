@@ -50,7 +50,9 @@ var rules = map[string]rule{
 	"internal/project":        {internal: []string{"internal/job", "internal/nlu", "internal/nlu/", "internal/azerr"}, external: []string{"github.com/rivo/uniseg", "golang.org/x/sync"}},
 	"internal/nlu":            {internal: []string{"internal/nlu/"}, external: []string{"github.com/dlclark/regexp2/v2"}},
 	"internal/nlu/":           {internal: []string{"internal/nlu/"}},
-	"internal/job":            {internal: []string{"internal/azerr"}},
+	// internal/prebuilt recognises prebuilt components with the standard library only.
+	"internal/prebuilt": {},
+	"internal/job":      {internal: []string{"internal/azerr"}},
 	// wire is the spec's shapes; the spec's Error is azerr's, itself a leaf
 	// on the standard library only.
 	"internal/wire":  {internal: []string{"internal/azerr"}},
