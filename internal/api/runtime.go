@@ -96,6 +96,9 @@ func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ p
 		if e.RegexKey != "" {
 			er.ExtraInformation = append(er.ExtraInformation, wire.ExtraInformation{ExtraInformationKind: "RegexKey", Key: e.RegexKey})
 		}
+		for _, pm := range e.Prebuilt {
+			prebuiltWire(&er, pm.Result.TypeName, pm.Result.Resolution)
+		}
 		pred.Entities = append(pred.Entities, er)
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -127,7 +127,9 @@ func compileEntities(defs []EntityDef) ([]*entityRuntime, []string, error) {
 		}
 		for _, p := range d.Prebuilts {
 			e.prebuilts = append(e.prebuilts, p)
-			warnings = append(warnings, fmt.Sprintf("Entity %q: prebuilt component %q is not supported yet and matches nothing.", d.Category, p))
+			if !PrebuiltSupported(p) {
+				warnings = append(warnings, fmt.Sprintf("Entity %q: prebuilt component %q is not supported yet and matches nothing.", d.Category, p))
+			}
 		}
 		e.buildListIndex()
 		out = append(out, e)
@@ -238,6 +240,7 @@ type match struct {
 	score      float64
 	listKey    string
 	regexKey   string
+	prebuilt   []PrebuiltMatch
 }
 
 // listMatches finds the list component's matches: token sequences equal,
@@ -339,6 +342,7 @@ func (m *Model) resolveEntities(text string, toks []token, lang string, learned 
 	}
 	var words []string
 	var rq *regexInput
+	pq := &prebuiltQuery{text: text, ctx: m.prebuiltContext()}
 	var out []Entity
 	done := map[string]bool{}
 	for _, e := range m.entities {
@@ -358,6 +362,9 @@ func (m *Model) resolveEntities(text string, toks []token, lang string, learned 
 				rq = newRegexInput(text)
 			}
 			ms = append(ms, e.regexMatches(rq, lang)...)
+		}
+		if len(e.prebuilts) > 0 {
+			ms = append(ms, e.prebuiltMatches(pq, lang)...)
 		}
 		out = append(out, compose(e.category, e.composition, e.required, ms)...)
 	}
@@ -434,7 +441,7 @@ func compose(category, composition string, required []string, ms []match) []Enti
 			}
 			if ok {
 				out = append(out, Entity{Category: category, Offset: x.start, Length: x.end - x.start,
-					Score: x.score, ListKey: x.listKey, RegexKey: x.regexKey})
+					Score: x.score, ListKey: x.listKey, RegexKey: x.regexKey, Prebuilt: x.prebuilt})
 			}
 		}
 	}
@@ -449,6 +456,7 @@ func merge(category string, span match, group []match, exact bool) match {
 		if exact && (x.start != span.start || x.end != span.end) {
 			continue
 		}
+		out.prebuilt = append(out.prebuilt, x.prebuilt...)
 		out.score = max(out.score, x.score)
 		if out.listKey == "" {
 			out.listKey = x.listKey

@@ -2,6 +2,7 @@ package nlu
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -195,7 +196,7 @@ func TestComponents(t *testing.T) {
 			got := slices.DeleteFunc(foundIn(tt.text, m.Predict(tt.text, lang).Entities), func(f found) bool {
 				return f.Category != cmpOr(tt.def.Category, "product")
 			})
-			if !slices.Equal(got, tt.want) {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Predict(%q, %q).Entities = %+v, want %+v", tt.text, lang, got, tt.want)
 			}
 		})
@@ -226,7 +227,7 @@ func TestListOffsetsUTF16(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := foundIn(tt.text, m.Predict(tt.text, "").Entities)
-		if !slices.Equal(got, tt.want) {
+		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Predict(%q).Entities = %+v, want %+v", tt.text, got, tt.want)
 		}
 	}
@@ -254,7 +255,7 @@ func TestCompose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := compose("e", tt.comp, tt.required, ms())
-		if !slices.Equal(got, tt.want) {
+		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("compose(%s, %q) = %+v, want %+v", tt.comp, tt.required, got, tt.want)
 		}
 	}

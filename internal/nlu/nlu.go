@@ -137,6 +137,9 @@ type Entity struct {
 	Score          float64
 	ListKey        string
 	RegexKey       string
+	// Prebuilt holds what prebuilt components contributed, with their
+	// resolutions; empty when none matched.
+	Prebuilt []PrebuiltMatch
 }
 
 // Prediction is a model's answer for one query.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -348,7 +349,7 @@ func trainSmokeData(t *testing.T, d TrainingData) (*Model, error) {
 }
 
 func equalPredictions(a, b Prediction) bool {
-	return slices.Equal(a.Intents, b.Intents) && slices.Equal(a.Entities, b.Entities)
+	return slices.Equal(a.Intents, b.Intents) && reflect.DeepEqual(a.Entities, b.Entities)
 }
 
 func TestUnmarshalBad(t *testing.T) {

@@ -1,0 +1,81 @@
+package api
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/parley-dev/parley/internal/wire"
+)
+
+// prebuiltResolution maps a recogniser's result (Recognizers-Text's shape:
+// a type name and its resolution) onto the CLU wire (PREBUILT.md §5): the
+// resolution, if the kind has one, and the EntitySubtype value, if CLU
+// sends one for it.
+func prebuiltResolution(typeName string, res map[string]any) (r wire.Resolution, subtype string) {
+	str := func(k string) string { s, _ := res[k].(string); return s }
+	num := func(k string) (float64, bool) {
+		switch v := res[k].(type) {
+		case float64:
+			return v, true
+		case string:
+			f, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
+			return f, err == nil
+		}
+		return 0, false
+	}
+	switch typeName {
+	case "number":
+		v, ok := num("value")
+		if !ok {
+			return nil, "quantity.number"
+		}
+		kind := map[string]string{"integer": "Integer", "decimal": "Decimal", "fraction": "Fraction", "power": "Power"}[str("subtype")]
+		if kind == "" {
+			kind = "Unspecified"
+		}
+		return &wire.NumberResolution{NumberKind: kind, Value: v}, "quantity.number"
+	case "percentage":
+		if v, ok := num("value"); ok {
+			return &wire.NumberResolution{NumberKind: "Percent", Value: v}, "quantity.percentage"
+		}
+		return nil, "quantity.percentage"
+	case "ordinal", "ordinal.relative":
+		rel := map[string]string{"start": "Start", "end": "End", "current": "Current"}[str("relativeTo")]
+		if rel == "" {
+			return nil, "quantity.ordinal"
+		}
+		return &wire.OrdinalResolution{Offset: str("offset"), RelativeTo: rel, Value: str("value")}, "quantity.ordinal"
+	case "boolean":
+		if v, ok := res["value"].(bool); ok {
+			return &wire.BooleanResolution{Value: v}, ""
+		}
+	}
+	// Email, URL, phone numbers and IP addresses carry only their span
+	// (§3.4); kinds whose mapping is not built yet carry nothing rather
+	// than a guess.
+	return nil, ""
+}
+
+// prebuiltWire fills an answer entity's resolutions and EntitySubtype from
+// the prebuilt results that made it.
+func prebuiltWire(er *wire.ConversationEntity, typeName string, res map[string]any) {
+	r, subtype := prebuiltResolution(typeName, res)
+	if r != nil {
+		if b, err := wire.EncodeResolution(r); err == nil {
+			er.Resolutions = append(er.Resolutions, json.RawMessage(b))
+		}
+	}
+	if subtype != "" && !hasSubtype(er, subtype) {
+		er.ExtraInformation = append(er.ExtraInformation, wire.ExtraInformation{ExtraInformationKind: wire.ExtraEntitySubtype, Value: subtype})
+	}
+}
+
+func hasSubtype(er *wire.ConversationEntity, subtype string) bool {
+	for _, x := range er.ExtraInformation {
+		if x.ExtraInformationKind == wire.ExtraEntitySubtype && x.Value == subtype {
+			return true
+		}
+	}
+	return false
+}

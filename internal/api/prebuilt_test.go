@@ -1,0 +1,41 @@
+package api
+
+import (
+	"testing"
+
+	"github.com/parley-dev/parley/internal/wire"
+)
+
+// TestPrebuiltResolution: Recognizers' results map onto the CLU wire as
+// PREBUILT.md §5 says.
+func TestPrebuiltResolution(t *testing.T) {
+	for _, tc := range []struct {
+		typeName string
+		res      map[string]any
+		want     string
+		subtype  string
+	}{
+		{"number", map[string]any{"subtype": "integer", "value": "1234"}, `{"resolutionKind":"NumberResolution","numberKind":"Integer","value":1234}`, "quantity.number"},
+		{"number", map[string]any{"subtype": "decimal", "value": "0.08"}, `{"resolutionKind":"NumberResolution","numberKind":"Decimal","value":0.08}`, "quantity.number"},
+		{"number", map[string]any{"subtype": "power", "value": "1E-07"}, `{"resolutionKind":"NumberResolution","numberKind":"Power","value":1e-7}`, "quantity.number"},
+		{"number", map[string]any{"value": "3"}, `{"resolutionKind":"NumberResolution","numberKind":"Unspecified","value":3}`, "quantity.number"},
+		{"percentage", map[string]any{"value": "20%"}, `{"resolutionKind":"NumberResolution","numberKind":"Percent","value":20}`, "quantity.percentage"},
+		{"ordinal.relative", map[string]any{"offset": "-1", "relativeTo": "end", "value": "end-1"}, `{"resolutionKind":"OrdinalResolution","offset":"-1","relativeTo":"End","value":"end-1"}`, "quantity.ordinal"},
+		{"boolean", map[string]any{"value": true, "score": 1.0}, `{"resolutionKind":"BooleanResolution","value":true}`, ""},
+		{"email", map[string]any{"value": "a@b.com"}, "", ""},
+		{"ip", map[string]any{"type": "ipv4", "value": "1.2.3.4"}, "", ""},
+	} {
+		r, subtype := prebuiltResolution(tc.typeName, tc.res)
+		got := ""
+		if r != nil {
+			b, err := wire.EncodeResolution(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = string(b)
+		}
+		if got != tc.want || subtype != tc.subtype {
+			t.Errorf("prebuiltResolution(%s, %v) = %s, %q; want %s, %q", tc.typeName, tc.res, got, subtype, tc.want, tc.subtype)
+		}
+	}
+}
