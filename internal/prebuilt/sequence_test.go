@@ -115,7 +115,7 @@ func TestIPRules(t *testing.T) {
 const seqBenchText = "Mail Ana.Lima@contoso.com or see https://contoso.com/help?q=vpn#top; " +
 	"the VPN at 10.20.30.40 and fe80::1ff:fe23:4567:890a is down since 09:30, log in report.txt, ticket 4411."
 
-func benchmarkModel(b *testing.B, name string) {
+func seqBenchmarkModel(b *testing.B, name string) {
 	m, ok := Lookup(name)
 	if !ok {
 		b.Fatalf("%s is not registered", name)
@@ -126,6 +126,6 @@ func benchmarkModel(b *testing.B, name string) {
 	}
 }
 
-func BenchmarkEmailModel(b *testing.B)     { benchmarkModel(b, "EmailModel") }
-func BenchmarkURLModel(b *testing.B)       { benchmarkModel(b, "URLModel") }
-func BenchmarkIpAddressModel(b *testing.B) { benchmarkModel(b, "IpAddressModel") }
+func BenchmarkEmailModel(b *testing.B)     { seqBenchmarkModel(b, "EmailModel") }
+func BenchmarkURLModel(b *testing.B)       { seqBenchmarkModel(b, "URLModel") }
+func BenchmarkIpAddressModel(b *testing.B) { seqBenchmarkModel(b, "IpAddressModel") }
