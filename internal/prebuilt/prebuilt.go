@@ -37,7 +37,6 @@ var registered = map[string]Model{}
 
 // register makes m the model of spec file name; each recogniser's file
 // registers its own in an init function.
-//lint:ignore U1000 for the recognisers, which arrive in their own commits
 func register(name string, m Model) {
 	if _, dup := registered[name]; dup {
 		panic("prebuilt: model " + name + " registered twice")
@@ -63,14 +62,12 @@ func Models() []string {
 
 // span returns the Result of text[start:end] (byte offsets), with its
 // inclusive UTF-16 indices.
-//lint:ignore U1000 for the recognisers, which arrive in their own commits
 func span(text string, start, end int, typeName string, res map[string]any) Result {
 	return Result{Text: text[start:end], TypeName: typeName, Start: utf16Len(text[:start]),
 		End: utf16Len(text[:end]) - 1, Resolution: res}
 }
 
 // utf16Len is the length of s in UTF-16 code units.
-//lint:ignore U1000 for the recognisers, which arrive in their own commits
 func utf16Len(s string) int {
 	n := 0
 	for _, r := range s {

@@ -1,0 +1,76 @@
+package api_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/parley-dev/parley/internal/api/apitest"
+)
+
+// prebuiltProject has entities made of prebuilt components only, and one
+// that requires a learned part beside its prebuilt.
+const prebuiltProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit",
+"metadata":{"projectKind":"Conversation","projectName":"prebuilts","multilingual":false,"language":"en-us","settings":{"confidenceThreshold":0}},
+"assets":{"projectKind":"Conversation","intents":[{"category":"Contact"},{"category":"Confirm"}],
+"entities":[
+ {"category":"Address","prebuilts":[{"category":"Email"},{"category":"URL"}]},
+ {"category":"Answer","prebuilts":[{"category":"Choice.Boolean"}]},
+ {"category":"Server","prebuilts":[{"category":"IP Address"}],"requiredComponents":["learned"]}],
+"utterances":[
+ {"text":"write to me","intent":"Contact","dataset":"Train"},
+ {"text":"send a mail to my address","intent":"Contact","dataset":"Train"},
+ {"text":"how do I reach you","intent":"Contact","dataset":"Train"},
+ {"text":"yes do it","intent":"Confirm","dataset":"Train"},
+ {"text":"no thanks","intent":"Confirm","dataset":"Train"},
+ {"text":"sure go ahead","intent":"Confirm","dataset":"Train"}]}}`
+
+// TestPrebuiltComponents: a deployed project's prebuilt components match
+// at prediction with no labels, in the query's own text and offsets, with
+// the resolution of their kind; requiredComponents filters them (issue 10).
+func TestPrebuiltComponents(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, &apitest.Options{AutoRun: true})
+	importProject(t, srv, "prebuilts", []byte(prebuiltProject))
+	j := finish(t, srv, train(t, srv, "prebuilts", "m", "percentage"))
+	if j["status"] != "succeeded" {
+		t.Fatalf("training = %v", j)
+	}
+	if w, _ := j["warnings"].([]any); len(w) > 0 {
+		t.Errorf("training warnings %v, want none: every component here has a recogniser", w)
+	}
+	deploy(t, srv, "prebuilts", "production", "m")
+
+	entities := func(text string) []map[string]any {
+		var out []map[string]any
+		for _, e := range predict(t, srv, "prebuilts", "production", text, "Utf16CodeUnit")["entities"].([]any) {
+			out = append(out, e.(map[string]any))
+		}
+		return out
+	}
+	got := entities("Please write to Ann.Lee@Example.org or see www.example.com/help, server 10.0.0.1")
+	byCat := map[string][]map[string]any{}
+	for _, e := range got {
+		byCat[e["category"].(string)] = append(byCat[e["category"].(string)], e)
+	}
+	if a := byCat["Address"]; len(a) != 2 || a[0]["text"] != "Ann.Lee@Example.org" || a[0]["offset"] != 16.0 || a[0]["length"] != 19.0 ||
+		a[1]["text"] != "www.example.com/help" {
+		t.Errorf("Address entities = %v, want the e-mail (16+19) then the URL, in the query's own case", a)
+	}
+	for _, e := range byCat["Address"] {
+		if _, ok := e["resolutions"]; ok {
+			t.Errorf("%v: an e-mail or URL has no resolution kind, want no resolutions", e)
+		}
+	}
+	if s := byCat["Server"]; len(s) != 0 {
+		t.Errorf("Server entities = %v, want none: its learned component is required and has no labels", s)
+	}
+
+	got = entities("yes please")
+	if len(got) != 1 || got[0]["category"] != "Answer" || got[0]["text"] != "yes" {
+		t.Fatalf("entities of %q = %v, want Answer \"yes\"", "yes please", got)
+	}
+	b, _ := json.Marshal(got[0]["resolutions"])
+	if string(b) != `[{"resolutionKind":"BooleanResolution","value":true}]` {
+		t.Errorf("resolutions = %s, want one BooleanResolution true", b)
+	}
+}
