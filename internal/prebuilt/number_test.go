@@ -1,0 +1,3 @@
+package prebuilt
+
+func init() { floors["NumberModel"] = 226 }
