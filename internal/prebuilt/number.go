@@ -404,17 +404,17 @@ func readDigits(run string) (float64, numberKind, bool) {
 		return parse(run)
 	case commas == 0 && dots == 1:
 		return parse(run)
+	case commas == 1 && dots > 0 && strings.Index(run, ",") > strings.LastIndex(run, "."):
+		k := strings.Index(run, ",")
+		if dg := strings.Split(run[:k], "."); groupsOK(dg, 3) {
+			return parse(strings.Join(dg, "") + "." + run[k+1:])
+		}
 	case dots <= 1 && commas > 0 && groupsOK(groups, 3):
 		return parse(strings.Join(groups, "") + dotFrac(frac, hasFrac))
 	case dots <= 1 && commas > 1 && len(groups[0]) <= 2 && len(groups[len(groups)-1]) == 3 && groupsOK(groups[:len(groups)-1], 2):
 		return parse(strings.Join(groups, "") + dotFrac(frac, hasFrac))
 	case dots == 0 && commas == 1 && len(groups[1]) <= 2:
 		return parse(groups[0] + "." + groups[1])
-	case commas == 1 && dots > 0 && strings.Index(run, ",") > strings.LastIndex(run, "."):
-		k := strings.Index(run, ",")
-		if dg := strings.Split(run[:k], "."); groupsOK(dg, 3) {
-			return parse(strings.Join(dg, "") + "." + run[k+1:])
-		}
 	}
 	return 0, 0, false
 }
@@ -703,6 +703,12 @@ func andSum(toks []token, i, j int) (cardinal, bool) {
 	return sum, true
 }
 
+// isScaleTok reports whether t is a scale of a thousand or more.
+func isScaleTok(t token) bool {
+	_, ok := scaleWords[t.word]
+	return ok
+}
+
 func isNumberWordTok(t token) bool {
 	switch t.kind {
 	case tokHyphen:
@@ -761,36 +767,40 @@ func parseWordFraction(toks []token, i int) (numberSpan, int, bool) {
 		}
 	}
 	full, fullOK := fullCardinal(toks, i, w)
+	_, tensLast := tensWords[wordAt(toks, w-1)]
+	// "and" after a scale, or before a noun or a scale ordinal, starts the
+	// fraction of a mixed number: "six million and two thirds", "one
+	// hundred and three quarters"; elsewhere it joins the numerator ("one
+	// hundred and thirty fifths" is 130/5).
+	andMixed := lastAnd > i && (ord.noun || ord.value >= 100 || !fullOK || isScaleTok(toks[lastAnd-1]))
+	done := false
+	if andMixed {
+		if xc, ok := andSum(toks, i, lastAnd); ok {
+			if n, ok := num(fullCardinal(toks, lastAnd+1, w)); ok && !(ord.unit && ord.value <= 2) {
+				x, mixed, value, done = xc, true, n/ord.value, true
+			}
+		}
+	}
 	switch {
+	case done:
 	case w == i:
 		if !ord.noun || ord.plural {
 			return numberSpan{}, 0, false
 		}
 		value = 1 / ord.value
-	case lastAnd > i && (ord.noun || !fullOK):
-		xc, ok := andSum(toks, i, lastAnd)
+	case ord.unit && tensLast && w-i >= 2 && toks[w-2].word != "and":
+		// "three twenty-firsts", "one hundred thirty fifths" (100/35).
+		n, ok := num(fullCardinal(toks, i, w-1))
 		if !ok {
 			return numberSpan{}, 0, false
 		}
-		n, ok := num(fullCardinal(toks, lastAnd+1, w))
+		value = n / (tensWords[toks[w-1].word] + ord.value)
+	case fullOK:
+		n, ok := num(full, true)
 		if !ok || (ord.unit && ord.value <= 2) {
 			return numberSpan{}, 0, false
 		}
-		x, mixed, value = xc, true, n/ord.value
-	case fullOK:
-		if _, tens := tensWords[toks[w-1].word]; ord.unit && tens && w-i >= 2 && toks[w-2].word != "and" {
-			n, ok := num(fullCardinal(toks, i, w-1))
-			if !ok {
-				return numberSpan{}, 0, false
-			}
-			value = n / (tensWords[toks[w-1].word] + ord.value)
-		} else {
-			n, ok := num(full, true)
-			if !ok || (ord.unit && ord.value <= 2) {
-				return numberSpan{}, 0, false
-			}
-			value = n / ord.value
-		}
+		value = n / ord.value
 	default:
 		// "one one hundred fifth": the longest number, then the
 		// denominator's own words.
@@ -894,7 +904,7 @@ func parsePoint(toks []token, c cardinal, n numberSpan) (numberSpan, int, bool) 
 }
 
 func wordAt(toks []token, i int) string {
-	if i < len(toks) {
+	if 0 <= i && i < len(toks) {
 		return toks[i].word
 	}
 	return ""
