@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/parley-dev/parley/internal/api/apitest"
@@ -15,6 +16,7 @@ const prebuiltProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"U
 "entities":[
  {"category":"Address","prebuilts":[{"category":"Email"},{"category":"URL"}]},
  {"category":"Answer","prebuilts":[{"category":"Choice.Boolean"}]},
+ {"category":"Count","prebuilts":[{"category":"Quantity.Number"}]},
  {"category":"Server","prebuilts":[{"category":"IP Address"}],"requiredComponents":["learned"]}],
 "utterances":[
  {"text":"write to me","intent":"Contact","dataset":"Train"},
@@ -65,12 +67,27 @@ func TestPrebuiltComponents(t *testing.T) {
 		t.Errorf("Server entities = %v, want none: its learned component is required and has no labels", s)
 	}
 
+	got = entities("book twenty three tickets for 4.5 euros")
+	if len(got) != 2 || got[0]["text"] != "twenty three" || got[1]["text"] != "4.5" {
+		t.Fatalf("entities = %v, want Count \"twenty three\" and \"4.5\"", got)
+	}
+	for i, want := range []string{
+		`[{"resolutionKind":"NumberResolution","numberKind":"Integer","value":23}]`,
+		`[{"resolutionKind":"NumberResolution","numberKind":"Decimal","value":4.5}]`,
+	} {
+		var w any
+		json.Unmarshal([]byte(want), &w)
+		x, _ := json.Marshal(got[i]["extraInformation"])
+		if !reflect.DeepEqual(got[i]["resolutions"], w) || string(x) != `[{"extraInformationKind":"EntitySubtype","value":"quantity.number"}]` {
+			t.Errorf("%v: resolutions %v, extraInformation %s; want %s and the quantity.number subtype", got[i]["text"], got[i]["resolutions"], x, want)
+		}
+	}
+
 	got = entities("yes please")
 	if len(got) != 1 || got[0]["category"] != "Answer" || got[0]["text"] != "yes" {
 		t.Fatalf("entities of %q = %v, want Answer \"yes\"", "yes please", got)
 	}
-	b, _ := json.Marshal(got[0]["resolutions"])
-	if string(b) != `[{"resolutionKind":"BooleanResolution","value":true}]` {
-		t.Errorf("resolutions = %s, want one BooleanResolution true", b)
+	if want := []any{map[string]any{"resolutionKind": "BooleanResolution", "value": true}}; !reflect.DeepEqual(got[0]["resolutions"], want) {
+		t.Errorf("resolutions = %v, want one BooleanResolution true", got[0]["resolutions"])
 	}
 }

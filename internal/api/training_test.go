@@ -322,20 +322,21 @@ func TestCancelRunningTraining(t *testing.T) {
 }
 
 // TestPrebuiltComponentsWarn: prebuilt components are accepted in a project,
-// and training reports in its warnings that they are not supported yet.
+// and training reports in its warnings exactly those Parley cannot
+// recognise yet (Person.Name, statistical NER in CLU), not the others.
 func TestPrebuiltComponentsWarn(t *testing.T) {
 	t.Parallel()
 	srv := apitest.New(t, nil)
 	var f map[string]any
 	json.Unmarshal(smokeSnips(t), &f)
 	entities := f["assets"].(map[string]any)["entities"].([]any)
-	entities[0].(map[string]any)["prebuilts"] = []any{map[string]any{"category": "Quantity.Number"}}
+	entities[0].(map[string]any)["prebuilts"] = []any{map[string]any{"category": "Quantity.Number"}, map[string]any{"category": "Person.Name"}}
 	b, _ := json.Marshal(f)
 	importProject(t, srv, smokeName, b)
 	j := finish(t, srv, train(t, srv, smokeName, "m1", "manual"))
 	warnings, _ := j["warnings"].([]any)
-	if j["status"] != "succeeded" || len(warnings) == 0 || !strings.Contains(fmt.Sprint(warnings), "Quantity.Number") {
-		t.Errorf("training with a prebuilt component = %v, want succeeded with a warning naming it", j)
+	if j["status"] != "succeeded" || len(warnings) != 1 || !strings.Contains(fmt.Sprint(warnings), "Person.Name") {
+		t.Errorf("training with prebuilt components = %v, want succeeded with one warning, naming Person.Name", j)
 	}
 }
 
