@@ -46,6 +46,32 @@ func prebuiltResolution(typeName string, res map[string]any) (r wire.Resolution,
 			return nil, "quantity.ordinal"
 		}
 		return &wire.OrdinalResolution{Offset: str("offset"), RelativeTo: rel, Value: str("value")}, "quantity.ordinal"
+	case "age":
+		v, ok := num("value")
+		if !ok {
+			return nil, "quantity.age"
+		}
+		unit := map[string]string{"Year": "Year", "Month": "Month", "Week": "Week", "Day": "Day"}[str("unit")]
+		if unit == "" {
+			unit = "Unspecified" // "Age 5": no unit
+		}
+		return &wire.AgeResolution{Unit: unit, Value: v}, "quantity.age"
+	case "temperature":
+		v, ok := num("value")
+		if !ok {
+			return nil, "quantity.temperature"
+		}
+		unit := map[string]string{"C": "Celsius", "F": "Fahrenheit", "K": "Kelvin", "R": "Rankine"}[str("unit")]
+		if unit == "" {
+			unit = "Unspecified" // a bare degree, or Delisle, which the enum lacks
+		}
+		return &wire.TemperatureResolution{Unit: unit, Value: v}, "quantity.temperature"
+	case "currency":
+		v, ok := num("value")
+		if !ok {
+			return nil, "quantity.currency"
+		}
+		return &wire.CurrencyResolution{Unit: str("unit"), ISO4217: str("isoCurrency"), Value: v}, "quantity.currency"
 	case "boolean":
 		if v, ok := res["value"].(bool); ok {
 			return &wire.BooleanResolution{Value: v}, ""

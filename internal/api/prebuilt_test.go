@@ -22,6 +22,12 @@ func TestPrebuiltResolution(t *testing.T) {
 		{"percentage", map[string]any{"value": "20%"}, `{"resolutionKind":"NumberResolution","numberKind":"Percent","value":20}`, "quantity.percentage"},
 		{"ordinal.relative", map[string]any{"offset": "-1", "relativeTo": "end", "value": "end-1"}, `{"resolutionKind":"OrdinalResolution","offset":"-1","relativeTo":"End","value":"end-1"}`, "quantity.ordinal"},
 		{"boolean", map[string]any{"value": true, "score": 1.0}, `{"resolutionKind":"BooleanResolution","value":true}`, ""},
+		{"age", map[string]any{"value": "10", "unit": "Year"}, `{"resolutionKind":"AgeResolution","unit":"Year","value":10}`, "quantity.age"},
+		{"age", map[string]any{"value": "5", "unit": "Age"}, `{"resolutionKind":"AgeResolution","unit":"Unspecified","value":5}`, "quantity.age"},
+		{"temperature", map[string]any{"value": "88", "unit": "F"}, `{"resolutionKind":"TemperatureResolution","unit":"Fahrenheit","value":88}`, "quantity.temperature"},
+		{"temperature", map[string]any{"value": "30", "unit": "Degree"}, `{"resolutionKind":"TemperatureResolution","unit":"Unspecified","value":30}`, "quantity.temperature"},
+		{"currency", map[string]any{"value": "30", "unit": "Egyptian pound", "isoCurrency": "EGP"}, `{"resolutionKind":"CurrencyResolution","unit":"Egyptian pound","ISO4217":"EGP","value":30}`, "quantity.currency"},
+		{"currency", map[string]any{"value": "20", "unit": "Dollar"}, `{"resolutionKind":"CurrencyResolution","unit":"Dollar","ISO4217":"","value":20}`, "quantity.currency"},
 		{"email", map[string]any{"value": "a@b.com"}, "", ""},
 		{"ip", map[string]any{"type": "ipv4", "value": "1.2.3.4"}, "", ""},
 	} {
