@@ -755,8 +755,10 @@ func TestCatalogues(t *testing.T) {
 		count      int
 	}{
 		{"languages", "/projects/global/languages?projectKind=Conversation&" + v3, 95},
-		{"prebuilt entities", "/projects/global/prebuilt-entities?language=en&" + v3, 16},
-		{"multilingual prebuilt entities", "/projects/global/prebuilt-entities?multilingual=true&" + v3, 16},
+		// Only what Parley recognises, and it recognises English only.
+		{"prebuilt entities", "/projects/global/prebuilt-entities?language=en&" + v3, len(project.RecognisedPrebuilts("en-us", false))},
+		{"prebuilt entities in French", "/projects/global/prebuilt-entities?language=fr&" + v3, 0},
+		{"multilingual prebuilt entities", "/projects/global/prebuilt-entities?multilingual=true&" + v3, len(project.RecognisedPrebuilts("", true))},
 		{"training config versions", "/projects/global/training-config-versions?projectKind=Conversation&" + v3, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,8 +51,9 @@ func (s *Server) listSupportedPrebuiltEntities(w http.ResponseWriter, r *http.Re
 		s.writeError(w, r, azerr.Invalid("language", "The query parameter language is required unless multilingual=true, for example language=en."))
 		return
 	}
-	out := make([]wire.PrebuiltEntity, len(project.PrebuiltEntities))
-	for i, e := range project.PrebuiltEntities {
+	recognised := project.RecognisedPrebuilts(q.Get("language"), multilingual)
+	out := make([]wire.PrebuiltEntity, len(recognised))
+	for i, e := range recognised {
 		out[i] = wire.PrebuiltEntity{Category: e.Category, Description: e.Description, Examples: e.Examples}
 	}
 	writePageOf(s, w, r, out)

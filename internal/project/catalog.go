@@ -4,6 +4,8 @@ import (
 	"embed"
 	"encoding/json"
 	"strings"
+
+	"github.com/parley-dev/parley/internal/nlu"
 )
 
 //go:embed catalog/*.json
@@ -45,6 +47,31 @@ func mustLoad[T any](name string) []T {
 		panic(name + ": " + err.Error())
 	}
 	return v
+}
+
+// RecognisedPrebuilts are the catalogue's entries that Parley recognises
+// in language (a BCP-47 tag; its recognisers are English), or in any
+// language when multilingual: what the supported-prebuilt-entities
+// operation answers, so that it never lists a component that matches
+// nothing.
+func RecognisedPrebuilts(language string, multilingual bool) []PrebuiltEntity {
+	if !multilingual && !strings.EqualFold(primaryLanguage(language), "en") {
+		return []PrebuiltEntity{}
+	}
+	out := []PrebuiltEntity{}
+	for _, p := range PrebuiltEntities {
+		if nlu.PrebuiltSupported(p.Category) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func primaryLanguage(tag string) string {
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		return tag[:i]
+	}
+	return tag
 }
 
 // KnownPrebuilt reports whether category names a prebuilt component,
