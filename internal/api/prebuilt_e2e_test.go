@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/parley-dev/parley/internal/api/apitest"
@@ -17,6 +18,8 @@ const prebuiltProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"U
  {"category":"Address","prebuilts":[{"category":"Email"},{"category":"URL"}]},
  {"category":"Answer","prebuilts":[{"category":"Choice.Boolean"}]},
  {"category":"Count","prebuilts":[{"category":"Quantity.Number"}]},
+ {"category":"Rank","prebuilts":[{"category":"Quantity.Ordinal"}]},
+ {"category":"Share","prebuilts":[{"category":"Quantity.Percentage"}]},
  {"category":"Server","prebuilts":[{"category":"IP Address"}],"requiredComponents":["learned"]}],
 "utterances":[
  {"text":"write to me","intent":"Contact","dataset":"Train"},
@@ -80,6 +83,23 @@ func TestPrebuiltComponents(t *testing.T) {
 		x, _ := json.Marshal(got[i]["extraInformation"])
 		if !reflect.DeepEqual(got[i]["resolutions"], w) || string(x) != `[{"extraInformationKind":"EntitySubtype","value":"quantity.number"}]` {
 			t.Errorf("%v: resolutions %v, extraInformation %s; want %s and the quantity.number subtype", got[i]["text"], got[i]["resolutions"], x, want)
+		}
+	}
+
+	// Entities are independent: Count matches "one" and "twenty" too.
+	got = slices.DeleteFunc(entities("the third one at twenty percent, not the percent"), func(e map[string]any) bool { return e["category"] == "Count" })
+	want := []map[string]any{
+		{"category": "Rank", "text": "third", "resolutions": []any{map[string]any{"resolutionKind": "OrdinalResolution", "offset": "3", "relativeTo": "Start", "value": "3"}}},
+		{"category": "Share", "text": "twenty percent", "resolutions": []any{map[string]any{"resolutionKind": "NumberResolution", "numberKind": "Percent", "value": 20.0}}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("entities = %v, want Rank \"third\" and Share \"twenty percent\" (a bare \"percent\" is no match)", got)
+	}
+	for i, w := range want {
+		for k, v := range w {
+			if !reflect.DeepEqual(got[i][k], v) {
+				t.Errorf("entity %d %s = %v, want %v", i, k, got[i][k], v)
+			}
 		}
 	}
 

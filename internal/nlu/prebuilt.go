@@ -90,6 +90,9 @@ func (e *entityRuntime) prebuiltMatches(q *prebuiltQuery, lang string) []match {
 			continue
 		}
 		for _, r := range q.run(name, m) {
+			if !matchesInCLU(r) {
+				continue
+			}
 			all = append(all, match{start: r.Start, end: r.End + 1, kind: ComponentPrebuilt, score: 1,
 				prebuilt: []PrebuiltMatch{{Component: p, Result: r}}})
 		}
@@ -119,4 +122,11 @@ next:
 // server's clock in UTC, for relative dates (PREBUILT.md §3.2).
 func (m *Model) prebuiltContext() prebuilt.Context {
 	return prebuilt.Context{Reference: time.Now().UTC()}
+}
+
+// matchesInCLU reports whether a recogniser's result is a match in CLU's
+// answer: a bare "percent" with no number is one in Recognizers (value
+// "null") but resolves to nothing, so CLU has no match (PREBUILT.md §5).
+func matchesInCLU(r prebuilt.Result) bool {
+	return !(r.TypeName == "percentage" && r.Resolution["value"] == "null")
 }
