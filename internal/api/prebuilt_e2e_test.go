@@ -20,6 +20,9 @@ const prebuiltProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"U
  {"category":"Count","prebuilts":[{"category":"Quantity.Number"}]},
  {"category":"Rank","prebuilts":[{"category":"Quantity.Ordinal"}]},
  {"category":"Share","prebuilts":[{"category":"Quantity.Percentage"}]},
+ {"category":"Amount","prebuilts":[{"category":"Quantity.Currency"}]},
+ {"category":"Years","prebuilts":[{"category":"Quantity.Age"}]},
+ {"category":"Heat","prebuilts":[{"category":"Quantity.Temperature"}]},
  {"category":"Server","prebuilts":[{"category":"IP Address"}],"requiredComponents":["learned"]}],
 "utterances":[
  {"text":"write to me","intent":"Contact","dataset":"Train"},
@@ -70,7 +73,7 @@ func TestPrebuiltComponents(t *testing.T) {
 		t.Errorf("Server entities = %v, want none: its learned component is required and has no labels", s)
 	}
 
-	got = entities("book twenty three tickets for 4.5 euros")
+	got = slices.DeleteFunc(entities("book twenty three tickets for 4.5 euros"), func(e map[string]any) bool { return e["category"] != "Count" })
 	if len(got) != 2 || got[0]["text"] != "twenty three" || got[1]["text"] != "4.5" {
 		t.Fatalf("entities = %v, want Count \"twenty three\" and \"4.5\"", got)
 	}
@@ -94,6 +97,26 @@ func TestPrebuiltComponents(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Fatalf("entities = %v, want Rank \"third\" and Share \"twenty percent\" (a bare \"percent\" is no match)", got)
+	}
+	for i, w := range want {
+		for k, v := range w {
+			if !reflect.DeepEqual(got[i][k], v) {
+				t.Errorf("entity %d %s = %v, want %v", i, k, got[i][k], v)
+			}
+		}
+	}
+
+	// The service's own answer for "$20.00" (PREBUILT.md §2) has unit
+	// Dollar and an empty ISO4217.
+	keep := map[string]bool{"Amount": true, "Years": true, "Heat": true}
+	got = slices.DeleteFunc(entities("I spent $20.00 when I was 10 years old, at 88 deg fahrenheit"), func(e map[string]any) bool { return !keep[e["category"].(string)] })
+	want = []map[string]any{
+		{"category": "Amount", "text": "$20.00", "resolutions": []any{map[string]any{"resolutionKind": "CurrencyResolution", "unit": "Dollar", "ISO4217": "", "value": 20.0}}},
+		{"category": "Years", "text": "10 years old", "resolutions": []any{map[string]any{"resolutionKind": "AgeResolution", "unit": "Year", "value": 10.0}}},
+		{"category": "Heat", "text": "88 deg fahrenheit", "resolutions": []any{map[string]any{"resolutionKind": "TemperatureResolution", "unit": "Fahrenheit", "value": 88.0}}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("entities = %v, want %v", got, want)
 	}
 	for i, w := range want {
 		for k, v := range w {
