@@ -23,6 +23,7 @@ const prebuiltProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"U
  {"category":"Amount","prebuilts":[{"category":"Quantity.Currency"}]},
  {"category":"Years","prebuilts":[{"category":"Quantity.Age"}]},
  {"category":"Heat","prebuilts":[{"category":"Quantity.Temperature"}]},
+ {"category":"Phone","prebuilts":[{"category":"Phone Number"}]},
  {"category":"Server","prebuilts":[{"category":"IP Address"}],"requiredComponents":["learned"]}],
 "utterances":[
  {"text":"write to me","intent":"Contact","dataset":"Train"},
@@ -124,6 +125,11 @@ func TestPrebuiltComponents(t *testing.T) {
 				t.Errorf("entity %d %s = %v, want %v", i, k, got[i][k], v)
 			}
 		}
+	}
+
+	got = slices.DeleteFunc(entities("call me at (425) 555-0100 tonight"), func(e map[string]any) bool { return e["category"] != "Phone" })
+	if len(got) != 1 || got[0]["text"] != "(425) 555-0100" || got[0]["resolutions"] != nil || got[0]["extraInformation"] != nil {
+		t.Errorf("Phone entities = %v, want \"(425) 555-0100\" with no resolution", got)
 	}
 
 	got = entities("yes please")
