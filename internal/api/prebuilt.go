@@ -72,6 +72,17 @@ func prebuiltResolution(typeName string, res map[string]any) (r wire.Resolution,
 			return nil, "quantity.currency"
 		}
 		return &wire.CurrencyResolution{Unit: str("unit"), ISO4217: str("isoCurrency"), Value: v}, "quantity.currency"
+	case "dimension":
+		d, ok := dimensionUnits[str("subtype")]
+		v, okv := num("value")
+		if !ok || !okv {
+			return nil, "quantity.dimension" // an angle has no CLU kind; nlu drops those
+		}
+		unit := d.units[str("unit")]
+		if unit == "" {
+			unit = "Unspecified" // Deciliter, Microgram: no enum value
+		}
+		return &wire.QuantityResolution{Kind: d.kind, Unit: unit, Value: v}, "quantity.dimension"
 	case "boolean":
 		if v, ok := res["value"].(bool); ok {
 			return &wire.BooleanResolution{Value: v}, ""

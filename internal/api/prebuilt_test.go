@@ -28,6 +28,9 @@ func TestPrebuiltResolution(t *testing.T) {
 		{"temperature", map[string]any{"value": "30", "unit": "Degree"}, `{"resolutionKind":"TemperatureResolution","unit":"Unspecified","value":30}`, "quantity.temperature"},
 		{"currency", map[string]any{"value": "30", "unit": "Egyptian pound", "isoCurrency": "EGP"}, `{"resolutionKind":"CurrencyResolution","unit":"Egyptian pound","ISO4217":"EGP","value":30}`, "quantity.currency"},
 		{"currency", map[string]any{"value": "20", "unit": "Dollar"}, `{"resolutionKind":"CurrencyResolution","unit":"Dollar","ISO4217":"","value":20}`, "quantity.currency"},
+		{"dimension", map[string]any{"value": "10.5", "unit": "Mile", "subtype": "Length"}, `{"resolutionKind":"LengthResolution","unit":"Mile","value":10.5}`, "quantity.dimension"},
+		{"dimension", map[string]any{"value": "24", "unit": "Kilometer per hour", "subtype": "Speed"}, `{"resolutionKind":"SpeedResolution","unit":"KilometersPerHour","value":24}`, "quantity.dimension"},
+		{"dimension", map[string]any{"value": "3", "unit": "Microgram", "subtype": "Weight"}, `{"resolutionKind":"WeightResolution","unit":"Unspecified","value":3}`, "quantity.dimension"},
 		{"email", map[string]any{"value": "a@b.com"}, "", ""},
 		{"ip", map[string]any{"type": "ipv4", "value": "1.2.3.4"}, "", ""},
 	} {
@@ -42,6 +45,31 @@ func TestPrebuiltResolution(t *testing.T) {
 		}
 		if got != tc.want || subtype != tc.subtype {
 			t.Errorf("prebuiltResolution(%s, %v) = %s, %q; want %s, %q", tc.typeName, tc.res, got, subtype, tc.want, tc.subtype)
+		}
+	}
+}
+
+// TestDimensionUnits: every unit of the spec's six dimension enums is
+// reachable from a Recognizers unit name, and the table names no other.
+func TestDimensionUnits(t *testing.T) {
+	reached := map[string]map[string]bool{}
+	for _, d := range dimensionUnits {
+		if reached[d.kind] == nil {
+			reached[d.kind] = map[string]bool{}
+		}
+		for _, u := range d.units {
+			reached[d.kind][u] = true
+		}
+	}
+	for kind, units := range specDimensionUnits {
+		for _, u := range units {
+			if !reached[kind][u] {
+				t.Errorf("%s unit %s is reached by no Recognizers unit", kind, u)
+			}
+			delete(reached[kind], u)
+		}
+		for u := range reached[kind] {
+			t.Errorf("%s: the table maps to %s, which the spec's enum lacks", kind, u)
 		}
 	}
 }

@@ -125,8 +125,15 @@ func (m *Model) prebuiltContext() prebuilt.Context {
 }
 
 // matchesInCLU reports whether a recogniser's result is a match in CLU's
-// answer: a bare "percent" with no number is one in Recognizers (value
-// "null") but resolves to nothing, so CLU has no match (PREBUILT.md §5).
+// answer (PREBUILT.md §5): a bare "percent" with no number is one in
+// Recognizers (value "null") but resolves to nothing, and an angle is a
+// dimension with no CLU kind.
 func matchesInCLU(r prebuilt.Result) bool {
-	return !(r.TypeName == "percentage" && r.Resolution["value"] == "null")
+	switch {
+	case r.TypeName == "percentage" && r.Resolution["value"] == "null":
+		return false
+	case r.TypeName == "dimension" && r.Resolution["subtype"] == "Angle":
+		return false
+	}
+	return true
 }
