@@ -86,8 +86,8 @@ var dimensionUnits = []dimensionUnit{
 	{"Milligram", "Weight", []string{"mg", "milligram", "milligrams", "milligramme", "milligrammes"}, nil},
 	{"Microgram", "Weight", []string{"μg", "µg", "ug", "microgram", "micrograms"}, []string{"mcg", "microgramme", "microgrammes"}},
 	{"Gallon", "Weight", []string{"gal", "gallon", "gallons"}, nil},
-	{"Metric ton", "Weight", []string{"t", "tonne", "tonnes"}, []string{"metric ton", "metric tons"}},
-	{"Ton", "Weight", []string{"ton", "tons"}, nil},
+	{"Metric ton", "Weight", nil, []string{"metric ton", "metric tons"}},
+	{"Ton", "Weight", []string{"t", "ton", "tons", "tonne", "tonnes"}, nil},
 	{"Pound", "Weight", []string{"lb", "lbs", "pound", "pounds"}, nil},
 	{"Ounce", "Weight", []string{"oz", "ounce", "ounces"}, nil},
 	{"Grain", "Weight", []string{"grain", "grains"}, nil},
@@ -183,7 +183,8 @@ func dimensionPhrases() []unitPhrase {
 	return t
 }
 
-// vetoDimension rejects a number that is part of a code ("scp-173m"), a
+// vetoDimension rejects a number that is part of a code ("scp-173m",
+// "24703 L-202"), a bare "in" followed by more words ("2 in april"), a
 // clock time read as picometres ("2:00 pm", "6pm"), and a bare "degrees"
 // with no sign of an angle ("24 degrees" is a temperature).
 func vetoDimension(low string, f unitFound) bool {
@@ -197,8 +198,13 @@ func vetoDimension(low string, f unitFound) bool {
 			return true
 		}
 	}
+	if f.end+1 < len(low) && low[f.end] == '-' && isDigit(low[f.end+1]) {
+		return true // "24703 L-202"
+	}
 	unitText := strings.TrimSpace(low[f.start:f.end])
 	switch {
+	case unitText[len(unitText)-2:] == "in" && f.end < len(low) && (low[f.end] == ' ' && f.end+1 < len(low) && (isASCIILetter(low[f.end+1]) || isDigit(low[f.end+1]))):
+		return true // "2 in april", "50,000 in 2020": the preposition
 	case f.phrase.unit == "Picometer" && strings.HasSuffix(unitText, "pm"):
 		glued := f.end >= 3 && isDigit(low[f.end-3])
 		clock := f.start > 0 && low[f.start-1] == ':'
