@@ -24,6 +24,7 @@ const prebuiltProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"U
  {"category":"Years","prebuilts":[{"category":"Quantity.Age"}]},
  {"category":"Heat","prebuilts":[{"category":"Quantity.Temperature"}]},
  {"category":"Phone","prebuilts":[{"category":"Phone Number"}]},
+ {"category":"Size","prebuilts":[{"category":"Quantity.Dimension"}]},
  {"category":"Server","prebuilts":[{"category":"IP Address"}],"requiredComponents":["learned"]}],
 "utterances":[
  {"text":"write to me","intent":"Contact","dataset":"Train"},
@@ -130,6 +131,22 @@ func TestPrebuiltComponents(t *testing.T) {
 	got = slices.DeleteFunc(entities("call me at (425) 555-0100 tonight"), func(e map[string]any) bool { return e["category"] != "Phone" })
 	if len(got) != 1 || got[0]["text"] != "(425) 555-0100" || got[0]["resolutions"] != nil || got[0]["extraInformation"] != nil {
 		t.Errorf("Phone entities = %v, want \"(425) 555-0100\" with no resolution", got)
+	}
+
+	got = slices.DeleteFunc(entities("add 75 ml of milk and drive 10 miles"), func(e map[string]any) bool { return e["category"] != "Size" })
+	want = []map[string]any{
+		{"text": "75 ml", "resolutions": []any{map[string]any{"resolutionKind": "VolumeResolution", "unit": "Milliliter", "value": 75.0}}},
+		{"text": "10 miles", "resolutions": []any{map[string]any{"resolutionKind": "LengthResolution", "unit": "Mile", "value": 10.0}}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Size entities = %v, want %v", got, want)
+	}
+	for i, w := range want {
+		for k, v := range w {
+			if !reflect.DeepEqual(got[i][k], v) {
+				t.Errorf("Size entity %d %s = %v, want %v", i, k, got[i][k], v)
+			}
+		}
 	}
 
 	got = entities("yes please")
