@@ -72,6 +72,17 @@ func prebuiltResolution(typeName string, res map[string]any) (r wire.Resolution,
 			return nil, "quantity.currency"
 		}
 		return &wire.CurrencyResolution{Unit: str("unit"), ISO4217: str("isoCurrency"), Value: v}, "quantity.currency"
+	case "numberrange":
+		// "[20,30)": both ends needed; the spec's shape has no open end, so
+		// "(30,)" is returned without a resolution (PREBUILT.md §3.1).
+		v := strings.Trim(str("value"), "[]()")
+		lo, hi, ok := strings.Cut(v, ",")
+		from, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+		to, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, "quantity.numberrange"
+		}
+		return &wire.NumericRangeResolution{RangeKind: "Number", Minimum: from, Maximum: to}, "quantity.numberrange"
 	case "dimension":
 		d, ok := dimensionUnits[str("subtype")]
 		v, okv := num("value")

@@ -31,6 +31,8 @@ func TestPrebuiltResolution(t *testing.T) {
 		{"dimension", map[string]any{"value": "10.5", "unit": "Mile", "subtype": "Length"}, `{"resolutionKind":"LengthResolution","unit":"Mile","value":10.5}`, "quantity.dimension"},
 		{"dimension", map[string]any{"value": "24", "unit": "Kilometer per hour", "subtype": "Speed"}, `{"resolutionKind":"SpeedResolution","unit":"KilometersPerHour","value":24}`, "quantity.dimension"},
 		{"dimension", map[string]any{"value": "3", "unit": "Microgram", "subtype": "Weight"}, `{"resolutionKind":"WeightResolution","unit":"Unspecified","value":3}`, "quantity.dimension"},
+		{"numberrange", map[string]any{"value": "[20,30)"}, `{"resolutionKind":"NumericRangeResolution","rangeKind":"Number","minimum":20,"maximum":30}`, "quantity.numberrange"},
+		{"numberrange", map[string]any{"value": "(30,)"}, "", "quantity.numberrange"},
 		{"email", map[string]any{"value": "a@b.com"}, "", ""},
 		{"ip", map[string]any{"type": "ipv4", "value": "1.2.3.4"}, "", ""},
 	} {
