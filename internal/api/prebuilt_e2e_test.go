@@ -25,6 +25,7 @@ const prebuiltProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"U
  {"category":"Heat","prebuilts":[{"category":"Quantity.Temperature"}]},
  {"category":"Phone","prebuilts":[{"category":"Phone Number"}]},
  {"category":"Size","prebuilts":[{"category":"Quantity.Dimension"}]},
+ {"category":"Range","prebuilts":[{"category":"Quantity.NumberRange"}]},
  {"category":"Server","prebuilts":[{"category":"IP Address"}],"requiredComponents":["learned"]}],
 "utterances":[
  {"text":"write to me","intent":"Contact","dataset":"Train"},
@@ -147,6 +148,12 @@ func TestPrebuiltComponents(t *testing.T) {
 				t.Errorf("Size entity %d %s = %v, want %v", i, k, got[i][k], v)
 			}
 		}
+	}
+
+	got = slices.DeleteFunc(entities("between 20 and 30 guests, more than 5 rooms"), func(e map[string]any) bool { return e["category"] != "Range" })
+	if len(got) != 2 || !reflect.DeepEqual(got[0]["resolutions"], []any{map[string]any{"resolutionKind": "NumericRangeResolution", "rangeKind": "Number", "minimum": 20.0, "maximum": 30.0}}) ||
+		got[1]["resolutions"] != nil {
+		t.Errorf("Range entities = %v, want [20,30] resolved and the open \"more than 5\" without a resolution", got)
 	}
 
 	got = entities("yes please")
