@@ -179,12 +179,13 @@ func (s *rangeScanner) operandAt(i int) (float64, int, bool) {
 
 // suffixAt returns the phrase after a number at toks[i] ("or more") and
 // the token after it; a phrase that a number follows ("or greater than
-// 190") is none, that number having its own comparison.
+// 190", "or equal to 6000") is none, nor any shorter one, that number
+// having its own comparison.
 func (s *rangeScanner) suffixAt(i int) (bound, int) {
 	for _, p := range suffixes {
 		if j := s.match(p, i); j > 0 {
 			if _, _, ok := s.operandAt(j); ok {
-				continue
+				return boundNone, 0
 			}
 			return p.b, j
 		}
@@ -290,10 +291,10 @@ func (s *rangeScanner) joinedAt(i int) (interval, bool) {
 	if !ok || a >= b {
 		return interval{}, false
 	}
-	if glued && k < len(s.toks) && s.toks[k].kind == tokHyphen {
-		return interval{}, false // a code or phone number: "222-2222-2222"
+	if glued && (s.gluedSymbol(k-1, k) || s.gluedSymbol(lead-1, lead)) {
+		return interval{}, false // a code or phone number: "+1-222-2222/2222"
 	}
-	if lead > i && b < 1000 && k+1 < len(s.toks) && s.toks[k].word == "in" {
+	if b < 1000 && k+1 < len(s.toks) && s.toks[k].word == "in" {
 		// "from 200 to 300 in 2008" reads as pages or times in a year.
 		if y, ok := s.numAt[k+1]; ok && y.value >= 1000 && y.value < 3000 {
 			return interval{}, false
@@ -303,6 +304,16 @@ func (s *rangeScanner) joinedAt(i int) (interval, bool) {
 		return interval{}, false
 	}
 	return interval{start: i, end: k, lo: a, hi: b, hasLo: true, hasHi: true, loClosed: true}, true
+}
+
+// gluedSymbol reports whether toks[i] and toks[j] touch and one of them
+// is a '-', '/' or '+' that chains codes.
+func (s *rangeScanner) gluedSymbol(i, j int) bool {
+	if i < 0 || j >= len(s.toks) || s.toks[i].end != s.toks[j].start {
+		return false
+	}
+	chain := func(t token) bool { return t.kind == tokHyphen || t.raw == "/" || t.raw == "+" }
+	return chain(s.toks[i]) || chain(s.toks[j])
 }
 
 func contains(list []string, s string) bool {
