@@ -98,16 +98,7 @@ func TestPrebuiltComponents(t *testing.T) {
 		{"category": "Rank", "text": "third", "resolutions": []any{map[string]any{"resolutionKind": "OrdinalResolution", "offset": "3", "relativeTo": "Start", "value": "3"}}},
 		{"category": "Share", "text": "twenty percent", "resolutions": []any{map[string]any{"resolutionKind": "NumberResolution", "numberKind": "Percent", "value": 20.0}}},
 	}
-	if len(got) != len(want) {
-		t.Fatalf("entities = %v, want Rank \"third\" and Share \"twenty percent\" (a bare \"percent\" is no match)", got)
-	}
-	for i, w := range want {
-		for k, v := range w {
-			if !reflect.DeepEqual(got[i][k], v) {
-				t.Errorf("entity %d %s = %v, want %v", i, k, got[i][k], v)
-			}
-		}
-	}
+	wantEntities(t, got, want)
 
 	// The service's own answer for "$20.00" (PREBUILT.md §2) has unit
 	// Dollar and an empty ISO4217.
@@ -118,16 +109,7 @@ func TestPrebuiltComponents(t *testing.T) {
 		{"category": "Years", "text": "10 years old", "resolutions": []any{map[string]any{"resolutionKind": "AgeResolution", "unit": "Year", "value": 10.0}}},
 		{"category": "Heat", "text": "88 deg fahrenheit", "resolutions": []any{map[string]any{"resolutionKind": "TemperatureResolution", "unit": "Fahrenheit", "value": 88.0}}},
 	}
-	if len(got) != len(want) {
-		t.Fatalf("entities = %v, want %v", got, want)
-	}
-	for i, w := range want {
-		for k, v := range w {
-			if !reflect.DeepEqual(got[i][k], v) {
-				t.Errorf("entity %d %s = %v, want %v", i, k, got[i][k], v)
-			}
-		}
-	}
+	wantEntities(t, got, want)
 
 	got = slices.DeleteFunc(entities("call me at (425) 555-0100 tonight"), func(e map[string]any) bool { return e["category"] != "Phone" })
 	if len(got) != 1 || got[0]["text"] != "(425) 555-0100" || got[0]["resolutions"] != nil || got[0]["extraInformation"] != nil {
@@ -139,16 +121,7 @@ func TestPrebuiltComponents(t *testing.T) {
 		{"text": "75 ml", "resolutions": []any{map[string]any{"resolutionKind": "VolumeResolution", "unit": "Milliliter", "value": 75.0}}},
 		{"text": "10 miles", "resolutions": []any{map[string]any{"resolutionKind": "LengthResolution", "unit": "Mile", "value": 10.0}}},
 	}
-	if len(got) != len(want) {
-		t.Fatalf("Size entities = %v, want %v", got, want)
-	}
-	for i, w := range want {
-		for k, v := range w {
-			if !reflect.DeepEqual(got[i][k], v) {
-				t.Errorf("Size entity %d %s = %v, want %v", i, k, got[i][k], v)
-			}
-		}
-	}
+	wantEntities(t, got, want)
 
 	got = slices.DeleteFunc(entities("between 20 and 30 guests, more than 5 rooms"), func(e map[string]any) bool { return e["category"] != "Range" })
 	if len(got) != 2 || !reflect.DeepEqual(got[0]["resolutions"], []any{map[string]any{"resolutionKind": "NumericRangeResolution", "rangeKind": "Number", "minimum": 20.0, "maximum": 30.0}}) ||
@@ -162,5 +135,21 @@ func TestPrebuiltComponents(t *testing.T) {
 	}
 	if want := []any{map[string]any{"resolutionKind": "BooleanResolution", "value": true}}; !reflect.DeepEqual(got[0]["resolutions"], want) {
 		t.Errorf("resolutions = %v, want one BooleanResolution true", got[0]["resolutions"])
+	}
+}
+
+// wantEntities checks that got holds as many entities as want, each with
+// the members its want names, equal.
+func wantEntities(t *testing.T, got, want []map[string]any) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("entities = %v, want %v", got, want)
+	}
+	for i, w := range want {
+		for k, v := range w {
+			if !reflect.DeepEqual(got[i][k], v) {
+				t.Errorf("entity %d %s = %v, want %v", i, k, got[i][k], v)
+			}
+		}
 	}
 }

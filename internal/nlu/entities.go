@@ -342,7 +342,7 @@ func (m *Model) resolveEntities(text string, toks []token, lang string, learned 
 	}
 	var words []string
 	var rq *regexInput
-	pq := &prebuiltQuery{text: text, ctx: m.prebuiltContext()}
+	pq := &prebuiltQuery{text: text}
 	var out []Entity
 	done := map[string]bool{}
 	for _, e := range m.entities {

@@ -58,7 +58,9 @@ func PrebuiltSupported(component string) bool {
 // prebuiltQuery runs each recogniser once per query, however many entities
 // use it (PREBUILT.md §4).
 type prebuiltQuery struct {
-	text    string
+	text string
+	// ctx's "now" is the server's clock in UTC, for relative dates
+	// (PREBUILT.md §3.2).
 	ctx     prebuilt.Context
 	results map[string][]prebuilt.Result
 }
@@ -69,6 +71,7 @@ func (q *prebuiltQuery) run(name string, m prebuilt.Model) []prebuilt.Result {
 	}
 	if q.results == nil {
 		q.results = map[string][]prebuilt.Result{}
+		q.ctx = prebuilt.Context{Reference: time.Now().UTC()} // read once, when a recogniser first runs
 	}
 	r := m.Recognize(q.text, q.ctx)
 	q.results[name] = r
@@ -116,12 +119,6 @@ next:
 		kept = append(kept, x)
 	}
 	return kept
-}
-
-// prebuiltContext is the recognisers' context for a query: "now" is the
-// server's clock in UTC, for relative dates (PREBUILT.md §3.2).
-func (m *Model) prebuiltContext() prebuilt.Context {
-	return prebuilt.Context{Reference: time.Now().UTC()}
 }
 
 // matchesInCLU reports whether a recogniser's result is a match in CLU's

@@ -11,36 +11,19 @@ func init() { floors["NumberRangeModel"] = 87 }
 // none taken from the spec files.
 func TestNumberRanges(t *testing.T) {
 	t.Parallel()
-	type rng struct{ text, value string }
-	tests := []struct {
-		in   string
-		want []rng
-	}{
-		{"pick a card from 1 to 5", []rng{{"from 1 to 5", "[1,5)"}}},
-		{"teams of 8-12 people", []rng{{"8-12", "[8,12)"}}},
-		{"at least 5 and at most nine", []rng{{"at least 5 and at most nine", "[5,9]"}}},
-		{"fewer than 3 guests", []rng{{"fewer than 3", "(,3)"}}},
-		{"10 or more tickets", []rng{{"10 or more", "[10,)"}}},
-		{"anything over 40, or under 2", []rng{{"over 40", "(40,)"}, {"under 2", "(,2)"}}},
-		{"x ≥ 7", []rng{{"≥ 7", "[7,)"}}},
+	tests := []valueCase{
+		{"pick a card from 1 to 5", []valueMatch{{"from 1 to 5", "[1,5)", ""}}},
+		{"teams of 8-12 people", []valueMatch{{"8-12", "[8,12)", ""}}},
+		{"at least 5 and at most nine", []valueMatch{{"at least 5 and at most nine", "[5,9]", ""}}},
+		{"fewer than 3 guests", []valueMatch{{"fewer than 3", "(,3)", ""}}},
+		{"10 or more tickets", []valueMatch{{"10 or more", "[10,)", ""}}},
+		{"anything over 40, or under 2", []valueMatch{{"over 40", "(40,)", ""}, {"under 2", "(,2)", ""}}},
+		{"x ≥ 7", []valueMatch{{"≥ 7", "[7,)", ""}}},
 		{"call 555-1234-5678 now", nil},
 		{"we sold 40 units", nil},
-		{"more than 9 but less than 3", []rng{{"more than 9", "(9,)"}, {"less than 3", "(,3)"}}},
+		{"more than 9 but less than 3", []valueMatch{{"more than 9", "(9,)", ""}, {"less than 3", "(,3)", ""}}},
 	}
-	m, _ := Lookup("NumberRangeModel")
-	for _, tt := range tests {
-		got := m.Recognize(tt.in, Context{})
-		if len(got) != len(tt.want) {
-			t.Errorf("%q: got %d results %v, want %v", tt.in, len(got), texts(got), tt.want)
-			continue
-		}
-		for i, w := range tt.want {
-			g := got[i]
-			if g.Text != w.text || g.TypeName != "numberrange" || g.Resolution["value"] != w.value {
-				t.Errorf("%q: result %d = %q %s %v, want %v", tt.in, i, g.Text, g.TypeName, g.Resolution, w)
-			}
-		}
-	}
+	checkValues(t, "NumberRangeModel", "numberrange", tests)
 }
 
 func BenchmarkNumberRangeModel(b *testing.B) {

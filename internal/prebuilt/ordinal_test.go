@@ -11,38 +11,21 @@ func init() { floors["OrdinalModel"] = 54 }
 // taken from the spec files.
 func TestOrdinals(t *testing.T) {
 	t.Parallel()
-	type ord struct{ text, typ, value string }
-	tests := []struct {
-		in   string
-		want []ord
-	}{
-		{"the 3rd and the 112th row", []ord{{"3rd", "ordinal", "3"}, {"112th", "ordinal", "112"}}},
+	tests := []valueCase{
+		{"the 3rd and the 112th row", []valueMatch{{"3rd", "3", "ordinal"}, {"112th", "112", "ordinal"}}},
 		{"the 2th row", nil}, // wrong suffix
 		{"R2D2 and mp4th", nil},
-		{"forty-second street", []ord{{"forty-second", "ordinal", "42"}}},
-		{"one thousand and first night", []ord{{"one thousand and first", "ordinal", "1001"}}},
-		{"his three hundred eleventh goal", []ord{{"three hundred eleventh", "ordinal", "311"}}},
-		{"the five millionth visitor", []ord{{"five millionth", "ordinal", "5000000"}}},
-		{"two first class tickets", []ord{{"first", "ordinal", "1"}}},
+		{"forty-second street", []valueMatch{{"forty-second", "42", "ordinal"}}},
+		{"one thousand and first night", []valueMatch{{"one thousand and first", "1001", "ordinal"}}},
+		{"his three hundred eleventh goal", []valueMatch{{"three hundred eleventh", "311", "ordinal"}}},
+		{"the five millionth visitor", []valueMatch{{"five millionth", "5000000", "ordinal"}}},
+		{"two first class tickets", []valueMatch{{"first", "1", "ordinal"}}},
 		{"a millionth of a second", nil},
-		{"pick the third to last card", []ord{{"the third to last", "ordinal.relative", "end-2"}}},
-		{"the final answer, not the previous one", []ord{{"final", "ordinal.relative", "end+0"}, {"previous one", "ordinal.relative", "current-1"}}},
-		{"the last but one train", []ord{{"the last but one", "ordinal.relative", "end-1"}}},
+		{"pick the third to last card", []valueMatch{{"the third to last", "end-2", "ordinal.relative"}}},
+		{"the final answer, not the previous one", []valueMatch{{"final", "end+0", "ordinal.relative"}, {"previous one", "current-1", "ordinal.relative"}}},
+		{"the last but one train", []valueMatch{{"the last but one", "end-1", "ordinal.relative"}}},
 	}
-	m, _ := Lookup("OrdinalModel")
-	for _, tt := range tests {
-		got := m.Recognize(tt.in, Context{})
-		if len(got) != len(tt.want) {
-			t.Errorf("%q: got %d results %v, want %v", tt.in, len(got), texts(got), tt.want)
-			continue
-		}
-		for i, w := range tt.want {
-			g := got[i]
-			if g.Text != w.text || g.TypeName != w.typ || g.Resolution["value"] != w.value {
-				t.Errorf("%q: result %d = %q %s %v, want %v", tt.in, i, g.Text, g.TypeName, g.Resolution, w)
-			}
-		}
-	}
+	checkValues(t, "OrdinalModel", "ordinal", tests)
 }
 
 func BenchmarkOrdinalModel(b *testing.B) {
