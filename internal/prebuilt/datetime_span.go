@@ -134,8 +134,6 @@ func (p *dtParser) spanEdge(i int) (dspan, bool) {
 	}
 	for _, ab := range []struct{ w, unit string }{{"eoy", "year"}, {"eom", "month"}, {"eow", "week"}} {
 		if p.is(i, ab.w) {
-			s, _ := p.spanRelative(i) // placeholder replaced below
-			_ = s
 			inner, ok := p.relSpanOf(ab.unit, 0, i+1)
 			if !ok {
 				return dspan{}, false
@@ -164,7 +162,7 @@ func (p *dtParser) spanEdge(i int) (dspan, bool) {
 		} else {
 			continue
 		}
-		if !e.clamp && inner.rel == false && inner.gran == uDay && len(inner.alts) == 1 && inner.alts[0].to.Sub(inner.alts[0].from) <= 24*time.Hour {
+		if !e.clamp && !inner.rel && inner.gran == uDay && len(inner.alts) == 1 && inner.alts[0].to.Sub(inner.alts[0].from) <= 24*time.Hour {
 			continue // a single day is a date-time edge
 		}
 		return p.edgeOf(inner, e.mod, e.clamp), true
@@ -174,7 +172,6 @@ func (p *dtParser) spanEdge(i int) (dspan, bool) {
 
 // relSpanOf is the week, month or year around the reference, shifted.
 func (p *dtParser) relSpanOf(unit string, shift, end int) (dspan, bool) {
-	today := day(p.ref)
 	switch unit {
 	case "week":
 		return p.weekRel(shift, end), true
@@ -186,7 +183,6 @@ func (p *dtParser) relSpanOf(unit string, shift, end int) (dspan, bool) {
 	case "year":
 		return p.yearRel(shift, end)
 	}
-	_ = today
 	return dspan{}, false
 }
 
