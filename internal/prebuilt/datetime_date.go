@@ -15,6 +15,9 @@ type dpoint struct {
 	rel         bool
 	t           time.Time
 	end         int
+	// past and future, when set, are a weekday's day of the month found
+	// around the reference ("monday 21").
+	past, future time.Time
 }
 
 // timex writes the date as a TIMEX: "2016-11-08", "XXXX-10-02",
@@ -23,7 +26,7 @@ func (d dpoint) timex() string {
 	switch {
 	case d.rel:
 		return dateTimex(d.t)
-	case d.m == 0 && d.d == 0 && d.wd != 0:
+	case d.m == 0 && d.wd != 0:
 		return "XXXX-WXX-" + itoa(d.wd)
 	}
 	y := "XXXX"
@@ -44,6 +47,8 @@ func (p *dtParser) dateAlts(d dpoint) []dtAlt {
 	switch {
 	case d.rel:
 		return []dtAlt{{timex: tx, at: d.t}}
+	case !d.future.IsZero():
+		return []dtAlt{{timex: tx, at: d.past}, {timex: tx, at: d.future}}
 	case d.m == 0 && d.d == 0 && d.wd != 0:
 		today := day(p.ref)
 		next := today.AddDate(0, 0, (d.wd-isoWeekday(today)+7)%7)
@@ -407,6 +412,11 @@ func (p *dtParser) dateNumeric(i int) (dpoint, bool) {
 	if p.numberGlued(dp.end) {
 		return dpoint{}, false
 	}
+	if dp.y == 0 && p.is(dp.end, ",") {
+		if y, e, ok := p.yearNum(dp.end + 1); ok {
+			dp.y, dp.end = y, e
+		}
+	}
 	if sep == "." && dp.y == 0 {
 		// "5.12" is a date only where a decimal makes no sense.
 		if p.is(dp.end, "%", "percent") || (i > 0 && p.is(i-1, "$")) {
@@ -434,7 +444,7 @@ func (p *dtParser) numberGlued(i int) bool {
 	if p.toks[i].num {
 		return true
 	}
-	if p.is(i, ".", "/", ",", ":", "-") && i+1 < len(p.toks) && p.toks[i+1].num && p.glued(i+1) {
+	if p.is(i, ".", "/", ",", ":") && i+1 < len(p.toks) && p.toks[i+1].num && p.glued(i+1) {
 		return true
 	}
 	return false
@@ -475,6 +485,25 @@ func (p *dtParser) dateRelative(i int) (dpoint, bool) {
 	}
 	if j, ok := p.seq(i, "the day"); ok && !p.is(j, "of", "after", "before") {
 		return rel(today, j)
+	}
+	// this past wednesday, upcoming friday: the nearest one before or after
+	if j, ok := p.anySeq(i, "this past", "past", "this upcoming", "upcoming", "this coming"); ok {
+		if wd, k, ok := p.weekdayAt(j); ok {
+			back := p.is(j-1, "past")
+			n := (wd - isoWeekday(today) + 7) % 7
+			if back {
+				n = -((isoWeekday(today) - wd + 7) % 7)
+				if n == 0 {
+					n = -7
+				}
+			} else if n == 0 {
+				n = 7
+			}
+			if !(p.is(i, "upcoming") || p.is(i+1, "upcoming") || back) {
+				return rel(p.weekdayOfWeek(0, wd), k)
+			}
+			return rel(today.AddDate(0, 0, n), k)
+		}
 	}
 	// next/last/this weekday
 	if shift, j, ok := p.relWord(i); ok {
@@ -641,6 +670,32 @@ func (p *dtParser) dateWeekday(i int) (dpoint, bool) {
 	e := k
 	if p.is(e, "the") {
 		e++
+	}
+	if d, f, ok := p.dayNum(e); ok && e == k && !p.isOrdinalAt(f-1) && p.toks[e].num && !p.is(f, ":", "-", ".", "am", "pm") && !p.glued(f) {
+		// "monday 21": the last and next months whose 21st is a Monday
+		var past, future time.Time
+		base := mkDate(p.ref.Year(), int(p.ref.Month()), 1)
+		for k := -24; k <= 24; k++ {
+			mo := base.AddDate(0, k, 0)
+			if !validDate(mo.Year(), int(mo.Month()), d) {
+				continue
+			}
+			c := mkDate(mo.Year(), int(mo.Month()), d)
+			if isoWeekday(c) != wd {
+				continue
+			}
+			if c.Before(day(p.ref)) {
+				past = c
+			} else if future.IsZero() {
+				future = c
+			}
+		}
+		if !future.IsZero() && future.Equal(day(p.ref)) {
+			return dpoint{rel: true, t: future, end: f}, true
+		}
+		if !past.IsZero() && !future.IsZero() {
+			return dpoint{wd: wd, d: d, end: f, past: past, future: future}, true
+		}
 	}
 	if d, f, ok := p.dayNum(e); ok && (e > k || p.isOrdinalAt(f-1)) {
 		if _, _, isMonth := p.monthAt(f, false); !isMonth {

@@ -12,6 +12,9 @@ import (
 // number before it ("3h", "10D").
 func (p *dtParser) unitAt(i int) (dtUnit, int, bool) {
 	w := p.word(i)
+	if (w == "night" || w == "nights") && i > 0 && !p.is(i-1, "last", "this", "next", "the", "tomorrow", "every", "each", "at", "a") {
+		return uDay, i + 1, true
+	}
 	u, ok := dtUnitWords[w]
 	if !ok {
 		return uNone, i, false
@@ -100,9 +103,13 @@ func (p *dtParser) durationAt(i int) ([]durPart, int, bool) {
 					break
 				}
 			}
-			// "an hour and a half"
-			if k2, ok := p.seq(k, "and a half"); ok {
+			// "an hour and a half", "one year and a quarter"
+			if k2, ok := p.anySeq(k, "and a half", "and half"); ok {
 				n += 0.5
+				text = trimNum(strconv.FormatFloat(n, 'f', -1, 64))
+				k = k2
+			} else if k2, ok := p.seq(k, "and a quarter"); ok {
+				n += 0.25
 				text = trimNum(strconv.FormatFloat(n, 'f', -1, 64))
 				k = k2
 			}
@@ -130,7 +137,7 @@ func (p *dtParser) durationAt(i int) ([]durPart, int, bool) {
 func durationTimex(parts []durPart) (string, float64) {
 	var date, clock strings.Builder
 	total := 0.0
-	order := []dtUnit{uYear, uMonth, uFortnight, uWeek, uBusinessDay, uDay, uHour, uMinute, uSecond}
+	order := []dtUnit{uYear, uQuarter, uMonth, uFortnight, uWeek, uBusinessDay, uDay, uHour, uMinute, uSecond}
 	for _, u := range order {
 		for _, pt := range parts {
 			if pt.u != u {
@@ -142,6 +149,11 @@ func durationTimex(parts []durPart) (string, float64) {
 				n *= 2
 				text = trimNum(strconv.FormatFloat(n, 'f', -1, 64))
 				u = uWeek
+			}
+			if u == uQuarter {
+				n *= 3
+				text = trimNum(strconv.FormatFloat(n, 'f', -1, 64))
+				u = uMonth
 			}
 			l, isClock := u.timexLetter()
 			if isClock {
@@ -167,11 +179,11 @@ func (p *dtParser) duration(i int) (dtExpr, bool) {
 	j := i
 	if k, ok := p.anySeq(i, "less than", "under", "within"); ok && !p.is(i, "within") {
 		mod, j = "less", k
-	} else if k, ok := p.anySeq(i, "more than", "over", "at least", "longer than"); ok {
+	} else if k, ok := p.anySeq(i, "more than", "at least", "longer than"); ok {
 		mod, j = "more", k
 	}
 	parts, e, ok := p.durationAt(j)
-	if !ok {
+	if !ok || p.is(j, "a") && p.is(j+1, "second") && e == j+2 {
 		return dtExpr{}, false
 	}
 	tx, secs := durationTimex(parts)
@@ -196,6 +208,28 @@ func (p *dtParser) set(i int) (dtExpr, bool) {
 		return one("P1Y", i+1)
 	case "quarterly":
 		return one("P3M", i+1)
+	case "semiannual", "semiannually", "biannual", "biannually":
+		return one("P0.5Y", i+1)
+	case "semi", "bi":
+		if p.is(i+1, "-") {
+			switch p.word(i + 2) {
+			case "annually", "annual", "yearly":
+				if p.is(i, "semi") {
+					return one("P0.5Y", i+3)
+				}
+				return one("P2Y", i+3)
+			case "monthly":
+				if p.is(i, "bi") {
+					return one("P2M", i+3)
+				}
+				return one("P0.5M", i+3)
+			case "weekly":
+				if p.is(i, "bi") {
+					return one("P2W", i+3)
+				}
+				return one("P0.5W", i+3)
+			}
+		}
 	case "hourly":
 		return one("PT1H", i+1)
 	case "weekends":
@@ -245,6 +279,12 @@ func (p *dtParser) set(i int) (dtExpr, bool) {
 	if p.is(j, "weekend", "weekends") {
 		return one("P1WE", j+1)
 	}
+	if p.is(j, "weekday", "weekdays") {
+		return one("P1WD", j+1)
+	}
+	if n, _, k, ok := p.amount(j); ok && p.is(k, "weekends") && !p.is(j, "a", "an") {
+		return one("P"+itoa(int(n))+"WE", k+1)
+	}
 	if wd, k, ok := p.weekdayAt(j); ok {
 		tx := "XXXX-WXX-" + itoa(wd)
 		if e, ok := p.seq(k, "at"); ok {
@@ -275,7 +315,7 @@ func (p *dtParser) set(i int) (dtExpr, bool) {
 		n, text, j = v, t, k
 	}
 	u, k, ok := p.unitAt(j)
-	if !ok {
+	if !ok || u == uDecade || u == uCentury {
 		return dtExpr{}, false
 	}
 	if u == uDay {

@@ -163,6 +163,15 @@ func (p *dtParser) amount(i int) (float64, string, int, bool) {
 		}
 		return 2, "2", j, true
 	}
+	if v, j, ok := p.smallNum(i); ok {
+		// "one and a half", "one and a quarter"
+		if k, ok := p.anySeq(j, "and a half", "and half"); ok {
+			return float64(v) + 0.5, trimNum(strconv.FormatFloat(float64(v)+0.5, 'f', -1, 64)), k, true
+		}
+		if k, ok := p.seq(j, "and a quarter"); ok {
+			return float64(v) + 0.25, trimNum(strconv.FormatFloat(float64(v)+0.25, 'f', -1, 64)), k, true
+		}
+	}
 	if v, j, ok := p.wordNum(i); ok {
 		// "twenty and four"
 		if v >= 20 && v%10 == 0 && p.is(j, "and") {

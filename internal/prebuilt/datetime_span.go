@@ -126,9 +126,8 @@ func (p *dtParser) spanEdge(i int) (dspan, bool) {
 	edges := []edge{
 		{"earlier in the", "start", true}, {"earlier this", "start", true}, {"earlier in", "start", true},
 		{"later in the", "end", true}, {"later this", "end", true}, {"later in", "end", true},
-		{"the end of the", "end", false}, {"the end of", "end", false}, {"end of the", "end", false}, {"end of", "end", false},
-		{"the beginning of the", "start", false}, {"the beginning of", "start", false}, {"beginning of the", "start", false},
-		{"beginning of", "start", false}, {"the start of", "start", false}, {"start of", "start", false},
+		{"end of the", "end", false}, {"end of", "end", false},
+		{"beginning of the", "start", false}, {"beginning of", "start", false}, {"start of", "start", false},
 		{"early in the", "start", false}, {"early", "start", false}, {"late in the", "end", false}, {"late", "end", false},
 		{"the middle of", "mid", false}, {"middle of", "mid", false}, {"mid -", "mid", false}, {"mid", "mid", false},
 	}
@@ -261,8 +260,9 @@ func (p *dtParser) spanWeekOfMonth(i int) (dspan, bool) {
 	n := 0
 	if p.is(j, "last") {
 		n = -1
-	} else if o, e, ok := p.ordinalNum(j); ok && o >= 1 && o <= 5 && e == j+1 {
+	} else if o, e, ok := p.ordinalNum(j); ok && o >= 1 && o <= 5 {
 		n = o
+		j = e - 1
 	} else {
 		return dspan{}, false
 	}
@@ -345,6 +345,13 @@ func (p *dtParser) spanMonth(i int) (dspan, bool) {
 	if !ok {
 		return dspan{}, false
 	}
+	if hasShift && dtAmbiguousMonths[p.word(j)] && !p.rangeCtx {
+		if _, _, isNum := p.dayNum(k); !isNum {
+			if _, _, isYear := p.yearAfter(k); !isYear {
+				return dspan{}, false
+			}
+		}
+	}
 	if hasShift {
 		y := p.ref.Year()
 		switch {
@@ -414,10 +421,32 @@ func (p *dtParser) spanRelative(i int) (dspan, bool) {
 		return dspan{kind: kDateRange, gran: uDay, end: k, rel: true, alts: []spanAlt{{
 			dtAlt: dtAlt{timex: pad4(p.ref.Year()), from: from, to: today, hasFrom: true, hasTo: true}, startTx: dateTimex(from), endTx: dateTimex(today)}}}, true
 	}
+	if j, ok := p.anySeq(i, "same", "that"); ok {
+		undef := map[string]string{"week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX", "weekend": "XXXX-WXX-WE"}
+		if tx, ok := undef[p.word(j)]; ok && !(p.is(i, "that") && p.word(j) != "weekend") {
+			s, ok := p.spanRelative(j)
+			if p.word(j) != "week" && p.word(j) != "weekend" {
+				s, ok = p.relSpanOf(p.word(j), 0, j+1)
+			} else if p.word(j) == "week" {
+				s, ok = p.weekRel(0, j+1), true
+			}
+			if ok && len(s.alts) == 1 {
+				s.alts[0].timex = tx
+				s.mod, s.end, s.rel = "ref_undef", j+1, true
+				return s, true
+			}
+		}
+	}
 	shift, j, ok := p.relWord(i)
 	if !ok {
 		if p.is(i, "the") {
 			shift, j = 0, i+1
+			if _, isNum := p.num(j + 1); isNum && p.is(j, "week", "year") {
+				return dspan{}, false // "the week 31" is "week 31"
+			}
+			if p.is(j, "year") && (p.is(j+1, "of") || p.is(j+1, "to") && p.is(j+2, "date")) {
+				return dspan{}, false
+			}
 		} else if p.is(i, "week") || p.is(i, "weekend") {
 			shift, j = 0, i
 		} else {

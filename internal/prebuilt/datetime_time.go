@@ -112,6 +112,24 @@ func (p *dtParser) timePoint(i int, loose bool) (tpoint, bool) {
 	try(p.timeDigits(i, loose))
 	try(p.timeWords(i, loose))
 	try(p.timeSpecial(i))
+	// "in the morning at 7", "in the afternoon 9 oclock"
+	for _, pre := range []struct {
+		phrase string
+		ampm   int
+	}{{"in the morning", 1}, {"in the afternoon", 2}, {"in the evening", 2}, {"at night", 2}} {
+		j, ok := p.seq(i, pre.phrase)
+		if !ok {
+			continue
+		}
+		k := j
+		if p.is(k, "at", "around") {
+			k++
+		}
+		if t, ok := p.timePoint(k, k > j); ok && t.ampm == 0 && t.h <= 12 {
+			t.ampm = pre.ampm
+			try(t, true)
+		}
+	}
 	if !found || p.is(best.end, "%", "percent", "per") {
 		return best, false
 	}

@@ -323,7 +323,11 @@ func modHours(mod string, from, to int) (int, int) {
 }
 
 // timeRangePair reads two clock times joined by to, -, until or and.
-func (p *dtParser) timeRangePair(i int) (dtExpr, bool) {
+func (p *dtParser) timeRangePair(i int) (dtExpr, bool) { return p.timeRangePairW(i, false) }
+
+// timeRangePairW reads two times; weak accepts two bare hours ("3-8"),
+// which are a range only beside a date.
+func (p *dtParser) timeRangePairW(i int, weak bool) (dtExpr, bool) {
 	j := i
 	between := false
 	switch {
@@ -349,7 +353,7 @@ func (p *dtParser) timeRangePair(i int) (dtExpr, bool) {
 	if !ok {
 		return dtExpr{}, false
 	}
-	strong := a.ampm != 0 || b.ampm != 0 || a.hasMin || b.hasMin || j > i || p.isClockWordEnd(b.end)
+	strong := weak || a.ampm != 0 || b.ampm != 0 || a.hasMin || b.hasMin || j > i || p.isClockWordEnd(b.end)
 	if !strong {
 		return dtExpr{}, false
 	}
@@ -446,11 +450,8 @@ func (p *dtParser) dateTimeRange(i int) (dtExpr, bool) {
 	// a part of a day, perhaps with a range of times inside it
 	if d, tx, from, to, j, ok := p.dayPart(i); ok {
 		try(dtExpr{kind: kDateTimeRange, start: i, end: j, alts: p.partAlts(d, tx, from, to)}, true)
-		k := j
-		if p.is(k, "from", "between") {
-			if tr, ok := p.timeRangePair(k); ok {
-				try(p.dateWithTimes(i, d, tr, tr.end, tx), true)
-			}
+		if tr, ok := p.timeRangePairW(j, true); ok {
+			try(p.dateWithTimes(i, d, tr, tr.end, tx), true)
 		}
 	}
 	// date, then a modified time: "today before 4pm", "tuesday after 1pm"
@@ -467,12 +468,12 @@ func (p *dtParser) dateTimeRange(i int) (dtExpr, bool) {
 		} else if k, ok := p.anySeq(j, "at", ",", "on"); ok {
 			j = k
 		}
-		if tr, ok := p.timeRangePair(j); ok {
+		if tr, ok := p.timeRangePairW(j, true); ok {
 			try(p.dateWithTimes(i, d, tr, tr.end, ""), true)
 		}
 	}
 	// times, then date
-	if tr, ok := p.timeRangePair(i); ok {
+	if tr, ok := p.timeRangePairW(i, true); ok {
 		j := tr.end
 		if k, ok := p.anySeq(j, "on", "of", ","); ok {
 			j = k
