@@ -46,12 +46,13 @@ func boolTokens(text string) []boolToken {
 				word = i
 			}
 		case boolIgnorable(r) && word < 0 && len(toks) > 0 && toks[len(toks)-1].end == i:
-			toks[len(toks)-1].end += utf8.RuneLen(r) // part of the emoji's span, not of its text
+			_, w := utf8.DecodeRuneInString(text[i:])
+			toks[len(toks)-1].end += w // part of the emoji's span, not of its text
 		case unicode.IsSpace(r) || unicode.IsPunct(r) || boolIgnorable(r) || unicode.IsMark(r):
 			flush(i)
 		default: // a symbol: a token of its own
 			flush(i)
-			n := utf8.RuneLen(r)
+			_, n := utf8.DecodeRuneInString(text[i:]) // 1 for an invalid byte, which RuneLen counts as 3
 			toks = append(toks, boolToken{text[i : i+n], i, i + n})
 		}
 	}

@@ -162,6 +162,22 @@ type dtParser struct {
 	// rangeCtx is set while reading the first end of a range, where an
 	// ambiguous month name ("May to March") is a month.
 	rangeCtx bool
+	// memo keeps what the grammar read at each token, as it asks for the
+	// same dates, spans and times many times over.
+	memo map[memoKey]memoVal
+}
+
+type memoKey struct {
+	i    int
+	what byte // 'd' date, 's' span, 't' time, 'T' loose time
+	ctx  bool
+}
+
+type memoVal struct {
+	d  dpoint
+	s  dspan
+	t  tpoint
+	ok bool
 }
 
 func (p *dtParser) result(e dtExpr) Result {
@@ -251,8 +267,14 @@ func (p *dtParser) is(i int, words ...string) bool {
 // seq matches the words of phrase (space-separated) from token i and
 // returns the index after them.
 func (p *dtParser) seq(i int, phrase string) (int, bool) {
-	for _, w := range strings.Fields(phrase) {
-		if !p.is(i, w) {
+	for phrase != "" {
+		w := phrase
+		if k := strings.IndexByte(phrase, ' '); k >= 0 {
+			w, phrase = phrase[:k], phrase[k+1:]
+		} else {
+			phrase = ""
+		}
+		if i >= len(p.toks) || p.toks[i].s != w {
 			return i, false
 		}
 		i++

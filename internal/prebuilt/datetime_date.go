@@ -1,6 +1,7 @@
 package prebuilt
 
 import (
+	"strings"
 	"time"
 )
 
@@ -168,6 +169,19 @@ func (p *dtParser) yearAfter(i int) (int, int, bool) {
 
 // date reads the longest date at i.
 func (p *dtParser) date(i int) (dpoint, bool) {
+	k := memoKey{i, 'd', p.rangeCtx}
+	if v, ok := p.memo[k]; ok {
+		return v.d, v.ok
+	}
+	d, ok := p.dateUncached(i)
+	if p.memo == nil {
+		p.memo = map[memoKey]memoVal{}
+	}
+	p.memo[k] = memoVal{d: d, ok: ok}
+	return d, ok
+}
+
+func (p *dtParser) dateUncached(i int) (dpoint, bool) {
 	var best dpoint
 	found := false
 	try := func(d dpoint, ok bool) {
@@ -790,6 +804,9 @@ func (p *dtParser) holidayAt(i int) (int, int, int, bool) {
 // seqApos matches a phrase whose words may carry an apostrophe ("year's"
 // is the tokens year ' s).
 func (p *dtParser) seqApos(i int, phrase string) (int, bool) {
+	if first, _, _ := strings.Cut(phrase, " "); i >= len(p.toks) || !strings.HasPrefix(first, p.toks[i].s) {
+		return i, false
+	}
 	for _, w := range splitWords(phrase) {
 		if n := len(w); n > 2 && w[n-2] == '\'' && w[n-1] == 's' {
 			if !p.is(i, w[:n-2]) || !p.is(i+1, "'") || !p.is(i+2, "s") {

@@ -94,6 +94,19 @@ func compound(from, to time.Time, dur string, yearKnown bool) spanAlt {
 
 // dateSpan reads the longest span of dates at i.
 func (p *dtParser) dateSpan(i int) (dspan, bool) {
+	k := memoKey{i, 's', p.rangeCtx}
+	if v, ok := p.memo[k]; ok {
+		return v.s, v.ok
+	}
+	s, ok := p.dateSpanUncached(i)
+	if p.memo == nil {
+		p.memo = map[memoKey]memoVal{}
+	}
+	p.memo[k] = memoVal{s: s, ok: ok}
+	return s, ok
+}
+
+func (p *dtParser) dateSpanUncached(i int) (dspan, bool) {
 	var best dspan
 	found := false
 	try := func(s dspan, ok bool) {

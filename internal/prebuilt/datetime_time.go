@@ -102,6 +102,22 @@ func (p *dtParser) ampmAt(i int) (int, int, bool) {
 // only where one is expected: a bare hour ("at 7", "5 to 6pm"), a dotted
 // time ("at 6.45").
 func (p *dtParser) timePoint(i int, loose bool) (tpoint, bool) {
+	k := memoKey{i: i, what: 't'}
+	if loose {
+		k.what = 'T'
+	}
+	if v, ok := p.memo[k]; ok {
+		return v.t, v.ok
+	}
+	t, ok := p.timePointUncached(i, loose)
+	if p.memo == nil {
+		p.memo = map[memoKey]memoVal{}
+	}
+	p.memo[k] = memoVal{t: t, ok: ok}
+	return t, ok
+}
+
+func (p *dtParser) timePointUncached(i int, loose bool) (tpoint, bool) {
 	var best tpoint
 	found := false
 	try := func(t tpoint, ok bool) {

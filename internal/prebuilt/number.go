@@ -139,6 +139,9 @@ func tokenize(s string) []token {
 			if p := prevRune(s, i); unicode.IsLetter(p) && s[i] != '-' {
 				// digits glued after letters ("mp3", "A4") are no number.
 				j := i
+				if s[j] == '.' {
+					j++ // "p.0": the dot starts the run, or the scan would not move
+				}
 				for j < len(s) && (isDigit(s[j]) || isLetterAt(s, j)) {
 					_, w := utf8.DecodeRuneInString(s[j:])
 					j += w

@@ -111,3 +111,9 @@ func BenchmarkNumberModel(b *testing.B) {
 		}
 	}
 }
+
+// TestNumberDotAfterLetter: a dot and digits glued to a word ("p.0") once
+// stopped the tokenizer from moving, and the recogniser never returned.
+func TestNumberDotAfterLetter(t *testing.T) {
+	checkValues(t, "NumberModel", "number", []valueCase{{"p.0", nil}, {"at 0:00 p.0.", []valueMatch{{"0", "0", ""}, {"00", "0", ""}}}})
+}
