@@ -59,10 +59,12 @@ func PrebuiltSupported(component string) bool {
 // use it (PREBUILT.md §4).
 type prebuiltQuery struct {
 	text string
-	// ctx's "now" is the server's clock in UTC, for relative dates
-	// (PREBUILT.md §3.2).
-	ctx     prebuilt.Context
-	results map[string][]prebuilt.Result
+	// reference returns "now" for relative dates (PREBUILT.md §3.2); nil
+	// means time.Now in UTC. It is called when a recogniser first runs, so
+	// a query no recogniser looks at never reads the clock.
+	reference func() time.Time
+	ctx       prebuilt.Context
+	results   map[string][]prebuilt.Result
 }
 
 func (q *prebuiltQuery) run(name string, m prebuilt.Model) []prebuilt.Result {
@@ -71,7 +73,11 @@ func (q *prebuiltQuery) run(name string, m prebuilt.Model) []prebuilt.Result {
 	}
 	if q.results == nil {
 		q.results = map[string][]prebuilt.Result{}
-		q.ctx = prebuilt.Context{Reference: time.Now().UTC()} // read once, when a recogniser first runs
+		if q.reference != nil {
+			q.ctx.Reference = q.reference()
+		} else {
+			q.ctx.Reference = time.Now().UTC()
+		}
 	}
 	r := m.Recognize(q.text, q.ctx)
 	q.results[name] = r
