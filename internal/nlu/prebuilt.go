@@ -129,10 +129,13 @@ next:
 
 // matchesInCLU reports whether a recogniser's result is a match in CLU's
 // answer (PREBUILT.md §5): a bare "percent" with no number is one in
-// Recognizers (value "null") but resolves to nothing, and an angle is a
-// dimension with no CLU kind.
+// Recognizers (value "null") but resolves to nothing, an angle is a
+// dimension with no CLU kind, and a time zone ("PST") is a DateTimeV2
+// result CLU drops.
 func matchesInCLU(r prebuilt.Result) bool {
 	switch {
+	case r.TypeName == "datetimeV2.timezone":
+		return false
 	case r.TypeName == "percentage" && r.Resolution["value"] == "null":
 		return false
 	case r.TypeName == "dimension" && r.Resolution["subtype"] == "Angle":

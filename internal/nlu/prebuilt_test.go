@@ -71,3 +71,22 @@ func TestPrebuiltReference(t *testing.T) {
 		t.Errorf("Predict with no prebuilt entity called ReferenceFunc %d times, want none", calls-1)
 	}
 }
+
+// TestMatchesInCLU: results that CLU does not answer as matches are
+// dropped: a bare "percent", an angle, a time zone.
+func TestMatchesInCLU(t *testing.T) {
+	for _, tc := range []struct {
+		r    prebuilt.Result
+		want bool
+	}{
+		{prebuilt.Result{TypeName: "percentage", Resolution: map[string]any{"value": "null"}}, false},
+		{prebuilt.Result{TypeName: "percentage", Resolution: map[string]any{"value": "20%"}}, true},
+		{prebuilt.Result{TypeName: "dimension", Resolution: map[string]any{"subtype": "Angle"}}, false},
+		{prebuilt.Result{TypeName: "datetimeV2.timezone", Resolution: map[string]any{"values": []map[string]any{{"type": "timezone", "value": "UTC-08:00"}}}}, false},
+		{prebuilt.Result{TypeName: "datetimeV2.date", Resolution: map[string]any{"values": []map[string]any{{"timex": "2016-11-08", "type": "date", "value": "2016-11-08"}}}}, true},
+	} {
+		if got := matchesInCLU(tc.r); got != tc.want {
+			t.Errorf("matchesInCLU(%s %v) = %v, want %v", tc.r.TypeName, tc.r.Resolution, got, tc.want)
+		}
+	}
+}
