@@ -153,3 +153,48 @@ func wantEntities(t *testing.T, got, want []map[string]any) {
 		}
 	}
 }
+
+// countProject has one entity whose only component is Quantity.Number: the
+// Train utterances label nothing, so no learned part exists, and the Test
+// utterances label the numbers the recogniser finds.
+const countProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit",
+"metadata":{"projectKind":"Conversation","projectName":"counts","multilingual":false,"language":"en-us","settings":{"confidenceThreshold":0}},
+"assets":{"projectKind":"Conversation","intents":[{"category":"Book"},{"category":"Cancel"}],
+"entities":[{"category":"Count","prebuilts":[{"category":"Quantity.Number"}]}],
+"utterances":[
+ {"text":"book some seats","intent":"Book","dataset":"Train"},
+ {"text":"reserve a table for us","intent":"Book","dataset":"Train"},
+ {"text":"I want tickets for the show","intent":"Book","dataset":"Train"},
+ {"text":"cancel my booking","intent":"Cancel","dataset":"Train"},
+ {"text":"drop the reservation","intent":"Cancel","dataset":"Train"},
+ {"text":"call it off","intent":"Cancel","dataset":"Train"},
+ {"text":"book 3 seats","intent":"Book","dataset":"Test","entities":[{"category":"Count","offset":5,"length":1}]},
+ {"text":"reserve twenty tickets","intent":"Book","dataset":"Test","entities":[{"category":"Count","offset":8,"length":6}]},
+ {"text":"cancel 2 of the 7 bookings","intent":"Cancel","dataset":"Test","entities":[{"category":"Count","offset":7,"length":1},{"category":"Count","offset":16,"length":1}]}]}}`
+
+// TestEvaluationCountsPrebuiltEntities: a training's evaluation scores an
+// entity made of a prebuilt component like any other, so the entity
+// metrics that parley eval --min-entity-f1 gates on count its matches: four
+// labelled numbers predicted are four true positives.
+func TestEvaluationCountsPrebuiltEntities(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, &apitest.Options{AutoRun: true})
+	importProject(t, srv, "counts", []byte(countProject))
+	if j := finish(t, srv, train(t, srv, "counts", "m", "manual")); j["status"] != "succeeded" {
+		t.Fatalf("training = %v", j)
+	}
+	sum := getJSON(t, srv, "/projects/counts/models/m/evaluation/summary-result?"+v3)
+	ents := sum["entitiesEvaluation"].(map[string]any)
+	count, ok := ents["entities"].(map[string]any)["Count"].(map[string]any)
+	if !ok {
+		t.Fatalf("entitiesEvaluation = %v, want the Count entity scored", ents)
+	}
+	for k, want := range map[string]float64{"truePositiveCount": 4, "falsePositiveCount": 0, "falseNegativeCount": 0, "f1": 1, "precision": 1, "recall": 1} {
+		if count[k] != want {
+			t.Errorf("Count %s = %v, want %v (Count: %v)", k, count[k], want, count)
+		}
+	}
+	if ents["microF1"] != 1.0 {
+		t.Errorf("entity microF1 = %v, want 1", ents["microF1"])
+	}
+}
