@@ -229,6 +229,26 @@ def main():
         "parameters": {"projectName": name, "deploymentName": "nowhere"}}))
     check(isinstance(err, ResourceNotFoundError), "an unknown deployment raises ResourceNotFoundError", f"{err}")
 
+    # Parley's request extension (docs/compatibility.md): the SDK's dict body
+    # carries parleyReferenceDateTime and parleyTimeZone through unchanged,
+    # and a bad value is an Azure-shaped 400 naming the field.
+    def ask(text, **extension):
+        return runtime.analyze_conversation({
+            "kind": "Conversation",
+            "analysisInput": {"conversationItem": {"id": "1", "participantId": "1", "text": text}},
+            "parameters": {"projectName": name, "deploymentName": "production", **extension}})
+    answer = ask("play some jazz tomorrow", parleyReferenceDateTime="2016-11-07T00:00:00", parleyTimeZone="Europe/Paris")
+    check(answer["kind"] == "ConversationResult" and answer["result"]["query"] == "play some jazz tomorrow",
+          "analyze_conversation with parleyReferenceDateTime and parleyTimeZone answers", f"{answer}")
+    for field, value, target in (("parleyTimeZone", "Europe/Pariss", "parameters.parleyTimeZone"),
+                                 ("parleyReferenceDateTime", "next tuesday", "parameters.parleyReferenceDateTime")):
+        err = raises(HttpResponseError, lambda: ask("play some jazz", **{field: value}))
+        odata = getattr(err, "error", None)
+        check(isinstance(err, HttpResponseError) and err.status_code == 400 and odata is not None
+              and odata.code == "InvalidArgument" and odata.target == target,
+              f"a bad {field} raises HttpResponseError 400 InvalidArgument naming {target}",
+              f"{getattr(err, 'status_code', '')} {odata and odata.code} {odata and odata.target} {err}")
+
     # get_project, begin_delete_project, then 404.
     check(client.get_project(names[1])["projectName"] == names[1], f"get_project({names[1]!r})")
     job = client.begin_delete_project(names[1], polling_interval=POLL).result()
