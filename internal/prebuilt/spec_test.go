@@ -1,6 +1,7 @@
 package prebuilt
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -53,6 +54,7 @@ func loadSpec(t *testing.T, model string) []specCase {
 		t.Fatal(err)
 	}
 	var cases []specCase
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // DateTimeModel.json starts with a BOM
 	if err := json.Unmarshal(b, &cases); err != nil {
 		t.Fatalf("%s: %v", paths[0], err)
 	}

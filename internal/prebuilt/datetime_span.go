@@ -1,0 +1,684 @@
+package prebuilt
+
+import (
+	"time"
+)
+
+// Spans of dates: months, years, weeks, quarters, "next 3 days", and the
+// ranges between two dates ("from march to may", "2014-2018").
+
+// span is a range of dates as its alternatives; each alternative's
+// startTx and endTx are the TIMEX of its first day and of the day after
+// its last, as a range between two spans writes them.
+type dspan struct {
+	kind dtKind
+	alts []spanAlt
+	gran dtUnit // the finest unit it names: uDay, uMonth, uYear
+	end  int
+	rel  bool // counted from the reference ("next week"), never shifted
+	// y, m are the year and month as written (0 unknown), for ranges
+	// whose ends share them.
+	y, m int
+}
+
+type spanAlt struct {
+	dtAlt
+	startTx, endTx string
+}
+
+func (s dspan) expr(start int) dtExpr {
+	e := dtExpr{kind: s.kind, start: start, end: s.end}
+	for _, a := range s.alts {
+		e.alts = append(e.alts, a.dtAlt)
+	}
+	return e
+}
+
+// yearTx writes year y, or XXXX when unknown.
+func yearTx(y int, known bool) string {
+	if !known {
+		return "XXXX"
+	}
+	return pad4(y)
+}
+
+// edgeTx writes the first day t of a span as a TIMEX, hiding the year
+// when the text did not give it.
+func edgeTx(t time.Time, yearKnown bool) string {
+	if yearKnown {
+		return dateTimex(t)
+	}
+	return "XXXX-" + t.Format("01-02")
+}
+
+// monthSpan makes the span of month m of year y (y 0: the last such
+// month before the reference's and the next from it, by month number).
+func (p *dtParser) monthSpan(y, m, end int) dspan {
+	mk := func(yy int) spanAlt {
+		from := mkDate(yy, m, 1)
+		to := from.AddDate(0, 1, 0)
+		tx := yearTx(yy, y != 0) + "-" + pad2(m)
+		return spanAlt{dtAlt: dtAlt{timex: tx, from: from, to: to, hasFrom: true, hasTo: true},
+			startTx: edgeTx(from, y != 0), endTx: edgeTx(to, y != 0 && m != 12)}
+	}
+	s := dspan{kind: kDateRange, gran: uMonth, end: end, y: y, m: m}
+	if y != 0 {
+		s.alts = []spanAlt{mk(y)}
+		return s
+	}
+	ry, rm := p.ref.Year(), int(p.ref.Month())
+	if m >= rm {
+		s.alts = []spanAlt{mk(ry - 1), mk(ry)}
+	} else {
+		s.alts = []spanAlt{mk(ry), mk(ry + 1)}
+	}
+	return s
+}
+
+func (p *dtParser) yearSpan(y, end int) dspan {
+	from := mkDate(y, 1, 1)
+	to := from.AddDate(1, 0, 0)
+	return dspan{kind: kDateRange, gran: uYear, end: end, y: y, alts: []spanAlt{{
+		dtAlt:   dtAlt{timex: pad4(y), from: from, to: to, hasFrom: true, hasTo: true},
+		startTx: dateTimex(from), endTx: dateTimex(to)}}}
+}
+
+// compound makes a span written as (from,to,duration).
+func compound(from, to time.Time, dur string, yearKnown bool) spanAlt {
+	a := spanAlt{dtAlt: dtAlt{from: from, to: to, hasFrom: true, hasTo: true,
+		fromTimex: edgeTx(from, yearKnown), toTimex: edgeTx(to, yearKnown), durTimex: dur}}
+	a.startTx, a.endTx = a.fromTimex, a.toTimex
+	return a
+}
+
+// dateSpan reads the longest span of dates at i.
+func (p *dtParser) dateSpan(i int) (dspan, bool) {
+	var best dspan
+	found := false
+	try := func(s dspan, ok bool) {
+		if ok && (!found || s.end > best.end) {
+			best, found = s, true
+		}
+	}
+	try(p.spanMonth(i))
+	try(p.spanYear(i))
+	try(p.spanRelative(i))
+	try(p.spanQuarter(i))
+	try(p.spanCount(i))
+	try(p.spanDecade(i))
+	try(p.spanWeekOf(i))
+	try(p.spanSeason(i))
+	return best, found
+}
+
+// spanMonth: "april", "this september", "april 2017", "2017 april",
+// "2015-3", "may of 2018", "next may".
+func (p *dtParser) spanMonth(i int) (dspan, bool) {
+	if y, j, ok := p.yearNum(i); ok {
+		if p.is(j, "-", "/") && p.glued(j) {
+			if m, ok := p.num(j + 1); ok && m >= 1 && m <= 12 && len(p.toks[j+1].s) <= 2 && !p.numberGlued(j+2) {
+				return p.monthSpan(y, m, j+2), true
+			}
+		}
+		if m, k, ok := p.monthAt(j, false); ok && !p.toks[i].num || ok && p.toks[j].sp {
+			if _, _, isDay := p.dayNum(k); !isDay || p.is(k, "q") {
+				return p.monthSpan(y, m, k), true
+			}
+		}
+	}
+	shift, j, hasShift := p.relWord(i)
+	if !hasShift {
+		j = i
+	}
+	m, k, ok := p.monthAt(j, false)
+	if !ok {
+		return dspan{}, false
+	}
+	if hasShift {
+		y := p.ref.Year()
+		switch {
+		case shift == 1 && m <= int(p.ref.Month()):
+			y++
+		case shift == -1 && m >= int(p.ref.Month()):
+			y--
+		}
+		if p.is(i, "past", "prior", "current", "upcoming", "coming") {
+			return dspan{}, false
+		}
+		return p.monthSpan(y, m, k), true
+	}
+	if y, e, ok := p.yearAfter(k); ok {
+		return p.monthSpan(y, m, e), true
+	}
+	if p.is(k, "-", "/") && p.glued(k) {
+		if y, e, ok := p.yearNum(k + 1); ok {
+			return p.monthSpan(y, m, e), true
+		}
+	}
+	if dtAmbiguousMonths[p.word(j)] && !p.dateContext(j) {
+		return dspan{}, false
+	}
+	if i > 0 && p.is(i-1, "$") && p.glued(i) {
+		return dspan{}, false
+	}
+	return p.monthSpan(0, m, k), true
+}
+
+// spanYear: "2007", "year 2008", "the year of 2008", "calendar year 2008",
+// "nineteen ninety six".
+func (p *dtParser) spanYear(i int) (dspan, bool) {
+	j := i
+	if k, ok := p.anySeq(i, "the year of", "year of", "the year", "year", "calendar year", "cy"); ok {
+		j = k
+	}
+	if p.is(j, "=") && j == i {
+		j++
+	}
+	y, k, ok := p.yearNum(j)
+	if !ok {
+		if p.is(i, "cy") && p.glued(i+1) {
+			if n, ok := p.num(i + 1); ok && len(p.toks[i+1].s) == 2 {
+				return p.yearSpan(2000+n, i+2), true
+			}
+		}
+		return dspan{}, false
+	}
+	if p.toks[j].num {
+		if i > 0 && p.glued(j) && j == i && (p.is(i-1, "$", "#", "-", "/", ".", ",") || p.toks[i-1].num) {
+			return dspan{}, false
+		}
+		if p.glued(k) && k < len(p.toks) && (p.toks[k].num || len(p.toks[k].s) > 0 && isLetterAt(p.toks[k].s, 0) && !p.is(k, "s")) {
+			return dspan{}, false
+		}
+	}
+	return p.yearSpan(y, k), true
+}
+
+// spanRelative: "this week", "next month", "last year", "the week",
+// "the weekend", "week 31", "this quarter", "the fortnight", "year to date".
+func (p *dtParser) spanRelative(i int) (dspan, bool) {
+	today := day(p.ref)
+	if k, ok := p.anySeq(i, "year to date", "the year to date"); ok {
+		from := mkDate(p.ref.Year(), 1, 1)
+		return dspan{kind: kDateRange, gran: uDay, end: k, rel: true, alts: []spanAlt{{
+			dtAlt: dtAlt{timex: pad4(p.ref.Year()), from: from, to: today, hasFrom: true, hasTo: true}, startTx: dateTimex(from), endTx: dateTimex(today)}}}, true
+	}
+	shift, j, ok := p.relWord(i)
+	if !ok {
+		if p.is(i, "the") {
+			shift, j = 0, i+1
+		} else if p.is(i, "week") || p.is(i, "weekend") {
+			shift, j = 0, i
+		} else {
+			return dspan{}, false
+		}
+	}
+	if j, ok := p.anySeq(j, "calendar year"); ok && p.is(i, "this", "the", "current") {
+		return p.yearRel(shift, j)
+	}
+	if p.is(j, "working", "work") && p.is(j+1, "week") {
+		s := p.weekRel(shift, j+2)
+		s.alts[0].to = s.alts[0].to.AddDate(0, 0, -2)
+		return s, true
+	}
+	switch p.word(j) {
+	case "week":
+		if n, ok := p.num(j + 1); ok && j == i || ok && p.is(i, "the") {
+			if n >= 1 && n <= 53 && len(p.toks[j+1].s) <= 2 && !p.numberGlued(j+2) {
+				y := p.ref.Year()
+				jan4 := mkDate(y, 1, 4)
+				monday := jan4.AddDate(0, 0, 1-isoWeekday(jan4)).AddDate(0, 0, 7*(n-1))
+				return p.weekSpan(monday, j+2), true
+			}
+			return dspan{}, false
+		}
+		if j == i {
+			return dspan{}, false
+		}
+		if p.is(j+1, "after") && p.is(j+2, "next") {
+			return p.weekRel(2, j+3), true
+		}
+		return p.weekRel(shift, j+1), true
+	case "workweek":
+		s := p.weekRel(shift, j+1)
+		s.alts[0].to = s.alts[0].to.AddDate(0, 0, -2)
+		return s, true
+	case "weekend":
+		monday := today.AddDate(0, 0, 1-isoWeekday(today)).AddDate(0, 0, 7*shift)
+		sat := monday.AddDate(0, 0, 5)
+		yy, ww := monday.ISOWeek()
+		return dspan{kind: kDateRange, gran: uDay, end: j + 1, rel: true, alts: []spanAlt{{
+			dtAlt:   dtAlt{timex: pad4(yy) + "-W" + pad2(ww) + "-WE", from: sat, to: sat.AddDate(0, 0, 2), hasFrom: true, hasTo: true},
+			startTx: dateTimex(sat), endTx: dateTimex(sat.AddDate(0, 0, 2))}}}, true
+	case "month":
+		if j == i {
+			return dspan{}, false
+		}
+		first := mkDate(p.ref.Year(), int(p.ref.Month()), 1).AddDate(0, shift, 0)
+		s := p.monthSpan(first.Year(), int(first.Month()), j+1)
+		s.rel = true
+		return s, true
+	case "year":
+		if j == i {
+			return dspan{}, false
+		}
+		return p.yearRel(shift, j+1)
+	case "quarter":
+		if j == i && !p.is(i, "the") {
+			return dspan{}, false
+		}
+		q := (int(p.ref.Month()) - 1) / 3
+		from := mkDate(p.ref.Year(), 3*q+1, 1).AddDate(0, 3*shift, 0)
+		s := dspan{kind: kDateRange, gran: uMonth, end: j + 1, rel: true, alts: []spanAlt{compound(from, from.AddDate(0, 3, 0), "P3M", true)}}
+		return s, true
+	case "fortnight":
+		monday := today.AddDate(0, 0, 1-isoWeekday(today)).AddDate(0, 0, 14*shift)
+		return dspan{kind: kDateRange, gran: uDay, end: j + 1, rel: true, alts: []spanAlt{compound(monday, monday.AddDate(0, 0, 14), "P2W", true)}}, true
+	}
+	return dspan{}, false
+}
+
+func (p *dtParser) yearRel(shift, end int) (dspan, bool) {
+	s := p.yearSpan(p.ref.Year()+shift, end)
+	s.rel = true
+	return s, true
+}
+
+func (p *dtParser) weekRel(shift, end int) dspan {
+	today := day(p.ref)
+	monday := today.AddDate(0, 0, 1-isoWeekday(today)).AddDate(0, 0, 7*shift)
+	s := p.weekSpan(monday, end)
+	s.rel = true
+	return s
+}
+
+func (p *dtParser) weekSpan(monday time.Time, end int) dspan {
+	yy, ww := monday.ISOWeek()
+	return dspan{kind: kDateRange, gran: uDay, end: end, alts: []spanAlt{{
+		dtAlt:   dtAlt{timex: pad4(yy) + "-W" + pad2(ww), from: monday, to: monday.AddDate(0, 0, 7), hasFrom: true, hasTo: true},
+		startTx: dateTimex(monday), endTx: dateTimex(monday.AddDate(0, 0, 7))}}}
+}
+
+// spanQuarter: "q1", "2019 q1", "2019-q1", "q3 2019", "q1-2019", "q1 of
+// 2017", "2019 h2".
+func (p *dtParser) spanQuarter(i int) (dspan, bool) {
+	quarterAt := func(j int) (int, int, int, bool) { // number, months per part, end
+		w := p.word(j)
+		if (w == "q" || w == "h") && p.glued(j+1) {
+			if n, ok := p.num(j + 1); ok {
+				if w == "q" && n >= 1 && n <= 4 {
+					return n, 3, j + 2, true
+				}
+				if w == "h" && n >= 1 && n <= 2 {
+					return n, 6, j + 2, true
+				}
+			}
+		}
+		return 0, 0, j, false
+	}
+	mk := func(y, n, months, end int, yearKnown bool) dspan {
+		dur := "P" + itoa(months) + "M"
+		s := dspan{kind: kDateRange, gran: uMonth, end: end, y: y}
+		if yearKnown {
+			from := mkDate(y, (n-1)*months+1, 1)
+			s.alts = []spanAlt{compound(from, from.AddDate(0, months, 0), dur, true)}
+			return s
+		}
+		ry := p.ref.Year()
+		from := mkDate(ry, (n-1)*months+1, 1)
+		if from.Before(p.ref) {
+			s.alts = []spanAlt{compound(from, from.AddDate(0, months, 0), dur, false), compound(from.AddDate(1, 0, 0), from.AddDate(1, months, 0), dur, false)}
+		} else {
+			s.alts = []spanAlt{compound(from.AddDate(-1, 0, 0), from.AddDate(-1, months, 0), dur, false), compound(from, from.AddDate(0, months, 0), dur, false)}
+		}
+		return s
+	}
+	if y, j, ok := p.yearNum(i); ok {
+		k := j
+		if p.is(k, "-") && p.glued(k) {
+			k++
+		}
+		if n, months, e, ok := quarterAt(k); ok {
+			return mk(y, n, months, e, true), true
+		}
+		return dspan{}, false
+	}
+	n, months, j, ok := quarterAt(i)
+	if !ok {
+		return dspan{}, false
+	}
+	k := j
+	if p.is(k, "-") && p.glued(k) {
+		k++
+	} else if p.is(k, "of", ",") {
+		k++
+	}
+	if y, e, ok := p.yearNum(k); ok {
+		return mk(y, n, months, e, true), true
+	}
+	return mk(0, n, months, j, false), true
+}
+
+// spanCount: "next 3 days", "last 3 months", "the past fortnight",
+// "within 9 months", "5 upcoming years", "10 previous weeks", "the next
+// couple weeks", "last 2 quarters".
+func (p *dtParser) spanCount(i int) (dspan, bool) {
+	j := i
+	within := false
+	if p.is(j, "within") {
+		within, j = true, j+1
+		if p.is(j, "the") {
+			j++
+		}
+	}
+	shift, k, hasShift := p.relWord(j)
+	var n float64
+	var u dtUnit
+	var e int
+	switch {
+	case hasShift && shift != 0:
+		var ok bool
+		n, u, e, ok = p.amountUnit(k)
+		if !ok {
+			return dspan{}, false
+		}
+	case within:
+		var ok bool
+		n, u, e, ok = p.amountUnit(k)
+		if !ok {
+			return dspan{}, false
+		}
+		shift = 1
+	default:
+		// "5 upcoming years", "10 previous weeks"
+		var ok bool
+		var text string
+		n, text, k, ok = p.amount(j)
+		_ = text
+		if !ok || p.is(j, "a", "an") {
+			return dspan{}, false
+		}
+		var s2 int
+		s2, k, ok = p.relWord(k)
+		if !ok || s2 == 0 {
+			return dspan{}, false
+		}
+		shift = s2
+		u, e, ok = p.unitAt(k)
+		if !ok {
+			return dspan{}, false
+		}
+	}
+	if n != float64(int(n)) || n <= 0 {
+		return dspan{}, false
+	}
+	ni := int(n)
+	today := day(p.ref)
+	switch u {
+	case uSecond, uMinute, uHour:
+		d := time.Duration(ni) * map[dtUnit]time.Duration{uSecond: time.Second, uMinute: time.Minute, uHour: time.Hour}[u]
+		from, to := p.ref, p.ref.Add(d)
+		if shift < 0 {
+			from, to = p.ref.Add(-d), p.ref
+		}
+		parts, _ := durationTimex([]durPart{{n, itoa(ni), u}})
+		a := spanAlt{dtAlt: dtAlt{from: from, to: to, hasFrom: true, hasTo: true,
+			fromTimex: from.Format("2006-01-02T15:04:05"), toTimex: to.Format("2006-01-02T15:04:05"), durTimex: parts}}
+		return dspan{kind: kDateTimeRange, gran: uSecond, end: e, rel: true, alts: []spanAlt{a}}, true
+	case uQuarter:
+		q := (int(p.ref.Month()) - 1) / 3
+		cur := mkDate(p.ref.Year(), 3*q+1, 1)
+		from, to := cur.AddDate(0, 3, 0), cur.AddDate(0, 3+3*ni, 0)
+		if shift < 0 {
+			from, to = cur.AddDate(0, -3*ni, 0), cur
+		}
+		return dspan{kind: kDateRange, gran: uMonth, end: e, rel: true, alts: []spanAlt{compound(from, to, "P"+itoa(3*ni)+"M", true)}}, true
+	case uBusinessDay, uDecade, uCentury:
+		return dspan{}, false
+	}
+	tx, _ := durationTimex([]durPart{{n, itoa(ni), u}})
+	var from, to time.Time
+	switch {
+	case within:
+		from, to = today, addUnits(today, u, ni)
+	case shift > 0:
+		from = today.AddDate(0, 0, 1)
+		to = addUnits(from, u, ni)
+	default:
+		from, to = addUnits(today, u, -ni), today
+	}
+	return dspan{kind: kDateRange, gran: uDay, end: e, rel: true, alts: []spanAlt{compound(from, to, tx, true)}}, true
+}
+
+// spanDecade: "1990s", "the 1990s", "15th century", "21st century".
+func (p *dtParser) spanDecade(i int) (dspan, bool) {
+	if n, j, ok := p.ordinalNum(i); ok && p.is(j, "century") && n >= 1 && n <= 30 {
+		from := mkDate((n-1)*100, 1, 1)
+		return dspan{kind: kDateRange, gran: uYear, end: j + 1, alts: []spanAlt{compound(from, from.AddDate(100, 0, 0), "P100Y", true)}}, true
+	}
+	if y, j, ok := p.yearNum(i); ok && p.toks[i].num && y%10 == 0 && p.is(j, "s") {
+		if p.glued(j) || (!p.glued(j) && j+1 <= len(p.toks)) {
+			from := mkDate(y, 1, 1)
+			return dspan{kind: kDateRange, gran: uYear, end: j + 1, alts: []spanAlt{compound(from, from.AddDate(10, 0, 0), "P10Y", true)}}, true
+		}
+	}
+	return dspan{}, false
+}
+
+// spanWeekOf: "the week of april 10th", "w/c feb 4", "the week beginning
+// february 4": the week from the Monday of that date.
+func (p *dtParser) spanWeekOf(i int) (dspan, bool) {
+	j, ok := p.anySeq(i, "the week of", "week of", "w / c", "the week beginning", "the week starting", "the week starting on", "the week beginning on", "week beginning", "week starting", "week commencing", "the week commencing")
+	if !ok {
+		return dspan{}, false
+	}
+	d, ok := p.date(j)
+	if !ok {
+		return dspan{}, false
+	}
+	s := dspan{kind: kDateRange, gran: uDay, end: d.end}
+	for _, a := range p.dateAlts(d) {
+		if a.unresolved {
+			return dspan{}, false
+		}
+		monday := a.at.AddDate(0, 0, 1-isoWeekday(a.at))
+		s.alts = append(s.alts, spanAlt{dtAlt: dtAlt{timex: a.timex, from: monday, to: monday.AddDate(0, 0, 7), hasFrom: true, hasTo: true},
+			startTx: dateTimex(monday), endTx: dateTimex(monday.AddDate(0, 0, 7))})
+	}
+	return s, true
+}
+
+// spanSeason: "this summer", "summer 2016": a season has a TIMEX and no
+// dates.
+func (p *dtParser) spanSeason(i int) (dspan, bool) {
+	seasons := map[string]string{"summer": "SU", "winter": "WI", "spring": "SP", "fall": "FA", "autumn": "FA"}
+	shift, j, hasShift := p.relWord(i)
+	if !hasShift {
+		j = i
+	}
+	code, ok := seasons[p.word(j)]
+	if !ok {
+		return dspan{}, false
+	}
+	y, known, end := p.ref.Year()+shift, hasShift, j+1
+	if yy, e, ok := p.yearAfter(end); ok {
+		y, known, end = yy, true, e
+	}
+	if !known {
+		return dspan{}, false
+	}
+	return dspan{kind: kDateRange, gran: uMonth, end: end, alts: []spanAlt{{dtAlt: dtAlt{timex: pad4(y) + "-" + code, unresolved: true}}}}, true
+}
+
+// pointSpan turns a date into a span of one day, for ranges.
+func (p *dtParser) pointSpan(d dpoint) dspan {
+	s := dspan{kind: kDateRange, gran: uDay, end: d.end, rel: d.rel, y: d.y, m: d.m}
+	for _, a := range p.dateAlts(d) {
+		sa := spanAlt{dtAlt: a}
+		sa.from, sa.to, sa.hasFrom, sa.hasTo = a.at, a.at.AddDate(0, 0, 1), true, true
+		sa.startTx, sa.endTx = a.timex, a.timex
+		s.alts = append(s.alts, sa)
+	}
+	return s
+}
+
+// rangeEnd reads one end of a range of dates: a date or a span.
+func (p *dtParser) rangeEnd(i int) (dspan, dpoint, bool) {
+	d, okD := p.date(i)
+	s, okS := p.dateSpan(i)
+	if okS && (!okD || s.end > d.end) {
+		return s, dpoint{}, true
+	}
+	if okD {
+		return p.pointSpan(d), d, true
+	}
+	if p.is(i, "now") || p.is(i, "today") {
+		return p.pointSpan(dpoint{rel: true, t: day(p.ref), end: i + 1}), dpoint{}, true
+	}
+	return dspan{}, dpoint{}, false
+}
+
+// dateRange reads "from A to B", "between A and B", "A - B", "A through
+// B", where A and B are dates or spans of dates.
+func (p *dtParser) dateRange(i int) (dtExpr, bool) {
+	j := i
+	between := false
+	switch {
+	case p.is(i, "from"):
+		j++
+	case p.is(i, "between"):
+		j, between = j+1, true
+	}
+	a, ad, ok := p.rangeEnd(j)
+	if !ok {
+		return dtExpr{}, false
+	}
+	k := a.end
+	var sepOK bool
+	if between {
+		k, sepOK = p.anySeq(k, "and", "-", "~", "through", "to", "thru")
+	} else {
+		k, sepOK = p.anySeq(k, "to", "till", "until", "til", "through", "thru", "-", "~", "and")
+		if sepOK && p.is(a.end, "and") && !p.is(i, "from") {
+			sepOK = false
+		}
+	}
+	if !sepOK {
+		return dtExpr{}, false
+	}
+	if p.is(k, "the") && !p.isOrdinalAt(k+1) {
+		if _, _, isDay := p.ordinalNum(k + 1); !isDay {
+			k++
+		}
+	}
+	b, bd, ok := p.rangeEnd(k)
+	if !ok {
+		// "april 9th through 17th", "november 18-19", "3 and 12 of sept"
+		if ad.m != 0 && ad.y == 0 || ad.m != 0 {
+			if dd, e, ok := p.dayNum(k); ok && !p.is(e, ":") {
+				if _, _, isMonth := p.monthAt(e, false); !isMonth {
+					bd = dpoint{y: ad.y, m: ad.m, d: dd, end: e}
+					if y, f, ok := p.yearAfter(e); ok {
+						bd.y, bd.end = y, f
+						ad.y = y
+						a = p.pointSpan(ad)
+					}
+					b = p.pointSpan(bd)
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			return dtExpr{}, false
+		}
+	}
+	if a.kind != kDateRange || b.kind != kDateRange {
+		return dtExpr{}, false
+	}
+	// the day alone takes the other end's month; an end with no year takes
+	// the other's ("jan-feb 2017", "nov 18-dec 19, 2015").
+	if ad.d != 0 && ad.m == 0 && !ad.rel && bd.m != 0 {
+		ad.m, ad.y = bd.m, bd.y
+		a = p.pointSpan(ad)
+	}
+	if bd.d != 0 && bd.m == 0 && !bd.rel && ad.m != 0 {
+		bd.m, bd.y = ad.m, ad.y
+		b = p.pointSpan(bd)
+	}
+	end := b.end
+	if p.is(end, "in", "of") || p.is(end, ",") && p.is(end+1, "in") {
+		// "from 4-23 in next month", "26 june to 28 june in 2020"
+	}
+	if b.y != 0 && a.y == 0 && !a.rel && a.m != 0 {
+		y := b.y
+		if a.m > b.m && b.m != 0 {
+			y--
+		}
+		if ad.m != 0 {
+			ad.y = y
+			a = p.pointSpan(ad)
+		} else {
+			a = p.monthSpan(y, a.m, a.end)
+		}
+	}
+	if between && !p.is(i, "between") {
+		return dtExpr{}, false
+	}
+	e := dtExpr{kind: kDateRange, start: i, end: end}
+	e.alts = p.joinSpans(a, b)
+	if len(e.alts) == 0 {
+		return dtExpr{}, false
+	}
+	return e, true
+}
+
+// joinSpans makes the ranges from the start of a to the start of b: one
+// when both are known, else the past and the future pairs, an end before
+// its start taken from the other pair.
+func (p *dtParser) joinSpans(a, b dspan) []dtAlt {
+	pick := func(s dspan, k int) spanAlt {
+		if k < len(s.alts) {
+			return s.alts[k]
+		}
+		return s.alts[len(s.alts)-1]
+	}
+	n := max(len(a.alts), len(b.alts))
+	if n == 0 {
+		return nil
+	}
+	gran := max(a.gran, b.gran)
+	if a.gran == uDay || b.gran == uDay {
+		gran = uDay
+	} else if a.gran == uMonth || b.gran == uMonth {
+		gran = uMonth
+	}
+	var out []dtAlt
+	for k := 0; k < n; k++ {
+		x, y := pick(a, k), pick(b, k)
+		if x.unresolved || y.unresolved {
+			return []dtAlt{{timex: "(" + x.startTx + "," + y.startTx + ",PXD)", unresolved: true, fromTimex: x.startTx, toTimex: y.startTx, durTimex: "PXD"}}
+		}
+		if y.from.Before(x.from) {
+			if k == 0 && n > 1 {
+				y = pick(b, 1)
+			} else if k == 1 {
+				x = pick(a, 0)
+			}
+		}
+		if y.from.Before(x.from) {
+			continue
+		}
+		var dur string
+		switch gran {
+		case uDay:
+			dur = "P" + itoa(int(y.from.Sub(x.from).Hours()/24+0.5)) + "D"
+		case uMonth:
+			dur = "P" + itoa((y.from.Year()-x.from.Year())*12+int(y.from.Month())-int(x.from.Month())) + "M"
+		default:
+			dur = "P" + itoa(y.from.Year()-x.from.Year()) + "Y"
+		}
+		out = append(out, dtAlt{from: x.from, to: y.from, hasFrom: true, hasTo: true,
+			fromTimex: x.startTx, toTimex: y.startTx, durTimex: dur})
+	}
+	return out
+}

@@ -1,0 +1,3 @@
+package prebuilt
+
+func init() { floors["DateTimeModel"] = 605 }
