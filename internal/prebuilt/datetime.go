@@ -159,6 +159,9 @@ type dtParser struct {
 	text string
 	toks []dtTok
 	ref  time.Time
+	// rangeCtx is set while reading the first end of a range, where an
+	// ambiguous month name ("May to March") is a month.
+	rangeCtx bool
 }
 
 func (p *dtParser) result(e dtExpr) Result {

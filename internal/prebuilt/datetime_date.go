@@ -126,11 +126,7 @@ func (p *dtParser) monthAt(i int, strict bool) (int, int, bool) {
 	if !ok || (strict && dtAmbiguousMonths[w]) {
 		return 0, i, false
 	}
-	j := i + 1
-	if p.is(j, ".") && p.glued(j) && len(w) <= 4 {
-		j++
-	}
-	return m, j, true
+	return m, i + 1, true
 }
 
 func (p *dtParser) weekdayAt(i int) (int, int, bool) {
@@ -212,6 +208,9 @@ func (p *dtParser) dateMonthFirst(i int) (dpoint, bool) {
 		return dpoint{}, false
 	}
 	k := j
+	if p.is(k, ".") && p.glued(k) {
+		k++
+	}
 	if p.is(k, ",") {
 		k++
 	}
@@ -235,8 +234,8 @@ func (p *dtParser) dateMonthFirst(i int) (dpoint, bool) {
 	dp := dpoint{m: m, d: d, end: e}
 	if y, f, ok := p.yearAfter(e); ok {
 		dp.y, dp.end = y, f
-	} else if p.is(e, ",") && p.toks[e+1:] != nil {
-		if n, ok := p.num(e + 1); ok && len(p.toks[e+1].s) == 2 && !p.is(e+2, ":") {
+	} else if p.is(e, ",") {
+		if n, ok := p.num(e + 1); ok && len(p.toks[e+1].s) == 2 && !p.is(e+2, ":") && !(e+2 < len(p.toks) && p.glued(e+2) && isLetterTok(p.toks[e+2])) {
 			dp.y, dp.end = 2000+n, e+2
 		}
 	} else if p.is(e, "of", "in") && p.is(e+1, "this") && p.is(e+2, "year") {
@@ -378,6 +377,9 @@ func (p *dtParser) dateNumeric(i int) (dpoint, bool) {
 	if !ok || !p.glued(i+2) || len(p.toks[i+2].s) > 2 {
 		return dpoint{}, false
 	}
+	if sep == "-" && a <= 12 && b <= 12 && !(p.is(i+3, "-") && p.glued(i+3)) {
+		return dpoint{}, false // "3-8" is a range of hours
+	}
 	m, d := a, b
 	if a > 12 && b <= 12 {
 		m, d = b, a
@@ -465,6 +467,12 @@ func (p *dtParser) dateRelative(i int) (dpoint, bool) {
 	if j, ok := p.anySeq(i, "the previous day"); ok {
 		return rel(today.AddDate(0, 0, -1), j)
 	}
+	if j, ok := p.seq(i, "the day before"); ok && !p.startsDate(j) {
+		return rel(today.AddDate(0, 0, -1), j)
+	}
+	if j, ok := p.seq(i, "the day after"); ok && !p.startsDate(j) {
+		return rel(today.AddDate(0, 0, 1), j)
+	}
 	if j, ok := p.seq(i, "the day"); ok && !p.is(j, "of", "after", "before") {
 		return rel(today, j)
 	}
@@ -549,7 +557,7 @@ func (p *dtParser) dateRelative(i int) (dpoint, bool) {
 					}
 				}
 			}
-			if !p.is(j, "of") && !p.is(j, "day") && !p.is(j, "century") {
+			if !p.is(j, "of") && !p.is(j, "day") && !p.is(j, "century") && p.is(i-1, "on") {
 				if _, _, isMonth := p.monthAt(j, false); !isMonth {
 					return dpoint{d: d, end: j}, true
 				}
@@ -654,7 +662,13 @@ func (p *dtParser) dateWeekday(i int) (dpoint, bool) {
 // dateContext reports whether the words before token i expect a date
 // ("on", "by", "until", ...), for words that are dates only there.
 func (p *dtParser) dateContext(i int) bool {
+	if p.rangeCtx {
+		return true
+	}
 	if i == 0 {
+		return false
+	}
+	if p.is(i, "may") && p.is(i-1, "this", "and", "or", "-") {
 		return false
 	}
 	switch p.word(i - 1) {
@@ -751,4 +765,13 @@ func splitWords(s string) []string {
 		}
 	}
 	return out
+}
+
+// startsDate reports whether a date starts at token i.
+func (p *dtParser) startsDate(i int) bool {
+	if _, ok := p.date(i); ok {
+		return true
+	}
+	_, ok := p.dateSpan(i)
+	return ok
 }

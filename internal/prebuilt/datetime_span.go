@@ -19,6 +19,7 @@ type dspan struct {
 	// y, m are the year and month as written (0 unknown), for ranges
 	// whose ends share them.
 	y, m int
+	mod  string
 }
 
 type spanAlt struct {
@@ -27,7 +28,7 @@ type spanAlt struct {
 }
 
 func (s dspan) expr(start int) dtExpr {
-	e := dtExpr{kind: s.kind, start: start, end: s.end}
+	e := dtExpr{kind: s.kind, start: start, end: s.end, mod: s.mod}
 	for _, a := range s.alts {
 		e.alts = append(e.alts, a.dtAlt)
 	}
@@ -108,7 +109,217 @@ func (p *dtParser) dateSpan(i int) (dspan, bool) {
 	try(p.spanDecade(i))
 	try(p.spanWeekOf(i))
 	try(p.spanSeason(i))
+	try(p.spanEdge(i))
+	try(p.spanWeekOfMonth(i))
 	return best, found
+}
+
+// spanEdge: a part of a week, month or year. "end of this year", "early
+// next week", "mid-november" carry a Mod and cover a half (a middle for
+// mid); "earlier this month" and "later this week" stop or start at the
+// reference instead, with no Mod.
+func (p *dtParser) spanEdge(i int) (dspan, bool) {
+	type edge struct {
+		phrase, mod string
+		clamp       bool
+	}
+	edges := []edge{
+		{"earlier in the", "start", true}, {"earlier this", "start", true}, {"earlier in", "start", true},
+		{"later in the", "end", true}, {"later this", "end", true}, {"later in", "end", true},
+		{"the end of the", "end", false}, {"the end of", "end", false}, {"end of the", "end", false}, {"end of", "end", false},
+		{"the beginning of the", "start", false}, {"the beginning of", "start", false}, {"beginning of the", "start", false},
+		{"beginning of", "start", false}, {"the start of", "start", false}, {"start of", "start", false},
+		{"early in the", "start", false}, {"early", "start", false}, {"late in the", "end", false}, {"late", "end", false},
+		{"the middle of", "mid", false}, {"middle of", "mid", false}, {"mid -", "mid", false}, {"mid", "mid", false},
+	}
+	for _, ab := range []struct{ w, unit string }{{"eoy", "year"}, {"eom", "month"}, {"eow", "week"}} {
+		if p.is(i, ab.w) {
+			inner, ok := p.relSpanOf(ab.unit, 0, i+1)
+			if !ok {
+				return dspan{}, false
+			}
+			return p.edgeOf(inner, "end", false), true
+		}
+	}
+	for _, e := range edges {
+		j, ok := p.seq(i, e.phrase)
+		if !ok {
+			continue
+		}
+		k := j
+		if e.phrase == "earlier this" || e.phrase == "later this" {
+			k = j - 1 // "this" belongs to the span
+		}
+		var inner dspan
+		if s, ok := p.dateSpan(k); ok && s.kind == kDateRange && len(s.alts) > 0 && !s.alts[0].unresolved {
+			inner = s
+		} else if u, e2, ok := p.unitAt(k); ok && (u == uWeek || u == uMonth || u == uYear) && !p.is(k, "w", "y") {
+			s, ok := p.relSpanOf(map[dtUnit]string{uWeek: "week", uMonth: "month", uYear: "year"}[u], 0, e2)
+			if !ok {
+				continue
+			}
+			inner = s
+		} else {
+			continue
+		}
+		if !e.clamp && !inner.rel && inner.gran == uDay && len(inner.alts) == 1 && inner.alts[0].to.Sub(inner.alts[0].from) <= 24*time.Hour {
+			continue // a single day is a date-time edge
+		}
+		return p.edgeOf(inner, e.mod, e.clamp), true
+	}
+	return dspan{}, false
+}
+
+// relSpanOf is the week, month or year around the reference, shifted.
+func (p *dtParser) relSpanOf(unit string, shift, end int) (dspan, bool) {
+	switch unit {
+	case "week":
+		return p.weekRel(shift, end), true
+	case "month":
+		first := mkDate(p.ref.Year(), int(p.ref.Month()), 1).AddDate(0, shift, 0)
+		s := p.monthSpan(first.Year(), int(first.Month()), end)
+		s.rel = true
+		return s, true
+	case "year":
+		return p.yearRel(shift, end)
+	}
+	return dspan{}, false
+}
+
+// edgeOf narrows each alternative of a span to its first or second half
+// or its middle; clamp stops or starts the half at the reference and
+// drops the Mod.
+func (p *dtParser) edgeOf(s dspan, mod string, clamp bool) dspan {
+	out := s
+	out.alts = nil
+	today := day(p.ref)
+	for _, a := range s.alts {
+		mid := midpoint(a.from, a.to)
+		n := a
+		switch mod {
+		case "start":
+			n.to = mid
+			if clamp && today.Before(mid) && !today.Before(a.from) {
+				n.to = today
+			}
+		case "end":
+			n.from = mid
+			if clamp && today.After(mid) && today.Before(a.to) {
+				n.from = today
+			}
+		case "mid":
+			n.from, n.to = midRange(a.from, a.to)
+		}
+		if n.fromTimex != "" {
+			n.timex = n.rangeTimex()
+			n.fromTimex, n.toTimex, n.durTimex = "", "", ""
+		}
+		out.alts = append(out.alts, n)
+	}
+	if !clamp {
+		out.mod = mod
+	}
+	return out
+}
+
+// midpoint is where the second half of a span starts, as Recognizers
+// counts it: Thursday of a week, the 16th of a month, July of a year.
+func midpoint(from, to time.Time) time.Time {
+	days := int(to.Sub(from).Hours()/24 + 0.5)
+	switch {
+	case days == 7:
+		return from.AddDate(0, 0, 3)
+	case days >= 28 && days <= 31:
+		return from.AddDate(0, 0, 15)
+	case days >= 365 && days <= 366:
+		return from.AddDate(0, 6, 0)
+	}
+	return from.AddDate(0, 0, days/2)
+}
+
+// midRange is the middle of a span: days 10 to 20 of a month, April to
+// September of a year.
+func midRange(from, to time.Time) (time.Time, time.Time) {
+	days := int(to.Sub(from).Hours()/24 + 0.5)
+	switch {
+	case days >= 28 && days <= 31:
+		return from.AddDate(0, 0, 9), from.AddDate(0, 0, 20)
+	case days >= 365 && days <= 366:
+		return from.AddDate(0, 3, 0), from.AddDate(0, 9, 0)
+	}
+	return from.AddDate(0, 0, days/4), from.AddDate(0, 0, days-days/4)
+}
+
+// spanWeekOfMonth: "the first week of jan 2015", "last week of 2016",
+// "the last week of july": weeks belong to the month or year their
+// Thursday falls in.
+func (p *dtParser) spanWeekOfMonth(i int) (dspan, bool) {
+	j := i
+	if p.is(j, "the") {
+		j++
+	}
+	n := 0
+	if p.is(j, "last") {
+		n = -1
+	} else if o, e, ok := p.ordinalNum(j); ok && o >= 1 && o <= 5 && e == j+1 {
+		n = o
+	} else {
+		return dspan{}, false
+	}
+	if !p.is(j+1, "week") || !p.is(j+2, "of") {
+		return dspan{}, false
+	}
+	k := j + 3
+	weekIn := func(from, to time.Time) (time.Time, bool) {
+		var weeks []time.Time
+		mon := from.AddDate(0, 0, 1-isoWeekday(from))
+		for w := mon; w.Before(to); w = w.AddDate(0, 0, 7) {
+			if th := w.AddDate(0, 0, 3); !th.Before(from) && th.Before(to) {
+				weeks = append(weeks, w)
+			}
+		}
+		if n == -1 && len(weeks) > 0 {
+			return weeks[len(weeks)-1], true
+		}
+		if n >= 1 && n <= len(weeks) {
+			return weeks[n-1], true
+		}
+		return time.Time{}, false
+	}
+	code := "W05"
+	if n > 0 {
+		code = "W" + pad2(n)
+	}
+	if m, e, ok := p.monthAt(k, false); ok {
+		y, end, known := 0, e, false
+		if yy, f, ok := p.yearAfter(e); ok {
+			y, end, known = yy, f, true
+		}
+		ms := p.monthSpan(y, m, end)
+		s := dspan{kind: kDateRange, gran: uDay, end: end}
+		for _, a := range ms.alts {
+			w, ok := weekIn(a.from, a.to)
+			if !ok {
+				return dspan{}, false
+			}
+			s.alts = append(s.alts, dspanAltWeek(yearTx(a.from.Year(), known)+"-"+pad2(m)+"-"+code, w))
+		}
+		return s, true
+	}
+	if y, e, ok := p.yearNum(k); ok {
+		w, ok := weekIn(mkDate(y, 1, 1), mkDate(y+1, 1, 1))
+		if !ok {
+			return dspan{}, false
+		}
+		yy, ww := w.AddDate(0, 0, 3).ISOWeek()
+		return dspan{kind: kDateRange, gran: uDay, end: e, alts: []spanAlt{dspanAltWeek(pad4(yy)+"-W"+pad2(ww), w)}}, true
+	}
+	return dspan{}, false
+}
+
+func dspanAltWeek(tx string, monday time.Time) spanAlt {
+	return spanAlt{dtAlt: dtAlt{timex: tx, from: monday, to: monday.AddDate(0, 0, 7), hasFrom: true, hasTo: true},
+		startTx: dateTimex(monday), endTx: dateTimex(monday.AddDate(0, 0, 7))}
 }
 
 // spanMonth: "april", "this september", "april 2017", "2017 april",
@@ -168,7 +379,10 @@ func (p *dtParser) spanMonth(i int) (dspan, bool) {
 // "nineteen ninety six".
 func (p *dtParser) spanYear(i int) (dspan, bool) {
 	j := i
-	if k, ok := p.anySeq(i, "the year of", "year of", "the year", "year", "calendar year", "cy"); ok {
+	if p.is(i, "the") && p.is(i+1, "year", "calendar") {
+		return dspan{}, false // "the year 2008" is "year 2008"
+	}
+	if k, ok := p.anySeq(i, "year", "calendar year", "cy"); ok {
 		j = k
 	}
 	if p.is(j, "=") && j == i {
@@ -184,9 +398,6 @@ func (p *dtParser) spanYear(i int) (dspan, bool) {
 		return dspan{}, false
 	}
 	if p.toks[j].num {
-		if i > 0 && p.glued(j) && j == i && (p.is(i-1, "$", "#", "-", "/", ".", ",") || p.toks[i-1].num) {
-			return dspan{}, false
-		}
 		if p.glued(k) && k < len(p.toks) && (p.toks[k].num || len(p.toks[k].s) > 0 && isLetterAt(p.toks[k].s, 0) && !p.is(k, "s")) {
 			return dspan{}, false
 		}
@@ -198,7 +409,7 @@ func (p *dtParser) spanYear(i int) (dspan, bool) {
 // "the weekend", "week 31", "this quarter", "the fortnight", "year to date".
 func (p *dtParser) spanRelative(i int) (dspan, bool) {
 	today := day(p.ref)
-	if k, ok := p.anySeq(i, "year to date", "the year to date"); ok {
+	if k, ok := p.anySeq(i, "year to date"); ok {
 		from := mkDate(p.ref.Year(), 1, 1)
 		return dspan{kind: kDateRange, gran: uDay, end: k, rel: true, alts: []spanAlt{{
 			dtAlt: dtAlt{timex: pad4(p.ref.Year()), from: from, to: today, hasFrom: true, hasTo: true}, startTx: dateTimex(from), endTx: dateTimex(today)}}}, true
@@ -223,7 +434,7 @@ func (p *dtParser) spanRelative(i int) (dspan, bool) {
 	}
 	switch p.word(j) {
 	case "week":
-		if n, ok := p.num(j + 1); ok && j == i || ok && p.is(i, "the") {
+		if n, ok := p.num(j + 1); ok && j == i {
 			if n >= 1 && n <= 53 && len(p.toks[j+1].s) <= 2 && !p.numberGlued(j+2) {
 				y := p.ref.Year()
 				jan4 := mkDate(y, 1, 4)
@@ -549,7 +760,9 @@ func (p *dtParser) dateRange(i int) (dtExpr, bool) {
 	case p.is(i, "between"):
 		j, between = j+1, true
 	}
+	p.rangeCtx = true
 	a, ad, ok := p.rangeEnd(j)
+	p.rangeCtx = false
 	if !ok {
 		return dtExpr{}, false
 	}
@@ -571,8 +784,8 @@ func (p *dtParser) dateRange(i int) (dtExpr, bool) {
 			k++
 		}
 	}
-	b, bd, ok := p.rangeEnd(k)
-	if !ok {
+	b, bd, okB := p.rangeEnd(k)
+	if !okB {
 		// "april 9th through 17th", "november 18-19", "3 and 12 of sept"
 		if ad.m != 0 && ad.y == 0 || ad.m != 0 {
 			if dd, e, ok := p.dayNum(k); ok && !p.is(e, ":") {
@@ -584,11 +797,11 @@ func (p *dtParser) dateRange(i int) (dtExpr, bool) {
 						a = p.pointSpan(ad)
 					}
 					b = p.pointSpan(bd)
-					ok = true
+					okB = true
 				}
 			}
 		}
-		if !ok {
+		if !okB {
 			return dtExpr{}, false
 		}
 	}

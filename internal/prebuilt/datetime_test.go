@@ -1,3 +1,3 @@
 package prebuilt
 
-func init() { floors["DateTimeModel"] = 605 }
+func init() { floors["DateTimeModel"] = 672 }

@@ -55,6 +55,9 @@ func (p *dtParser) timeAlts(t tpoint) []dtAlt {
 // ampmAt reads "am", "p.m.", "a m", "pm", "a"/"p" glued to a number.
 func (p *dtParser) ampmAt(i int) (int, int, bool) {
 	w := p.word(i)
+	if n := i + 1; n < len(p.toks) && p.glued(n) && (p.toks[n].num || isLetterTok(p.toks[n])) && (w == "am" || w == "pm") && !p.is(n, "pm") {
+		return 0, i, false
+	}
 	switch w {
 	case "am", "pm":
 		v := 1
@@ -62,9 +65,6 @@ func (p *dtParser) ampmAt(i int) (int, int, bool) {
 			v = 2
 		}
 		j := i + 1
-		if p.is(j, ".") && p.glued(j) {
-			j++
-		}
 		if p.is(j, "pm") && w == "am" && p.glued(j) { // "7ampm"
 			return 0, j + 1, true
 		}
@@ -82,15 +82,12 @@ func (p *dtParser) ampmAt(i int) (int, int, bool) {
 		}
 		if p.is(j, "m") {
 			j++
-			if p.is(j, ".") {
+			if p.is(j, ".") && p.is(j-2, ".") {
 				j++
 			}
 			return v, j, true
 		}
 		if p.glued(i) && i > 0 && p.toks[i-1].num && !(i+1 < len(p.toks) && p.glued(i+1) && !p.is(i+1, ".")) {
-			if p.is(i+1, ".") && p.glued(i+1) {
-				return v, i + 2, true
-			}
 			return v, i + 1, true
 		}
 	case ".":
@@ -115,7 +112,7 @@ func (p *dtParser) timePoint(i int, loose bool) (tpoint, bool) {
 	try(p.timeDigits(i, loose))
 	try(p.timeWords(i, loose))
 	try(p.timeSpecial(i))
-	if !found {
+	if !found || p.is(best.end, "%", "percent", "per") {
 		return best, false
 	}
 	// "in the morning", "in the evening", "at night", "tonight" after it

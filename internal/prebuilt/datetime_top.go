@@ -1,6 +1,7 @@
 package prebuilt
 
 import (
+	"strings"
 	"time"
 )
 
@@ -10,8 +11,16 @@ import (
 
 // top reads the longest expression at i.
 func (p *dtParser) top(i int) (dtExpr, bool) {
-	if i > 0 && p.glued(i) && isLetterTok(p.toks[i-1]) && isLetterTok(p.toks[i]) {
-		return dtExpr{}, false
+	if i > 0 && p.glued(i) {
+		prev := p.toks[i-1]
+		if isLetterTok(prev) && isLetterTok(p.toks[i]) {
+			return dtExpr{}, false
+		}
+		// digits glued after a letter, a digit or a joining symbol are part
+		// of some other token ("1687-4", "id=3am3", "$2019")
+		if p.toks[i].num && (prev.num || isLetterTok(prev) || strings.Contains("-/._~$#&%+", prev.s)) {
+			return dtExpr{}, false
+		}
 	}
 	var best dtExpr
 	found := false
@@ -206,13 +215,23 @@ func (p *dtParser) dateTime(i int) (dtExpr, bool) {
 		}
 	}
 	// end of a day
-	if j, ok := p.anySeq(i, "end of the", "end of", "the end of"); ok {
+	eod := tpoint{h: 23, m: 59, s: 59, hasMin: true, hasSec: true, exact: true}
+	for _, ph := range []string{"end of the", "end of", "the end of"} {
+		j, ok := p.seq(i, ph)
+		if !ok {
+			continue
+		}
+		if p.is(j, "day") {
+			try(dtExpr{kind: kDateTime, start: i, end: j + 1, alts: p.combine(p.dateAlts(dpoint{rel: true, t: day(p.ref)}), eod, []int{23})}, true)
+		}
 		if d, ok := p.date(j); ok {
 			if _, isSpan := p.dateSpan(j); !isSpan || d.rel || d.wd != 0 {
-				t := tpoint{h: 23, m: 59, s: 59, hasMin: true, hasSec: true, exact: true}
-				try(dtExpr{kind: kDateTime, start: i, end: d.end, alts: p.combine(p.dateAlts(d), t, []int{23})}, true)
+				try(dtExpr{kind: kDateTime, start: i, end: d.end, alts: p.combine(p.dateAlts(d), eod, []int{23})}, true)
 			}
 		}
+	}
+	if j, ok := p.anySeq(i, "eod", "the eod"); ok {
+		try(dtExpr{kind: kDateTime, start: i, end: j, alts: p.combine(p.dateAlts(dpoint{rel: true, t: day(p.ref)}), eod, []int{23})}, true)
 	}
 	// in 5 minutes, 30 minutes later, 3 minutes from now
 	{
@@ -434,6 +453,12 @@ func (p *dtParser) dateTimeRange(i int) (dtExpr, bool) {
 			}
 		}
 	}
+	// date, then a modified time: "today before 4pm", "tuesday after 1pm"
+	if d, ok := p.date(i); ok {
+		if m, ok := p.modified(d.end); ok && m.kind == kTimeRange && m.mod != "" {
+			try(p.dateWithModTime(i, d, m), true)
+		}
+	}
 	// date, then times
 	if d, ok := p.date(i); ok {
 		j := d.end
@@ -631,6 +656,9 @@ func (p *dtParser) modified(i int) (dtExpr, bool) {
 	if !found {
 		return dtExpr{}, false
 	}
+	if mod == "approx" && inner.kind != kTime && inner.kind != kDateTime && inner.kind != kTimeRange {
+		return dtExpr{}, false
+	}
 	if p.is(i, "from") && inner.kind != kTime {
 		return dtExpr{}, false
 	}
@@ -725,15 +753,46 @@ func (p *dtParser) suffixMod(e dtExpr) dtExpr {
 	default:
 		return e
 	}
-	if k, ok := p.anySeq(e.end, "or later", "and later", "and after", "or after", "and greater", "or greater", "onwards", "and beyond"); ok {
+	if k, ok := p.anySeq(e.end, "or later", "and later", "and after", "or after", "and greater", "or greater", "onwards", "and beyond"); ok && !p.followsMore(k) {
 		out := p.applyMod(e.start, "since", e)
 		out.end = k
 		return out
 	}
-	if k, ok := p.anySeq(e.end, "or earlier", "and earlier", "or before"); ok {
+	if k, ok := p.anySeq(e.end, "or earlier", "and earlier", "or before"); ok && !p.followsMore(k) {
 		out := p.applyMod(e.start, "until", e)
 		out.end = k
 		return out
 	}
 	return e
+}
+
+// followsMore reports whether token i goes on with words that make "or
+// later" part of something else ("or later than 2020", "and after 6pm").
+func (p *dtParser) followsMore(i int) bool {
+	if p.is(i, "than") {
+		return true
+	}
+	if _, ok := p.timePoint(i, false); ok {
+		return true
+	}
+	return p.startsDate(i)
+}
+
+// dateWithModTime puts a one-sided range of times on a date.
+func (p *dtParser) dateWithModTime(start int, d dpoint, m dtExpr) dtExpr {
+	out := dtExpr{kind: kDateTimeRange, start: start, end: m.end, mod: m.mod}
+	base := day(p.ref)
+	for _, t := range m.alts {
+		for _, da := range p.dateAlts(d) {
+			n := dtAlt{timex: da.timex + t.timex, unresolved: da.unresolved, hasFrom: t.hasFrom, hasTo: t.hasTo}
+			if t.hasFrom {
+				n.from = da.at.Add(t.from.Sub(base))
+			}
+			if t.hasTo {
+				n.to = da.at.Add(t.to.Sub(base))
+			}
+			out.alts = append(out.alts, n)
+		}
+	}
+	return out
 }
