@@ -106,7 +106,7 @@ func run(args []string, out io.Writer) error {
 	shown := 0
 	for _, ex := range test {
 		t0 := time.Now()
-		p := m.Predict(ex.Text, d.Language)
+		p := m.Predict(ex.Text, d.Language, nil)
 		lat = append(lat, time.Since(t0))
 		top := p.Intents[0]
 		inTop += topNotNone(p)
@@ -163,7 +163,7 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintf(w, "calibration      ECE %.4f (top score vs accuracy, 10 bins)\n", ece)
 	var oosTop, oosMax float64
 	for _, s := range outOfScope {
-		v := topNotNone(m.Predict(s, d.Language))
+		v := topNotNone(m.Predict(s, d.Language, nil))
 		oosTop += v
 		oosMax = max(oosMax, v)
 	}
@@ -177,7 +177,7 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintf(w, "warning          %s\n", warning)
 	}
 	for _, s := range asks {
-		p := m.Predict(s, d.Language)
+		p := m.Predict(s, d.Language, nil)
 		fmt.Fprintf(w, "%q\n", s)
 		for _, in := range p.Intents[:min(3, len(p.Intents))] {
 			fmt.Fprintf(w, "    %-24s %.3f\n", in.Intent, in.Score)

@@ -10,6 +10,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	// The IANA time zone database, built in, so that --timezone and a
+	// request's parleyTimeZone know every name on a machine without one
+	// (a minimal container image); it adds about 450 kB to the binary.
+	_ "time/tzdata"
 
 	"github.com/parley-dev/parley/internal/project"
 	"github.com/parley-dev/parley/internal/server"
@@ -74,12 +78,21 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Second, "how long a connection may wait for its next request")
 	fs.Int64Var(&cfg.TrainingMemory, "training-memory", project.DefaultTrainingMemory, "estimated bytes the trainings running at once may take; a training waits for room (one larger than this runs alone)")
 	fs.Int64Var(&cfg.ModelMemory, "model-memory", project.DefaultModelMemory, "bytes of trained models kept loaded for predictions, least recently used evicted first")
+	timeZone := fs.String("timezone", envOr("PARLEY_TIMEZONE", "UTC"), "IANA time zone (Europe/Paris) whose wall clock is \"now\" for relative dates and times in queries (PARLEY_TIMEZONE)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("serve takes no arguments, got %q (see parley serve -h)", fs.Arg(0))
 	}
+	if *timeZone == "" {
+		*timeZone = "UTC" // PARLEY_TIMEZONE set empty: the default, as with the other variables
+	}
+	loc, err := project.ParseTimeZone(*timeZone)
+	if err != nil {
+		return cfg, fmt.Errorf("--timezone %q: not a time zone Parley knows; give an IANA name such as Europe/Paris, or UTC (PARLEY_TIMEZONE)", *timeZone)
+	}
+	cfg.TimeZone = loc
 	cfg.Keys = keys
 	if len(keys) == 0 {
 		if env := os.Getenv("PARLEY_KEYS"); env != "" {

@@ -46,3 +46,43 @@ func TestKeyFile(t *testing.T) {
 		t.Errorf("serveFlags(--key-file of comments) = %v, want an error that says it holds no key", err)
 	}
 }
+
+// TestTimeZoneFlag: --timezone (or PARLEY_TIMEZONE) names the IANA time
+// zone of "now" for relative dates, UTC by default; a name that is no time
+// zone stops the start with an error naming the flag.
+func TestTimeZoneFlag(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string // PARLEY_TIMEZONE; "-" unset
+		want string // the location's name, or "" for an error
+	}{
+		{"default", nil, "-", "UTC"},
+		{"flag", []string{"--timezone", "Europe/Paris"}, "-", "Europe/Paris"},
+		{"env", nil, "America/New_York", "America/New_York"},
+		{"flag over env", []string{"--timezone", "Asia/Tokyo"}, "America/New_York", "Asia/Tokyo"},
+		{"empty env", nil, "", "UTC"},
+		{"unknown", []string{"--timezone", "Mars/Olympus_Mons"}, "-", ""},
+		{"unknown env", nil, "Europe/Pariss", ""},
+		{"machine's", []string{"--timezone", "Local"}, "-", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env != "-" {
+				t.Setenv("PARLEY_TIMEZONE", tc.env)
+			} else {
+				t.Setenv("PARLEY_TIMEZONE", "")
+				os.Unsetenv("PARLEY_TIMEZONE")
+			}
+			cfg, err := serveFlags(tc.args, io.Discard)
+			if tc.want == "" {
+				if err == nil || !strings.Contains(err.Error(), "--timezone") || !strings.Contains(err.Error(), "PARLEY_TIMEZONE") {
+					t.Errorf("serveFlags(%q) = %v, want an error naming --timezone and PARLEY_TIMEZONE", tc.args, err)
+				}
+				return
+			}
+			if err != nil || cfg.TimeZone == nil || cfg.TimeZone.String() != tc.want {
+				t.Errorf("serveFlags(%q) time zone = %v, %v; want %s", tc.args, cfg.TimeZone, err, tc.want)
+			}
+		})
+	}
+}

@@ -141,7 +141,7 @@ func BenchmarkPredict(b *testing.B) {
 			var before, after goruntime.MemStats
 			goruntime.GC()
 			goruntime.ReadMemStats(&before)
-			if _, err := srv.Services.Runtime.Predict(ctx, name, "production", queries[0], ""); err != nil { // loads the model
+			if _, err := srv.Services.Runtime.Predict(ctx, name, "production", queries[0], "", nil); err != nil { // loads the model
 				b.Fatal(err)
 			}
 			goruntime.GC()
@@ -152,7 +152,7 @@ func BenchmarkPredict(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				t0 := time.Now()
-				if _, err := srv.Services.Runtime.Predict(ctx, name, "production", queries[i%len(queries)], ""); err != nil {
+				if _, err := srv.Services.Runtime.Predict(ctx, name, "production", queries[i%len(queries)], "", nil); err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(t0))

@@ -72,7 +72,12 @@ func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ p
 		s.writeError(w, r, azerr.Invalid("parameters.stringIndexType", "stringIndexType %q is not one of TextElements_v8, UnicodeCodePoint, Utf16CodeUnit.", params.StringIndexType))
 		return
 	}
-	p, err := s.svc.Runtime.Predict(r.Context(), params.ProjectName, params.DeploymentName, item.Text, item.Language)
+	opts, e := referenceOptions(params, s.svc.Runtime.TimeZone())
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	p, err := s.svc.Runtime.Predict(r.Context(), params.ProjectName, params.DeploymentName, item.Text, item.Language, opts)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

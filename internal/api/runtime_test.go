@@ -207,6 +207,9 @@ func TestPredictionErrors(t *testing.T) {
 		{"text too long", map[string]any{"kind": "Conversation", "analysisInput": item(strings.Repeat("a", 1001)), "parameters": params}, 400, "InvalidArgument", "analysisInput.conversationItem.text"},
 		{"no project", map[string]any{"kind": "Conversation", "analysisInput": item("hi"), "parameters": map[string]any{"deploymentName": "prod"}}, 400, "InvalidArgument", "parameters.projectName"},
 		{"bad index type", map[string]any{"kind": "Conversation", "analysisInput": item("hi"), "parameters": map[string]any{"projectName": "offsets", "deploymentName": "prod", "stringIndexType": "Utf8CodeUnit"}}, 400, "InvalidArgument", "parameters.stringIndexType"},
+		{"bad reference time", map[string]any{"kind": "Conversation", "analysisInput": item("hi"), "parameters": map[string]any{"projectName": "offsets", "deploymentName": "prod", "parleyReferenceDateTime": "next tuesday"}}, 400, "InvalidArgument", "parameters.parleyReferenceDateTime"},
+		{"reference time not a string", map[string]any{"kind": "Conversation", "analysisInput": item("hi"), "parameters": map[string]any{"projectName": "offsets", "deploymentName": "prod", "parleyReferenceDateTime": 1478476800}}, 400, "InvalidArgument", "parameters.parleyReferenceDateTime"},
+		{"unknown time zone", map[string]any{"kind": "Conversation", "analysisInput": item("hi"), "parameters": map[string]any{"projectName": "offsets", "deploymentName": "prod", "parleyTimeZone": "Europe/Pariss"}}, 400, "InvalidArgument", "parameters.parleyTimeZone"},
 		{"unknown project", map[string]any{"kind": "Conversation", "analysisInput": item("hi"), "parameters": map[string]any{"projectName": "nope", "deploymentName": "prod"}}, 404, "ProjectNotFound", ""},
 		{"unknown deployment", map[string]any{"kind": "Conversation", "analysisInput": item("hi"), "parameters": map[string]any{"projectName": "offsets", "deploymentName": "nope"}}, 404, "NotFound", ""},
 	} {

@@ -33,7 +33,7 @@ func BenchmarkPredict(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				m.Predict(test[i%len(test)].Text, "en-us")
+				m.Predict(test[i%len(test)].Text, "en-us", nil)
 				i++
 			}
 		})
@@ -136,7 +136,7 @@ func BenchmarkPredictRegex(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				m.Predict(q, "en-us")
+				m.Predict(q, "en-us", nil)
 			}
 		})
 	}

@@ -13,7 +13,7 @@
 //		Examples: []nlu.Example{{Text: "fly to Paris", Intent: "BookFlight",
 //			Spans: []nlu.Span{{Category: "city", Offset: 7, Length: 5}}}},
 //	}, nlu.Options{Seed: 1})
-//	p := m.Predict("a flight to Oslo", "en-us")
+//	p := m.Predict("a flight to Oslo", "en-us", nil)
 //	// p.Intents: every intent with None, best first; p.Entities: spans found.
 //	blob, err := m.MarshalBinary() // store it; UnmarshalBinary loads it back
 //

@@ -335,7 +335,7 @@ func (e *entityRuntime) regexMatches(q *regexInput, lang string) []match {
 
 // resolveEntities runs the list and regex components, combines them with
 // the learned spans per entity, and applies required components.
-func (m *Model) resolveEntities(text string, toks []token, lang string, learned []Entity) []Entity {
+func (m *Model) resolveEntities(text string, toks []token, lang string, learned []Entity, o *PredictOptions) []Entity {
 	byCat := map[string][]match{}
 	for _, l := range learned {
 		byCat[l.Category] = append(byCat[l.Category], match{start: l.Offset, end: l.Offset + l.Length, kind: ComponentLearned, score: l.Score})
@@ -343,6 +343,9 @@ func (m *Model) resolveEntities(text string, toks []token, lang string, learned 
 	var words []string
 	var rq *regexInput
 	pq := &prebuiltQuery{text: text}
+	if o != nil {
+		pq.reference = o.ReferenceFunc
+	}
 	var out []Entity
 	done := map[string]bool{}
 	for _, e := range m.entities {

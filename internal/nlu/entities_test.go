@@ -193,7 +193,7 @@ func TestComponents(t *testing.T) {
 			}
 			lang := cmpOr(tt.lang, "en-us")
 			// Only the entity under test: the labels also train "product".
-			got := slices.DeleteFunc(foundIn(tt.text, m.Predict(tt.text, lang).Entities), func(f found) bool {
+			got := slices.DeleteFunc(foundIn(tt.text, m.Predict(tt.text, lang, nil).Entities), func(f found) bool {
 				return f.Category != cmpOr(tt.def.Category, "product")
 			})
 			if !reflect.DeepEqual(got, tt.want) {
@@ -226,7 +226,7 @@ func TestListOffsetsUTF16(t *testing.T) {
 		{"我想吃寿司", []found{{"food", "寿司", "pizza", ""}}},
 	}
 	for _, tt := range tests {
-		got := foundIn(tt.text, m.Predict(tt.text, "").Entities)
+		got := foundIn(tt.text, m.Predict(tt.text, "", nil).Entities)
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Predict(%q).Entities = %+v, want %+v", tt.text, got, tt.want)
 		}
@@ -352,7 +352,7 @@ func TestRegexOffsetsUTF16(t *testing.T) {
 		{"é🍕 #éx1 now", 5, 3}, // \w matches é
 	} {
 		var got []Entity
-		for _, e := range m.Predict(tt.text, "en-us").Entities {
+		for _, e := range m.Predict(tt.text, "en-us", nil).Entities {
 			if e.Category == "code" {
 				got = append(got, e)
 			}
@@ -403,7 +403,7 @@ func TestRegexTimeIsBounded(t *testing.T) {
 		}
 		q := regexQuery()
 		start := time.Now()
-		m.Predict(q, "en-us")
+		m.Predict(q, "en-us", nil)
 		t.Logf("Predict(500 characters, 20 catastrophic patterns) took %v", time.Since(start))
 	})
 }
@@ -436,7 +436,7 @@ func TestSavedModelWithRefusedRegexLoads(t *testing.T) {
 		t.Errorf("Warnings() = %q, want one naming the skipped pattern", w)
 	}
 	text := "order X1 and Y2"
-	got := slices.DeleteFunc(foundIn(text, m2.Predict(text, "en-us").Entities), func(f found) bool { return f.Category != "code" })
+	got := slices.DeleteFunc(foundIn(text, m2.Predict(text, "en-us", nil).Entities), func(f found) bool { return f.Category != "code" })
 	if want := []found{{"code", "Y2", "", "ok"}}; !slices.Equal(got, want) {
 		t.Errorf("Predict(%q).Entities = %+v, want %+v", text, got, want)
 	}
@@ -453,7 +453,7 @@ func TestRegexMatchesAreCapped(t *testing.T) {
 	}
 	text := strings.Repeat("X1 ", 50)
 	n := 0
-	for _, e := range m.Predict(text, "en-us").Entities {
+	for _, e := range m.Predict(text, "en-us", nil).Entities {
 		if e.Category == "code" {
 			n++
 		}

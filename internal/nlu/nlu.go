@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -222,10 +223,20 @@ func Train(ctx context.Context, d TrainingData, o Options) (*Model, error) {
 	return m, nil
 }
 
+// PredictOptions are a prediction's optional inputs; a nil *PredictOptions
+// means the defaults.
+type PredictOptions struct {
+	// ReferenceFunc returns "now" for relative dates and times ("tomorrow",
+	// "next monday"): the prebuilt recognisers read its wall clock, in its
+	// Location. It is called at most once a prediction, and only when a
+	// prebuilt recogniser runs. Nil means time.Now in UTC.
+	ReferenceFunc func() time.Time
+}
+
 // Predict scores the intents of text and finds its entities. language is
 // the query's language (e.g. "en-us"); "" means the model's language. It
-// selects which list synonyms and regex expressions apply.
-func (m *Model) Predict(text, language string) Prediction {
+// selects which list synonyms and regex expressions apply. o may be nil.
+func (m *Model) Predict(text, language string, o *PredictOptions) Prediction {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
@@ -239,7 +250,7 @@ func (m *Model) Predict(text, language string) Prediction {
 	if m.tagger != nil {
 		learned = m.tagger.predict(toks)
 	}
-	p.Entities = m.resolveEntities(text, toks, language, learned)
+	p.Entities = m.resolveEntities(text, toks, language, learned, o)
 	return p
 }
 

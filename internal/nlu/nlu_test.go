@@ -103,7 +103,7 @@ func trainSmoke(t testing.TB, name string) (*Model, TrainingData, []Example) {
 func evaluate(m *Model, test []Example) (acc, f1 float64) {
 	var correct, tp, fp, fn int
 	for _, ex := range test {
-		p := m.Predict(ex.Text, "")
+		p := m.Predict(ex.Text, "", nil)
 		if p.Intents[0].Intent == ex.Intent {
 			correct++
 		}
@@ -173,7 +173,7 @@ func TestOutOfScope(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			m, _, test := trainSmoke(t, name)
 			for _, s := range outOfScope {
-				p := m.Predict(s, "")
+				p := m.Predict(s, "", nil)
 				if top := topIntent(p); top.Score >= 0.5 {
 					t.Errorf("Predict(%q): top intent %s scores %.3f, want < 0.5", s, top.Intent, top.Score)
 				}
@@ -181,7 +181,7 @@ func TestOutOfScope(t *testing.T) {
 			// In-domain test utterances that are classified right score high.
 			var high, right int
 			for _, ex := range test {
-				p := m.Predict(ex.Text, "")
+				p := m.Predict(ex.Text, "", nil)
 				if p.Intents[0].Intent == ex.Intent {
 					right++
 					if p.Intents[0].Score >= 0.5 {
@@ -209,7 +209,7 @@ func topIntent(p Prediction) IntentScore {
 func TestPredictionShape(t *testing.T) {
 	m, d, test := trainSmoke(t, "snips2017.smoke.clu.json")
 	for _, ex := range append(test[:5:5], Example{Text: ""}, Example{Text: "🍕👨‍👩‍👧 \xff\xfe"}) {
-		p := m.Predict(ex.Text, "en-us")
+		p := m.Predict(ex.Text, "en-us", nil)
 		if len(p.Intents) != len(d.Intents)+1 { // the smoke file lists no None intent
 			t.Errorf("Predict(%q): %d intents, want %d", ex.Text, len(p.Intents), len(d.Intents)+1)
 		}
@@ -251,7 +251,7 @@ func TestTrainedNone(t *testing.T) {
 	}
 	tests := []struct{ text, want string }{{"hello friend", "Greet"}, {"open the book", "None"}}
 	for _, tt := range tests {
-		if got := m.Predict(tt.text, "").Intents[0].Intent; got != tt.want {
+		if got := m.Predict(tt.text, "", nil).Intents[0].Intent; got != tt.want {
 			t.Errorf("Predict(%q) top = %s, want %s", tt.text, got, tt.want)
 		}
 	}
@@ -277,7 +277,7 @@ func TestUTF16Entities(t *testing.T) {
 	}
 	for _, p := range prefixes {
 		text := p + "weather in Lyon today"
-		got := m.Predict(text, "").Entities
+		got := m.Predict(text, "", nil).Entities
 		want := len(utf16Encode(p + "weather in "))
 		if len(got) != 1 || got[0].Category != "city" || got[0].Offset != want || got[0].Length != 4 {
 			t.Errorf("Predict(%q).Entities = %+v, want city at %d+4", text, got, want)
@@ -332,7 +332,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		texts = append(texts, ex.Text)
 	}
 	for _, s := range texts {
-		p1, p2 := m.Predict(s, "en-us"), m2.Predict(s, "en-us")
+		p1, p2 := m.Predict(s, "en-us", nil), m2.Predict(s, "en-us", nil)
 		if !equalPredictions(p1, p2) {
 			t.Errorf("Predict(%q) = %+v after round trip, want %+v", s, p2, p1)
 		}
@@ -392,7 +392,7 @@ func FuzzUnmarshal(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Model
 		if m.UnmarshalBinary(b) == nil {
-			m.Predict("go to Oslo 🍕 Rome", "en")
+			m.Predict("go to Oslo 🍕 Rome", "en", nil)
 		}
 	})
 }
@@ -462,7 +462,7 @@ func TestSingleIntent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := m.Predict("turn the lights on", "")
+	p := m.Predict("turn the lights on", "", nil)
 	if len(p.Intents) != 2 || p.Intents[0].Intent != "Lights" {
 		t.Errorf("Predict = %+v, want Lights first, then None", p.Intents)
 	}
@@ -472,13 +472,13 @@ func TestConcurrentPredict(t *testing.T) {
 	m, _, test := trainSmoke(t, "snips2017.smoke.clu.json")
 	want := make([]Prediction, len(test))
 	for i, ex := range test {
-		want[i] = m.Predict(ex.Text, "en-us")
+		want[i] = m.Predict(ex.Text, "en-us", nil)
 	}
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
 			for i, ex := range test {
-				if got := m.Predict(ex.Text, "en-us"); !equalPredictions(got, want[i]) {
+				if got := m.Predict(ex.Text, "en-us", nil); !equalPredictions(got, want[i]) {
 					t.Errorf("concurrent Predict(%q) = %+v, want %+v", ex.Text, got, want[i])
 				}
 			}

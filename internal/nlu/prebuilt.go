@@ -59,10 +59,12 @@ func PrebuiltSupported(component string) bool {
 // use it (PREBUILT.md §4).
 type prebuiltQuery struct {
 	text string
-	// ctx's "now" is the server's clock in UTC, for relative dates
-	// (PREBUILT.md §3.2).
-	ctx     prebuilt.Context
-	results map[string][]prebuilt.Result
+	// reference returns "now" for relative dates (PREBUILT.md §3.2); nil
+	// means time.Now in UTC. It is called when a recogniser first runs, so
+	// a query no recogniser looks at never reads the clock.
+	reference func() time.Time
+	ctx       prebuilt.Context
+	results   map[string][]prebuilt.Result
 }
 
 func (q *prebuiltQuery) run(name string, m prebuilt.Model) []prebuilt.Result {
@@ -71,7 +73,11 @@ func (q *prebuiltQuery) run(name string, m prebuilt.Model) []prebuilt.Result {
 	}
 	if q.results == nil {
 		q.results = map[string][]prebuilt.Result{}
-		q.ctx = prebuilt.Context{Reference: time.Now().UTC()} // read once, when a recogniser first runs
+		if q.reference != nil {
+			q.ctx.Reference = q.reference()
+		} else {
+			q.ctx.Reference = time.Now().UTC()
+		}
 	}
 	r := m.Recognize(q.text, q.ctx)
 	q.results[name] = r
@@ -123,10 +129,13 @@ next:
 
 // matchesInCLU reports whether a recogniser's result is a match in CLU's
 // answer (PREBUILT.md §5): a bare "percent" with no number is one in
-// Recognizers (value "null") but resolves to nothing, and an angle is a
-// dimension with no CLU kind.
+// Recognizers (value "null") but resolves to nothing, an angle is a
+// dimension with no CLU kind, and a time zone ("PST") is a DateTimeV2
+// result CLU drops.
 func matchesInCLU(r prebuilt.Result) bool {
 	switch {
+	case r.TypeName == "datetimeV2.timezone":
+		return false
 	case r.TypeName == "percentage" && r.Resolution["value"] == "null":
 		return false
 	case r.TypeName == "dimension" && r.Resolution["subtype"] == "Angle":

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/parley-dev/parley/internal/nlu"
 	"golang.org/x/sync/singleflight"
@@ -143,10 +144,45 @@ func (c *modelCache) put(id string, m *nlu.Model, size int64) {
 	}
 }
 
+// PredictOptions are a prediction's optional inputs; a nil *PredictOptions
+// means the defaults.
+type PredictOptions struct {
+	// Reference is "now" for relative dates and times, read on its wall
+	// clock in its own Location. Zero means the service's clock, read only
+	// when a prebuilt recogniser runs, in Location.
+	Reference time.Time
+	// Location is the time zone of the clock when Reference is zero; nil
+	// means Config.TimeZone.
+	Location *time.Location
+}
+
+// TimeZone is the time zone of "now" for relative dates and times, unless
+// a request names its own (Config.TimeZone).
+func (s *Runtime) TimeZone() *time.Location { return s.cfg.TimeZone }
+
+// referenceFunc returns the "now" of relative dates and times for a
+// prediction with options o: o's reference, else the clock read in o's time
+// zone or the service's. The clock is read when the function is called,
+// which the engine does only when a prebuilt recogniser runs.
+func (s *core) referenceFunc(o *PredictOptions) func() time.Time {
+	loc := s.cfg.TimeZone
+	if o != nil {
+		if !o.Reference.IsZero() {
+			ref := o.Reference
+			return func() time.Time { return ref }
+		}
+		if o.Location != nil {
+			loc = o.Location
+		}
+	}
+	return func() time.Time { return s.cfg.Now().In(loc) }
+}
+
 // Predict answers a query with the model a deployment serves. Each call
 // reads which model the deployment names, so a redeploy or swap applies to
 // the next request while requests in flight finish on the model they got.
-func (s *Runtime) Predict(ctx context.Context, project, deployment, text, language string) (*Prediction, error) {
+// o may be nil.
+func (s *Runtime) Predict(ctx context.Context, project, deployment, text, language string, o *PredictOptions) (*Prediction, error) {
 	d, err := s.store.GetDeployment(ctx, project, deployment)
 	if errors.Is(err, ErrDeploymentNotFound) {
 		if _, err := s.lookupProject(ctx, project); err != nil {
@@ -169,7 +205,7 @@ func (s *Runtime) Predict(ctx context.Context, project, deployment, text, langua
 	if language == "" {
 		language = d.Language
 	}
-	p := &Prediction{Prediction: m.Predict(text, language)}
+	p := &Prediction{Prediction: m.Predict(text, language, &nlu.PredictOptions{ReferenceFunc: s.referenceFunc(o)})}
 	if len(p.Intents) > 0 {
 		p.TopIntent = p.Intents[0].Intent
 		if p.Intents[0].Score < d.Threshold {
@@ -177,4 +213,26 @@ func (s *Runtime) Predict(ctx context.Context, project, deployment, text, langua
 		}
 	}
 	return p, nil
+}
+
+// timeZones caches the time zones ParseTimeZone has loaded, by name: a
+// request may name one, and loading reads the time zone database. Only
+// names that load are kept, so the cache is bounded by the database.
+var timeZones sync.Map // string -> *time.Location
+
+// ParseTimeZone returns the IANA time zone name ("Europe/Paris", "UTC").
+// It refuses "" and "Local", which name no zone but the machine's.
+func ParseTimeZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("time zone %q: not an IANA time zone name", name)
+	}
+	if loc, ok := timeZones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	timeZones.Store(name, loc)
+	return loc, nil
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley/internal/nlu"
 )
@@ -103,5 +104,67 @@ func TestModelBudget(t *testing.T) {
 	load2("y")
 	if ids := small.ids(); len(ids) != 1 || ids[0] != "y" {
 		t.Errorf("over-budget models loaded: %v, want only the last, y", ids)
+	}
+}
+
+// TestReferenceFunc: "now" for relative dates is the request's reference
+// when it gives one, else the service's clock, read when the function is
+// called, on the wall clock of the request's time zone or Config.TimeZone
+// (UTC by default).
+func TestReferenceFunc(t *testing.T) {
+	paris, err := ParseTimeZone("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokyo, err := ParseTimeZone("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 4, 18, 23, 30, 0, 0, time.UTC)
+	reads := 0
+	now := func() time.Time { reads++; return clock }
+	fixed := time.Date(2016, 11, 7, 0, 0, 0, 0, tokyo)
+	for _, tc := range []struct {
+		name string
+		zone *time.Location // Config.TimeZone
+		o    *PredictOptions
+		want time.Time
+		loc  *time.Location
+	}{
+		{"default UTC", nil, nil, clock, time.UTC},
+		{"server zone", paris, nil, clock, paris},
+		{"request zone", paris, &PredictOptions{Location: tokyo}, clock, tokyo},
+		{"request reference", paris, &PredictOptions{Reference: fixed, Location: paris}, fixed, tokyo},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(nil, nil, nil, Config{Now: now, TimeZone: tc.zone}).Runtime
+			reads = 0
+			f := c.referenceFunc(tc.o)
+			if reads != 0 {
+				t.Fatalf("referenceFunc read the clock %d times before it was called", reads)
+			}
+			got := f()
+			if !got.Equal(tc.want) || got.Location() != tc.loc {
+				t.Errorf("reference = %v, want %v in %v", got, tc.want, tc.loc)
+			}
+		})
+	}
+	if loc := New(nil, nil, nil, Config{}).Runtime.TimeZone(); loc != time.UTC {
+		t.Errorf("TimeZone() = %v by default, want UTC", loc)
+	}
+}
+
+// TestParseTimeZone: IANA names load; the empty name and "Local", which
+// would be the machine's zone, do not, nor do unknown names.
+func TestParseTimeZone(t *testing.T) {
+	for _, name := range []string{"UTC", "Europe/Paris", "America/Argentina/Buenos_Aires"} {
+		if loc, err := ParseTimeZone(name); err != nil || loc.String() != name {
+			t.Errorf("ParseTimeZone(%q) = %v, %v; want %s", name, loc, err, name)
+		}
+	}
+	for _, name := range []string{"", "Local", "Mars/Olympus_Mons", "../etc/passwd", "/etc/localtime", "europe/paris "} {
+		if loc, err := ParseTimeZone(name); err == nil {
+			t.Errorf("ParseTimeZone(%q) = %v, want an error", name, loc)
+		}
 	}
 }

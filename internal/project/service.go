@@ -19,6 +19,10 @@ type Config struct {
 	// at once; default DefaultTrainingMemory.
 	TrainingMemory int64
 	Now            func() time.Time
+	// TimeZone is where "now" is for relative dates and times in queries
+	// ("tomorrow", "next monday"): the prebuilt recognisers read Now's
+	// wall clock in it. Nil means UTC (PREBUILT.md §3.2).
+	TimeZone *time.Location
 }
 
 // Services are Parley's use cases, one small service per concern, over one
@@ -84,6 +88,9 @@ func New(store Store, jobs job.Store, notify func(), cfg Config) *Services {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.TimeZone == nil {
+		cfg.TimeZone = time.UTC
 	}
 	if notify == nil {
 		notify = func() {}

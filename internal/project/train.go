@@ -324,7 +324,7 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 		if lang == "" {
 			lang = p.Language
 		}
-		pred := model.Predict(u.Text, lang)
+		pred := model.Predict(u.Text, lang, &nlu.PredictOptions{ReferenceFunc: s.referenceFunc(nil)})
 		r := UtteranceResult{Text: u.Text, Language: lang, ExpectedIntent: u.Intent, PredictedIntent: pred.Intents[0].Intent,
 			Expected: slices.Clone(u.Entities), Predicted: []Label{}}
 		if r.Expected == nil {

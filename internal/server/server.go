@@ -71,8 +71,12 @@ type Config struct {
 	JobResultBytes                         int64          // bytes of finished jobs' results kept; zero: job.DefaultRetain
 	TrainingMemory                         int64          // estimated bytes of the trainings run at once; zero: project.DefaultTrainingMemory
 	Now                                    func() time.Time
-	Logger                                 *slog.Logger
-	Observer                               Observer
+	// TimeZone is where "now" is for relative dates and times in queries:
+	// the prebuilt recognisers read Now's wall clock in it, unless a request
+	// names its own (docs/compatibility.md). Nil means UTC.
+	TimeZone *time.Location
+	Logger   *slog.Logger
+	Observer Observer
 }
 
 // Observer receives events as they happen, for metrics and tests. Nil
@@ -111,6 +115,9 @@ func (c *Config) validate() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.TimeZone == nil {
+		c.TimeZone = time.UTC
 	}
 	if c.MaxConns <= 0 {
 		c.MaxConns = DefaultMaxConns()
@@ -208,7 +215,8 @@ func (s *Server) build() {
 		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval, Keep: job.Retain{ResultBytes: cfg.JobResultBytes},
 		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
 	})
-	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Jobs: cfg.Jobs, TrainingMemory: cfg.TrainingMemory, Now: cfg.Now, ModelMemory: cfg.ModelMemory})
+	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Jobs: cfg.Jobs, TrainingMemory: cfg.TrainingMemory, Now: cfg.Now, ModelMemory: cfg.ModelMemory,
+		TimeZone: cfg.TimeZone})
 	project.RegisterJobs(s.runner, s.service)
 	language := api.New(s.service, api.Config{
 		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,

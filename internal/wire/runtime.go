@@ -40,6 +40,14 @@ type ConversationTaskParameters struct {
 	Verbose          bool   `json:"verbose,omitempty"`
 	IsLoggingEnabled bool   `json:"isLoggingEnabled,omitempty"`
 	StringIndexType  string `json:"stringIndexType,omitempty"`
+	// ReferenceDateTime and TimeZone are a Parley extension, not in the
+	// spec (docs/compatibility.md, "The reference time of a query"): the
+	// "now" of relative dates and times for this one query, as a local
+	// date-time (2016-11-07T00:00:00) or RFC 3339 with an offset, and the
+	// IANA time zone it is in. Absent means the server's clock in its
+	// --timezone. Pointers, so that an empty value is told from a missing one.
+	ReferenceDateTime *string `json:"parleyReferenceDateTime,omitempty"`
+	TimeZone          *string `json:"parleyTimeZone,omitempty"`
 }
 
 // ConversationalTaskResult is the spec's ConversationalTaskResult: the

@@ -3,15 +3,18 @@
 Runs ConversationAuthoringClient (azure-ai-language-conversations 1.1.0b4,
 default api-version 2022-10-01-preview) against a running server whose
 endpoint and key are in PARLEY_ENDPOINT and PARLEY_KEY. The server must be
-fresh (no projects) and serve lists with a page size of 3. tests/sdk/run.sh
-sets all that up.
+fresh (no projects), serve lists with a page size of 3, and run with
+--timezone PARLEY_SDK_TIMEZONE (default UTC). tests/sdk/run.sh sets all
+that up.
 """
 
 import copy
+import datetime
 import json
 import os
 import pathlib
 import sys
+from zoneinfo import ZoneInfo
 
 from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import (
@@ -229,6 +232,26 @@ def main():
         "parameters": {"projectName": name, "deploymentName": "nowhere"}}))
     check(isinstance(err, ResourceNotFoundError), "an unknown deployment raises ResourceNotFoundError", f"{err}")
 
+    # Parley's request extension (docs/compatibility.md): the SDK's dict body
+    # carries parleyReferenceDateTime and parleyTimeZone through unchanged,
+    # and a bad value is an Azure-shaped 400 naming the field.
+    def ask(text, **extension):
+        return runtime.analyze_conversation({
+            "kind": "Conversation",
+            "analysisInput": {"conversationItem": {"id": "1", "participantId": "1", "text": text}},
+            "parameters": {"projectName": name, "deploymentName": "production", **extension}})
+    answer = ask("play some jazz tomorrow", parleyReferenceDateTime="2016-11-07T00:00:00", parleyTimeZone="Europe/Paris")
+    check(answer["kind"] == "ConversationResult" and answer["result"]["query"] == "play some jazz tomorrow",
+          "analyze_conversation with parleyReferenceDateTime and parleyTimeZone answers", f"{answer}")
+    for field, value, target in (("parleyTimeZone", "Europe/Pariss", "parameters.parleyTimeZone"),
+                                 ("parleyReferenceDateTime", "next tuesday", "parameters.parleyReferenceDateTime")):
+        err = raises(HttpResponseError, lambda: ask("play some jazz", **{field: value}))
+        odata = getattr(err, "error", None)
+        check(isinstance(err, HttpResponseError) and err.status_code == 400 and odata is not None
+              and odata.code == "InvalidArgument" and odata.target == target,
+              f"a bad {field} raises HttpResponseError 400 InvalidArgument naming {target}",
+              f"{getattr(err, 'status_code', '')} {odata and odata.code} {odata and odata.target} {err}")
+
     # get_project, begin_delete_project, then 404.
     check(client.get_project(names[1])["projectName"] == names[1], f"get_project({names[1]!r})")
     job = client.begin_delete_project(names[1], polling_interval=POLL).result()
@@ -239,6 +262,64 @@ def main():
           f"get_project({names[1]!r}) after delete raises ResourceNotFoundError", f"{err}")
     left = sorted(p["projectName"] for p in client.list_projects())
     check(left == sorted(set(names) - {names[1]} | {name}), "list_projects after delete", f"{left}")
+
+    # DateTime through the SDK: a project whose When entity is the DateTime
+    # prebuilt alone; the answer's resolutions parse as the spec's shapes.
+    dt_name = "sdk-e2e-datetime"
+    utterances = [(t, "Book") for t in ("book a table", "reserve seats for us", "I want a room", "get me a ticket")] + \
+                 [(t, "Cancel") for t in ("cancel my booking", "drop the reservation", "call it off", "forget the room")]
+    dt_project = {
+        "projectFileVersion": API_VERSION, "stringIndexType": "Utf16CodeUnit",
+        "metadata": {"projectKind": "Conversation", "projectName": dt_name, "multilingual": False,
+                     "language": "en-us", "settings": {"confidenceThreshold": 0}},
+        "assets": {"projectKind": "Conversation", "intents": [{"category": "Book"}, {"category": "Cancel"}],
+                   "entities": [{"category": "When", "prebuilts": [{"category": "DateTime"}]}],
+                   "utterances": [{"text": t, "intent": i, "language": "en-us", "dataset": "Test" if n % 4 == 3 else "Train",
+                                   "entities": []} for n, (t, i) in enumerate(utterances)]}}
+    job = client.begin_import_project(dt_name, dt_project, polling_interval=POLL).result()
+    check(job and job.get("status") == "succeeded", f"begin_import_project({dt_name!r}) with a DateTime entity", f"{job}")
+    job = client.begin_train(dt_name, {"modelLabel": "m1", "trainingMode": "standard",
+                                       "evaluationOptions": {"kind": "manual"}}, polling_interval=POLL).result()
+    check(job and job.get("status") == "succeeded" and not job.get("warnings"),
+          "begin_train of the DateTime project succeeds with no warnings", f"{job}")
+    client.begin_deploy_project(dt_name, "production", {"trainedModelLabel": "m1"}, polling_interval=POLL).result()
+
+    def when(text, **extension):
+        answer = runtime.analyze_conversation({
+            "kind": "Conversation",
+            "analysisInput": {"conversationItem": {"id": "1", "participantId": "1", "text": text}},
+            "parameters": {"projectName": dt_name, "deploymentName": "production", "stringIndexType": "UnicodeCodePoint",
+                           **extension}})
+        return [e for e in answer["result"]["prediction"]["entities"] if e["category"] == "When"]
+
+    got = when("book it for tomorrow at 5pm", parleyReferenceDateTime="2016-11-07T00:00:00",
+               parleyTimeZone="Europe/Paris")
+    want = [{"category": "When", "text": "tomorrow at 5pm", "offset": 12, "length": 15, "confidenceScore": 1,
+             "resolutions": [{"resolutionKind": "DateTimeResolution", "dateTimeSubKind": "DateTime",
+                              "timex": "2016-11-08T17", "value": "2016-11-08 17:00:00"}],
+             "extraInformation": [{"extraInformationKind": "EntitySubtype", "value": "datetime.datetime"}]}]
+    check(got == want, "analyze_conversation resolves \"tomorrow at 5pm\" at parleyReferenceDateTime 2016-11-07 "
+          "in Europe/Paris to a DateTimeResolution", f"{got}")
+    got = when("from march 3 to march 5", parleyReferenceDateTime="2016-11-07T00:00:00Z")
+    spans = [r for e in got for r in e.get("resolutions", [])]
+    check([(r["resolutionKind"], r.get("begin"), r.get("end"), r.get("duration")) for r in spans] ==
+          [("TemporalSpanResolution", "2016-03-03", "2016-03-05", "P2D"),
+           ("TemporalSpanResolution", "2017-03-03", "2017-03-05", "P2D")],
+          "a date range with no year resolves to last year's and next year's TemporalSpanResolution", f"{got}")
+
+    # No reference in the request: the server's clock in its --timezone
+    # (run.sh passes PARLEY_SDK_TIMEZONE). The date is read before and
+    # after the call, in case midnight passes in between.
+    zone = ZoneInfo(os.environ.get("PARLEY_SDK_TIMEZONE", "UTC"))
+    before = (datetime.datetime.now(zone) + datetime.timedelta(days=1)).date().isoformat()
+    got = when("tomorrow")
+    after = (datetime.datetime.now(zone) + datetime.timedelta(days=1)).date().isoformat()
+    values = [r.get("value") for e in got for r in e.get("resolutions", [])]
+    check(len(values) == 1 and values[0] in (before, after),
+          f"\"tomorrow\" with no reference is tomorrow on the server's clock in {zone.key}", f"{got}, want {before}")
+    client.begin_delete_project(dt_name, polling_interval=POLL).result()
+    err = raises(ResourceNotFoundError, lambda: client.get_project(dt_name))
+    check(isinstance(err, ResourceNotFoundError), f"begin_delete_project({dt_name!r}) removes it", f"{err}")
 
     # A wrong key.
     wrong = ConversationAuthoringClient(endpoint, AzureKeyCredential("not-" + key))

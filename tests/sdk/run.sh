@@ -53,8 +53,11 @@ port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 endpoint="http://127.0.0.1:$port"
 key="sdk-e2e-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 
+# A time zone far from UTC, so that "tomorrow" on the server's clock is often
+# another date than in UTC: the SDK test checks --timezone with it.
+export PARLEY_SDK_TIMEZONE=Pacific/Kiritimati
 "$root/bin/parley" serve --listen "127.0.0.1:$port" --data "$tmp/data" --key "$key" \
-  --page-size 3 >"$tmp/server.log" 2>&1 &
+  --page-size 3 --timezone "$PARLEY_SDK_TIMEZONE" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
 # Wait for /healthz, polling with a deadline; fail early if the server died.

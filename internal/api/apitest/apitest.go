@@ -63,6 +63,9 @@ type Options struct {
 	// Server.Store is then nil.
 	Store    string
 	Observer server.Observer
+	// TimeZone is the server's time zone of relative dates
+	// (server.Config.TimeZone); nil: UTC.
+	TimeZone *time.Location
 }
 
 // Server is an in-process Parley.
@@ -94,7 +97,7 @@ func New(t testing.TB, opts *Options) *Server {
 	app, err := server.New(context.Background(), server.Config{
 		DataDir: dir, Store: opts.Store, Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes,
 		RetryAfter: opts.RetryAfter, Limits: opts.Limits, Jobs: opts.Jobs, Now: clock.Now,
-		JobPollInterval: 10 * time.Millisecond, Observer: opts.Observer,
+		JobPollInterval: 10 * time.Millisecond, Observer: opts.Observer, TimeZone: opts.TimeZone,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
