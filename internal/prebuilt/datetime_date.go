@@ -19,6 +19,8 @@ type dpoint struct {
 	// past and future, when set, are a weekday's day of the month found
 	// around the reference ("monday 21").
 	past, future time.Time
+	// hol is the holiday the date names, by year.
+	hol func(int) time.Time
 }
 
 // timex writes the date as a TIMEX: "2016-11-08", "XXXX-10-02",
@@ -50,6 +52,10 @@ func (p *dtParser) dateAlts(d dpoint) []dtAlt {
 		return []dtAlt{{timex: tx, at: d.t}}
 	case !d.future.IsZero():
 		return []dtAlt{{timex: tx, at: d.past}, {timex: tx, at: d.future}}
+	case d.hol != nil && d.y == 0:
+		past, future := p.aroundHoliday(d.hol)
+		tx := "XXXX-" + past.Format("01-02")
+		return []dtAlt{{timex: tx, at: past}, {timex: tx, at: future}}
 	case d.m == 0 && d.d == 0 && d.wd != 0:
 		today := day(p.ref)
 		next := today.AddDate(0, 0, (d.wd-isoWeekday(today)+7)%7)
@@ -158,6 +164,9 @@ func (p *dtParser) yearAfter(i int) (int, int, bool) {
 	if p.is(j, "in", "of") && j == i {
 		if y, k, ok := p.yearNum(j + 1); ok {
 			return y, k, true
+		}
+		if n, ok := p.num(j + 1); ok && p.is(j, "of") && len(p.toks[j+1].s) == 2 && !p.numberGlued(j+2) && !p.is(j+2, ":") {
+			return twoDigitYear(n), j + 2, true
 		}
 		return 0, i, false
 	}
@@ -322,12 +331,17 @@ func (p *dtParser) dateDayFirst(i int) (dpoint, bool) {
 		return dpoint{}, false
 	}
 	if p.is(k, "day") && p.is(k+1, "of") {
+		if the {
+			return dpoint{}, false // Recognizers' text starts after "the"
+		}
 		k++
 	}
 	if p.is(k, "of") {
 		k++
 	} else if !the && !ordinal && !p.toks[j].num {
-		return dpoint{}, false
+		if _, _, isMonth := p.monthAt(k, true); !isMonth {
+			return dpoint{}, false
+		}
 	}
 	m, e, ok := p.monthAt(k, false)
 	if !ok {
@@ -440,8 +454,10 @@ func (p *dtParser) dateNumeric(i int) (dpoint, bool) {
 	return dp, true
 }
 
+// twoDigitYear reads a two-digit year: 00-29 are this century's, 40-99
+// the last's; 30-39 could be either (ambiguousCentury).
 func twoDigitYear(n int) int {
-	if n < 50 {
+	if n < 40 {
 		return 2000 + n
 	}
 	return 1900 + n
@@ -616,7 +632,12 @@ func (p *dtParser) relWord(i int) (int, int, bool) {
 	switch p.word(i) {
 	case "next", "coming", "following", "upcoming":
 		return 1, i + 1, true
-	case "last", "previous", "past", "prior":
+	case "last":
+		if p.is(i-1, "will", "should", "would", "can", "could", "may", "might", "must", "to", "does", "did", "do", "t", "not", "it", "that", "which") {
+			return 0, i, false // "shouldn't last two hours": the verb
+		}
+		return -1, i + 1, true
+	case "previous", "past", "prior":
 		return -1, i + 1, true
 	case "this", "current":
 		return 0, i + 1, true
@@ -685,7 +706,7 @@ func (p *dtParser) dateWeekday(i int) (dpoint, bool) {
 	if p.is(e, "the") {
 		e++
 	}
-	if d, f, ok := p.dayNum(e); ok && e == k && !p.isOrdinalAt(f-1) && p.toks[e].num && !p.is(f, ":", "-", ".", "am", "pm") && !p.glued(f) {
+	if d, f, ok := p.dayNum(e); ok && e == k && p.toks[e].num && !p.is(f, ":", "-", ".", "am", "pm", "oclock", "o") && !(f < len(p.toks) && p.glued(f) && !p.isOrdinalAt(f-1)) && !p.startsTime(e) {
 		// "monday 21": the last and next months whose 21st is a Monday
 		var past, future time.Time
 		base := mkDate(p.ref.Year(), int(p.ref.Month()), 1)
@@ -748,57 +769,126 @@ func (p *dtParser) dateContext(i int) bool {
 	return false
 }
 
-// dateHoliday: a few fixed-date holidays, with an optional year.
+// dateHoliday: a holiday, perhaps with a year or next/last.
 func (p *dtParser) dateHoliday(i int) (dpoint, bool) {
 	j := i
 	shift, k, hasShift := p.relWord(i)
 	if hasShift {
 		j = k
 	}
-	m, d, e, ok := p.holidayAt(j)
+	h, e, ok := p.holidayAt(j)
 	if !ok {
 		return dpoint{}, false
 	}
-	dp := dpoint{m: m, d: d, end: e}
-	if hasShift {
-		y := p.ref.Year() + shift
-		if shift == 1 && mkDate(p.ref.Year(), m, d).After(day(p.ref)) {
-			y = p.ref.Year()
-		}
-		dp.y = y
-	}
+	dp := dpoint{hol: h, end: e}
 	if y, f, ok := p.yearAfter(e); ok {
-		dp.y, dp.end = y, f
-	} else if f, ok := p.anySeq(e, "of this year"); ok {
-		dp.y, dp.end = p.ref.Year(), f
+		t := h(y)
+		return dpoint{y: y, m: int(t.Month()), d: t.Day(), end: f, hol: h}, true
+	}
+	if f, ok := p.anySeq(e, "of this year"); ok {
+		t := h(p.ref.Year())
+		return dpoint{rel: true, t: t, end: f, hol: h}, true
+	}
+	if hasShift {
+		past, future := p.aroundHoliday(h)
+		switch {
+		case shift < 0:
+			return dpoint{rel: true, t: past, end: e, hol: h}, true
+		case shift > 0 && p.is(i, "following"):
+			return dpoint{rel: true, t: h(future.Year() + 1), end: e, hol: h}, true
+		case shift > 0:
+			return dpoint{rel: true, t: future, end: e, hol: h}, true
+		}
+		return dpoint{rel: true, t: h(p.ref.Year()), end: e, hol: h}, true
 	}
 	return dp, true
 }
 
-var dtHolidays = []struct {
-	phrase string
-	m, d   int
-}{
-	{"christmas eve", 12, 24}, {"christmas day", 12, 25}, {"christmas", 12, 25}, {"xmas", 12, 25},
-	{"new year's eve", 12, 31}, {"new years eve", 12, 31}, {"new year eve", 12, 31},
-	{"new year's day", 1, 1}, {"new years day", 1, 1}, {"new year day", 1, 1}, {"new year", 1, 1},
-	{"independence day", 7, 4}, {"halloween", 10, 31}, {"valentine's day", 2, 14}, {"valentines day", 2, 14},
-	{"valentine day", 2, 14}, {"boxing day", 12, 26}, {"st patrick's day", 3, 17}, {"saint patrick's day", 3, 17},
-	{"st patrick day", 3, 17}, {"saint patrick day", 3, 17}, {"saint patrick", 3, 17}, {"april fools day", 4, 1},
-	{"april fool's day", 4, 1}, {"earth day", 4, 22}, {"veterans day", 11, 11}, {"groundhog day", 2, 2},
-	{"may day", 5, 1}, {"cinco de mayo", 5, 5}, {"all saints day", 11, 1}, {"all souls day", 11, 2},
-	{"inauguration day", 1, 20}, {"flag day", 6, 14}, {"juneteenth", 6, 19}, {"bastille day", 7, 14},
+// aroundHoliday is a holiday's last date before the reference and its
+// next one from it.
+func (p *dtParser) aroundHoliday(h func(int) time.Time) (past, future time.Time) {
+	for y := p.ref.Year() - 1; y <= p.ref.Year()+1; y++ {
+		if t := h(y); t.Before(day(p.ref)) {
+			past = t
+		} else if future.IsZero() {
+			future = t
+		}
+	}
+	return past, future
 }
 
-func (p *dtParser) holidayAt(i int) (int, int, int, bool) {
-	best, bm, bd := i, 0, 0
+func fixedDay(m, d int) func(int) time.Time {
+	return func(y int) time.Time { return mkDate(y, m, d) }
+}
+
+// nthWeekday is the n-th weekday wd of month m (n -1: the last).
+func nthWeekday(m, wd, n int) func(int) time.Time {
+	return func(y int) time.Time {
+		if n < 0 {
+			last := mkDate(y, m, 1).AddDate(0, 1, -1)
+			return last.AddDate(0, 0, -((isoWeekday(last) - wd + 7) % 7))
+		}
+		first := mkDate(y, m, 1)
+		return first.AddDate(0, 0, (wd-isoWeekday(first)+7)%7+7*(n-1))
+	}
+}
+
+// easter is Western Easter Sunday (the anonymous Gregorian computus).
+func easter(y int) time.Time {
+	a, b, c := y%19, y/100, y%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	return mkDate(y, month, (h+l-7*m+114)%31+1)
+}
+
+func afterEaster(days int) func(int) time.Time {
+	return func(y int) time.Time { return easter(y).AddDate(0, 0, days) }
+}
+
+var dtHolidays = []struct {
+	phrase string
+	date   func(int) time.Time
+}{
+	{"christmas eve", fixedDay(12, 24)}, {"christmas day", fixedDay(12, 25)}, {"christmas", fixedDay(12, 25)}, {"xmas", fixedDay(12, 25)},
+	{"new year's eve", fixedDay(12, 31)}, {"new years eve", fixedDay(12, 31)}, {"new year eve", fixedDay(12, 31)},
+	{"new year's day", fixedDay(1, 1)}, {"new years day", fixedDay(1, 1)}, {"new year day", fixedDay(1, 1)}, {"new year", fixedDay(1, 1)},
+	{"independence day", fixedDay(7, 4)}, {"halloween", fixedDay(10, 31)}, {"valentine's day", fixedDay(2, 14)},
+	{"valentines day", fixedDay(2, 14)}, {"valentine day", fixedDay(2, 14)}, {"boxing day", fixedDay(12, 26)},
+	{"st patrick's day", fixedDay(3, 17)}, {"saint patrick's day", fixedDay(3, 17)}, {"st patrick day", fixedDay(3, 17)},
+	{"saint patrick day", fixedDay(3, 17)}, {"saint patrick", fixedDay(3, 17)}, {"april fools day", fixedDay(4, 1)},
+	{"april fool's day", fixedDay(4, 1)}, {"earth day", fixedDay(4, 22)}, {"veterans day", fixedDay(11, 11)},
+	{"groundhog day", fixedDay(2, 2)}, {"may day", fixedDay(5, 1)}, {"international workers' day", fixedDay(5, 1)},
+	{"international workers day", fixedDay(5, 1)}, {"labour day", fixedDay(5, 1)}, {"cinco de mayo", fixedDay(5, 5)},
+	{"all saints day", fixedDay(11, 1)}, {"all souls day", fixedDay(11, 2)}, {"inauguration day", fixedDay(1, 20)},
+	{"flag day", fixedDay(6, 14)}, {"juneteenth", fixedDay(6, 19)}, {"freedom day", fixedDay(6, 19)},
+	{"jubilee day", fixedDay(6, 19)}, {"bastille day", fixedDay(7, 14)},
+	{"easter", easter}, {"easter sunday", easter}, {"easter monday", afterEaster(1)}, {"good friday", afterEaster(-2)},
+	{"ash wednesday", afterEaster(-46)}, {"palm sunday", afterEaster(-7)}, {"pentecost", afterEaster(49)},
+	{"thanksgiving", nthWeekday(11, 4, 4)}, {"thanksgiving day", nthWeekday(11, 4, 4)},
+	{"black friday", func(y int) time.Time { return nthWeekday(11, 4, 4)(y).AddDate(0, 0, 1) }},
+	{"mother's day", nthWeekday(5, 7, 2)}, {"mothers day", nthWeekday(5, 7, 2)},
+	{"father's day", nthWeekday(6, 7, 3)}, {"fathers day", nthWeekday(6, 7, 3)},
+	{"memorial day", nthWeekday(5, 1, -1)}, {"labor day", nthWeekday(9, 1, 1)},
+	{"martin luther king day", nthWeekday(1, 1, 3)}, {"mlk day", nthWeekday(1, 1, 3)},
+	{"presidents day", nthWeekday(2, 1, 3)}, {"presidents' day", nthWeekday(2, 1, 3)}, {"columbus day", nthWeekday(10, 1, 2)},
+}
+
+func (p *dtParser) holidayAt(i int) (func(int) time.Time, int, bool) {
+	best := i
+	var date func(int) time.Time
 	for _, h := range dtHolidays {
 		j, ok := p.seqApos(i, h.phrase)
 		if ok && j > best {
-			best, bm, bd = j, h.m, h.d
+			best, date = j, h.date
 		}
 	}
-	return bm, bd, best, best > i
+	return date, best, best > i
 }
 
 // seqApos matches a phrase whose words may carry an apostrophe ("year's"
@@ -846,4 +936,11 @@ func (p *dtParser) startsDate(i int) bool {
 	}
 	_, ok := p.dateSpan(i)
 	return ok
+}
+
+// startsTime reports whether a clock time that is more than a bare number
+// starts at token i ("4 oclock", "5pm").
+func (p *dtParser) startsTime(i int) bool {
+	t, ok := p.timePoint(i, false)
+	return ok && t.end > i+1
 }

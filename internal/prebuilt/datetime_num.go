@@ -106,6 +106,13 @@ func (p *dtParser) yearNum(i int) (int, int, bool) {
 		return 0, i, false
 	}
 	if p.is(j, "hundred") {
+		k := j + 1
+		if p.is(k, "and") {
+			k++
+		}
+		if lo, e, ok := p.wordNum(k); ok && lo > 0 {
+			return hi*100 + lo, e, true
+		}
 		return hi * 100, j + 1, true
 	}
 	lo, k, ok := p.wordNum(j)
@@ -143,6 +150,10 @@ func (p *dtParser) amount(i int) (float64, string, int, bool) {
 		return float64(n), strconv.Itoa(n), i + 1, true
 	}
 	switch w := p.word(i); w {
+	case "half":
+		if p.is(i+1, "an", "a") {
+			return 0.5, "0.5", i + 2, true
+		}
 	case "½":
 		return 0.5, "0.5", i + 1, true
 	case "a", "an":

@@ -1,6 +1,7 @@
 package prebuilt
 
 import (
+	"strings"
 	"time"
 )
 
@@ -658,7 +659,7 @@ func (p *dtParser) spanCount(i int) (dspan, bool) {
 		}
 		shift = s2
 		u, e, ok = p.unitAt(k)
-		if !ok {
+		if !ok || n != 1 && !strings.HasSuffix(p.word(k), "s") {
 			return dspan{}, false
 		}
 	}
@@ -813,10 +814,7 @@ func (p *dtParser) dateRange(i int) (dtExpr, bool) {
 	if between {
 		k, sepOK = p.anySeq(k, "and", "-", "~", "through", "to", "thru")
 	} else {
-		k, sepOK = p.anySeq(k, "to", "till", "until", "til", "through", "thru", "-", "~", "and")
-		if sepOK && p.is(a.end, "and") && !p.is(i, "from") {
-			sepOK = false
-		}
+		k, sepOK = p.anySeq(k, "to", "till", "until", "til", "through", "thru", "-", "~")
 	}
 	if !sepOK {
 		return dtExpr{}, false

@@ -150,11 +150,11 @@ func (p *dtParser) timePointUncached(i int, loose bool) (tpoint, bool) {
 		return best, false
 	}
 	// "in the morning", "in the evening", "at night", "tonight" after it
-	if j, ok := p.anySeq(best.end, "in the morning", "this morning"); ok && best.ampm == 0 {
+	if j, ok := p.anySeq(best.end, "in the morning"); ok && best.ampm == 0 {
 		if best.h < 12 {
 			best.ampm, best.end = 1, j
 		}
-	} else if j, ok := p.anySeq(best.end, "in the afternoon", "in the evening", "at night", "this afternoon", "this evening"); ok && best.ampm == 0 && !p.is(best.end, "this") {
+	} else if j, ok := p.anySeq(best.end, "in the afternoon", "in the evening", "at night"); ok && best.ampm == 0 {
 		best.ampm, best.end = 2, j
 	}
 	return best, true

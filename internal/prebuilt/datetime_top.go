@@ -99,7 +99,7 @@ func (p *dtParser) combine(dalts []dtAlt, t tpoint, hours []int) []dtAlt {
 func (p *dtParser) dayPart(i int) (dpoint, string, int, int, int, bool) {
 	today := day(p.ref)
 	rel := func(t time.Time) dpoint { return dpoint{rel: true, t: t} }
-	if p.is(i, "tonight") {
+	if p.is(i, "tonight", "tonite") {
 		return dpoint{rel: true, t: today, end: i + 1}, "NI", 20, 24, i + 1, true
 	}
 	if shift, j, ok := p.relWord(i); ok {
@@ -160,8 +160,8 @@ func (p *dtParser) dateTime(i int) (dtExpr, bool) {
 	if j, ok := p.present(i); ok {
 		try(dtExpr{kind: kDateTime, start: i, end: j, alts: []dtAlt{{timex: "PRESENT_REF", at: p.ref}}}, true)
 	}
-	// date, then time
-	if d, ok := p.date(i); ok {
+	// date, then time (a holiday keeps its time apart, as Recognizers does)
+	if d, ok := p.date(i); ok && d.hol == nil {
 		j := d.end
 		loose := false
 		if k, ok := p.anySeq(j, "at", "@", "around", "for", ",", "on", "by"); ok {
