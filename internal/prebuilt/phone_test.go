@@ -2,7 +2,7 @@ package prebuilt
 
 import "testing"
 
-func init() { floors["PhoneNumberModel"] = 311 }
+func init() { floors["PhoneNumberModel"] = 373 }
 
 func TestPhoneRules(t *testing.T) {
 	for _, c := range []struct {
@@ -11,12 +11,22 @@ func TestPhoneRules(t *testing.T) {
 	}{
 		{"call 415-555-0199 today", []string{"415-555-0199"}},
 		{"call +1 (415) 555-0199 or 415.555.0198", []string{"+1 (415) 555-0199", "415.555.0198"}},
-		{"desk 415-555-0199 ext 12", []string{"415-555-0199 ext 12"}},
+		{"desk 415-555-0199 ext 123", []string{"415-555-0199 ext 123"}},
+		{"desk 415-555-0199 ext 12, 020 7946 0958 x123", []string{"415-555-0199", "020 7946 0958"}},
 		{"ref a415-555-0199 and 415-555-0199b", nil},
 		{"paid on 03/11/2021", nil},
 		{"ssn 123-45-6789", nil},
 		{"pi is 3.14159265", nil},
 		{"7*415=2905", nil},
+		{"-4155550199 is negative", nil},
+		{"dial+45-12-34-56-78", nil},
+		{"call+45 12 34 56 78 or is(+45)12 34 56 78", []string{"+45 12 34 56 78", "(+45)12 34 56 78"}},
+		{"tel 1237812, not 123-7812", []string{"1237812"}},
+		{"account number 41555501 and card: 415-555-0199", nil},
+		{"visa 1234 5678 9012 345", nil},
+		{"OMB No. 1234-5678, hotline 1234-5678", []string{"1234-5678"}},
+		{"see 999)555-0199 now", []string{"999)555-0199"}},
+		{"Desk (415)555-0199 12/03/2021 10:30", []string{"(415)555-0199"}},
 	} {
 		var got []string
 		for _, r := range recognizePhone(c.in, Context{}) {
@@ -34,8 +44,9 @@ func TestPhoneRules(t *testing.T) {
 	}
 }
 
-// TestPhoneScore checks the score's general rule: formatting and an
-// international prefix raise it, a repeated tail lowers it.
+// TestPhoneScore checks the score's general rule: formatting, length, a
+// country or area code raise it; a repeated tail, a long bare run, a ZIP+4
+// shape, several long digit runs lower it; a local US number gets a bonus.
 func TestPhoneScore(t *testing.T) {
 	score := func(s string) string {
 		rs := recognizePhone(s, Context{})
@@ -46,8 +57,29 @@ func TestPhoneScore(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"4155550199": "0.5", "415 555 0199": "0.9", "+1 415 555 0199": "1", "4155550000": "0.3",
+		"555-0199": "0.55", "415-555-0199": "0.9", "(415)555-0199": "1", "+44 20 7946 0958": "1",
+		"0049 30 1234567": "1", "020794600000": "0.2", "1237812": "0.2", "12345-6789": "0.2",
+		"0041-22-1234567": "1", "01234 56789 12345": "0.8",
 	} {
 		if got := score(in); got != want {
+			t.Errorf("%q: score %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestPhoneConfidence checks the score of shapes the extractor need not
+// produce on its own.
+func TestPhoneConfidence(t *testing.T) {
+	for in, want := range map[string]string{
+		"415)555 0199":     "0.5",  // a lone bracket
+		"415  555 0199":    "0.7",  // a run of two spaces
+		"00-41-22-1234567": "0.8",  // "00-"
+		"(00 41) 22 12345": "1",    // a country code in brackets
+		"(415) 555 0199":   "1",    // an area code
+		"22.345.6789":      "0.8",  // no local bonus after "."
+		"22 345.6789":      "0.95", // a local US number
+	} {
+		if got := phoneConfidence(in); got != want {
 			t.Errorf("%q: score %s, want %s", in, got, want)
 		}
 	}

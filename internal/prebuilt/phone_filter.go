@@ -1,0 +1,178 @@
+package prebuilt
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Filters that drop a digit run Recognizers-Text does not take for a phone
+// number.
+
+// phoneFormatted reports whether s holds a formatting character (white
+// space, "-", "/", ".").
+func phoneFormatted(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if phoneFormatChar(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneCardGroups reports whether every space-separated chunk of s holds
+// three or four digits, the grouping of a 15-digit card number
+// ("3400 0000 0000 009").
+func phoneCardGroups(s string) bool {
+	n := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ' ' {
+			if n != 3 && n != 4 {
+				return false
+			}
+			n = 0
+			continue
+		}
+		if isDigit(s[i]) {
+			n++
+		}
+	}
+	return true
+}
+
+// phoneGrouped matches what any text holding a phone number holds: two
+// digit groups (of up to four digits), each followed by one character, and
+// two or three more digits.
+var phoneGrouped = regexp.MustCompile(`(?:[0-9]{1,4}.){2,4}\s?[0-9]{2,3}`)
+
+// phoneHexWord reports whether w is a word of hexadecimal digits mixing
+// letters and digits ("d9", "e9").
+func phoneHexWord(w string) bool {
+	letter, digit := false, false
+	for i := 0; i < len(w); i++ {
+		c := w[i] | 0x20
+		switch {
+		case isDigit(w[i]):
+			digit = true
+		case c >= 'a' && c <= 'f':
+			letter = true
+		default:
+			return false
+		}
+	}
+	return letter && digit
+}
+
+// phoneExtCut returns where the run text[start:end] ends once an
+// extension it carries is weighed: an extension ("x123", "ext 123") of
+// three to five digits belongs to a number that ends as a North American
+// one does (an exchange of three digits, the first 2–9, starting a group,
+// and four digits); any other stays outside the number.
+func phoneExtCut(text string, start, end int) int {
+	run := text[start:end]
+	loc := phoneExt.FindStringIndex(run)
+	if loc == nil {
+		return end
+	}
+	main, ext := run[:loc[0]], run[loc[0]:]
+	n := len(phoneDigits(ext))
+	if n >= 3 && n <= 5 && !strings.Contains(ext, ".") && phoneNANPTail(main) {
+		return end
+	}
+	return start + loc[0]
+}
+
+// phoneNANPTail reports whether s ends in a North American local number:
+// three digits (the first 2–9) that start a digit group or follow a group
+// of three, an optional "-", "." or space (spaces around allowed), and four
+// digits.
+func phoneNANPTail(s string) bool {
+	i := len(s) - 4
+	if i < 3 || len(phoneDigits(s[i:])) != 4 {
+		return false
+	}
+	if isDigit(s[i-1]) {
+		// "2125550199": the exchange glued to the subscriber number
+		i -= 3
+	} else {
+		j := i
+		if phoneIsSpace(s[j-1]) {
+			j--
+		}
+		if j > 0 && (s[j-1] == '-' || s[j-1] == '.') {
+			j--
+		}
+		if j > 0 && phoneIsSpace(s[j-1]) {
+			j--
+		}
+		i = j - 3
+	}
+	if i < 0 || len(phoneDigits(s[i:i+3])) != 3 || s[i] < '2' {
+		return false
+	}
+	if i == 0 || !isDigit(s[i-1]) {
+		return true
+	}
+	// a glued area code of exactly three digits
+	return i >= 3 && len(phoneDigits(s[i-3:i])) == 3 && (i == 3 || !isDigit(s[i-4]))
+}
+
+// phoneShortAfterCode reports an international "+" code that a separator
+// other than a space joins to the rest in a way no dialling plan writes:
+// "+45-12-34-56-78", "+31/40/1234567", "+33.1.23.45.67.89". Only the North
+// American "+1-" (before a group of three or more digits) and the East
+// Asian "+81-", "+82-", "+86-" are written so.
+func phoneShortAfterCode(s string) bool {
+	if len(s) < 2 || s[0] != '+' {
+		return false
+	}
+	i := 1
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i == 1 || i > 4 || i >= len(s) || s[i] != '-' && s[i] != '.' && s[i] != '/' {
+		return false
+	}
+	code := s[1:i]
+	if s[i] != '-' || code != "1" && code != "81" && code != "82" && code != "86" {
+		return true
+	}
+	i++
+	if i < len(s) && phoneIsSpace(s[i]) {
+		i++
+	}
+	n := 0
+	for ; i < len(s) && isDigit(s[i]); i++ {
+		n++
+	}
+	return code == "1" && n < 3
+}
+
+// phoneFalsePrefixRegex matches text ending in an account or card label;
+// the character right before the number is not part of it.
+var phoneFalsePrefixRegex = regexp.MustCompile(`(?:account|card)(?:\s+(?:#|number))?(?:\s+is)?:?\s*$`)
+
+// phoneFalsePrefix reports whether the text before a number labels it an
+// account or card number ("account number 1234567").
+func phoneFalsePrefix(before string) bool {
+	if len(before) < 5 {
+		return false
+	}
+	return phoneFalsePrefixRegex.MatchString(before[max(0, len(before)-40) : len(before)-1])
+}
+
+// phoneOMBRegex matches an OMB control number ("OMB No. 1234-5678").
+var phoneOMBRegex = regexp.MustCompile(`(?i)omb(?:\s*(?:no\.?|number|#))?:?\s+[0-9]{4}-?[0-9]{4}`)
+
+// phoneOMB reports whether main, of the shape dddd-dddd, starting at start
+// in text, is an OMB control number.
+func phoneOMB(text string, start int, main string) bool {
+	if len(main) != 9 || main[4] != '-' || len(phoneDigits(main)) != 8 {
+		return false
+	}
+	for _, m := range phoneOMBRegex.FindAllStringIndex(text[max(0, start-30):min(len(text), start+len(main))], -1) {
+		if m[1] > min(start, 30) {
+			return true
+		}
+	}
+	return false
+}
