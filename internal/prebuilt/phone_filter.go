@@ -116,6 +116,61 @@ func phoneNANPTail(s string) bool {
 	return i >= 3 && len(phoneDigits(s[i-3:i])) == 3 && (i == 3 || !isDigit(s[i-4]))
 }
 
+// phoneCodeCut returns where the number in the run text[start:end] starts
+// once an international prefix ("+44", "0044") before an area code in
+// brackets is weighed. The prefix belongs to the number when the brackets
+// hold the trunk "0" alone ("+44 (0)20…"), a UK-style "(0161)" after a
+// two-digit code, or when the country writes its area codes in brackets
+// after its code: North America (+1), the Netherlands (31), Brazil (55),
+// Japan, Korea and China (81, 82, 86), "00" serving the last five only;
+// or in the compact "+dd(d)" and ten digits. Otherwise the number starts at
+// the bracket.
+func phoneCodeCut(text string, start, end int) int {
+	run := text[start:end]
+	i, plus := 0, false
+	switch {
+	case strings.HasPrefix(run, "+"):
+		i, plus = 1, true
+	case strings.HasPrefix(run, "00"):
+		i = 2
+	default:
+		return start
+	}
+	j := i
+	for j < len(run) && isDigit(run[j]) {
+		j++
+	}
+	code := run[i:j]
+	k := j
+	if k < len(run) && run[k] == ' ' {
+		k++
+	}
+	if len(code) == 0 || len(code) > 3 || k >= len(run) || run[k] != '(' {
+		return start
+	}
+	close := strings.IndexByte(run[k:], ')')
+	if close < 0 {
+		return start
+	}
+	area := run[k+1 : k+close]
+	switch code {
+	case "31", "55", "81", "82", "86":
+		return start
+	case "1":
+		if plus {
+			return start
+		}
+	}
+	if plus && (area == "0" || len(code) == 2 && len(area) >= 4 && len(area) <= 5 && area[0] == '0') {
+		return start
+	}
+	if rest := run[k+close+1:]; plus && len(code) == 2 && k == j && len(area) == 1 && len(rest) == 10 && len(phoneDigits(rest)) == 10 {
+		// the compact "+dd(d)dddddddddd"
+		return start
+	}
+	return start + k
+}
+
 // phoneShortAfterCode reports an international "+" code that a separator
 // other than a space joins to the rest in a way no dialling plan writes:
 // "+45-12-34-56-78", "+31/40/1234567", "+33.1.23.45.67.89". Only the North
