@@ -27,7 +27,6 @@ var phoneRun = regexp.MustCompile(`(?i)(?:\(\s?\+?[0-9]{1,5}\s?\)|[0-9]{3}\)|\+[
 var (
 	phoneDate   = regexp.MustCompile(`\A(?:[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}/(?:19|20)[0-9]{2})\z`)
 	phoneSSN    = regexp.MustCompile(`\A[0-9]{3}-[0-9]{2}-[0-9]{4}\z`)
-	phoneExt    = regexp.MustCompile(`(?i)\s?(?:x|ext\.?)\s?[0-9]{1,6}\z`)
 	phoneNoWord = regexp.MustCompile(`(?i)\b(?:account|card|no\.)`)
 	// phoneNANP is a North American number: an optional "1" or "+1", an
 	// area code of three digits (maybe in brackets), an exchange of three
@@ -101,8 +100,9 @@ func phoneScore(text string, start, end int) (string, bool) {
 	if end < len(text) {
 		next = text[end]
 	}
-	// a bracket or "+" opens a number even glued to a word ("is(+45)…")
-	if isDigit(prev) || seqAlnum(prev) && run[0] != '(' && run[0] != '+' || seqAlnum(next) || strings.IndexByte("#+*=%$_", prev) >= 0 || strings.IndexByte("+*=%()_", next) >= 0 {
+	// a bracket or "+" opens a number even glued to a word ("is(+45)…"),
+	// and a bracket even after a country code it does not belong with
+	if isDigit(prev) && run[0] != '(' || seqAlnum(prev) && run[0] != '(' && run[0] != '+' || seqAlnum(next) || strings.IndexByte("#+*=%$_", prev) >= 0 || strings.IndexByte("+*=%()_", next) >= 0 {
 		return "", false
 	}
 	if prev == '-' && (start < 2 || !phoneFormatted(run)) {
@@ -133,8 +133,8 @@ func phoneScore(text string, start, end int) (string, bool) {
 		}
 	}
 	main := run
-	if loc := phoneExt.FindStringIndex(run); loc != nil {
-		main = run[:loc[0]]
+	if at := phoneExtStart(run); at >= 0 {
+		main = run[:at]
 	}
 	digits, seps, parens := 0, 0, 0
 	inGroup := false

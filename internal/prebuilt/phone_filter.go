@@ -69,16 +69,16 @@ func phoneHexWord(w string) bool {
 // and four digits); any other stays outside the number.
 func phoneExtCut(text string, start, end int) int {
 	run := text[start:end]
-	loc := phoneExt.FindStringIndex(run)
-	if loc == nil {
+	at := phoneExtStart(run)
+	if at < 0 {
 		return end
 	}
-	main, ext := run[:loc[0]], run[loc[0]:]
+	main, ext := run[:at], run[at:]
 	n := len(phoneDigits(ext))
 	if n >= 3 && n <= 5 && !strings.Contains(ext, ".") && phoneNANPTail(main) {
 		return end
 	}
-	return start + loc[0]
+	return start + at
 }
 
 // phoneNANPTail reports whether s ends in a North American local number:
@@ -124,7 +124,10 @@ func phoneNANPTail(s string) bool {
 // after its code: North America (+1), the Netherlands (31), Brazil (55),
 // Japan, Korea and China (81, 82, 86), "00" serving the last five only;
 // or in the compact "+dd(d)" and ten digits. Otherwise the number starts at
-// the bracket.
+// the bracket. A "00" prefix, or a "+" and three digits, and a space
+// likewise stay outside a number whose groups are joined by hyphens
+// ("0034 912-345-678", "+420 601-123-456"), but for 31, 81, 82, 86 and for
+// Italy and Denmark (39, 45).
 func phoneCodeCut(text string, start, end int) int {
 	run := text[start:end]
 	i, plus := 0, false
@@ -145,8 +148,18 @@ func phoneCodeCut(text string, start, end int) int {
 	if k < len(run) && run[k] == ' ' {
 		k++
 	}
-	if len(code) == 0 || len(code) > 3 || k >= len(run) || run[k] != '(' {
+	if len(code) == 0 || len(code) > 3 || k >= len(run) {
 		return start
+	}
+	if run[k] != '(' {
+		if plus && len(code) < 3 || k == j || !phoneHyphenated(run[k:]) {
+			return start
+		}
+		switch code {
+		case "31", "39", "45", "81", "82", "86":
+			return start
+		}
+		return start + k
 	}
 	close := strings.IndexByte(run[k:], ')')
 	if close < 0 {
@@ -171,11 +184,27 @@ func phoneCodeCut(text string, start, end int) int {
 	return start + k
 }
 
+// phoneHyphenated reports whether s joins its groups with "-" in other
+// ways than one before its last four digits ("0049 30 123-4567").
+func phoneHyphenated(s string) bool {
+	n := strings.Count(s, "-")
+	if n == 0 {
+		return false
+	}
+	if n > 1 {
+		return true
+	}
+	at := strings.IndexByte(s, '-')
+	return len(s)-at-1 != 4 || len(phoneDigits(s[at+1:])) != 4
+}
+
 // phoneShortAfterCode reports an international "+" code that a separator
 // other than a space joins to the rest in a way no dialling plan writes:
-// "+45-12-34-56-78", "+31/40/1234567", "+33.1.23.45.67.89". Only the North
-// American "+1-" (before a group of three or more digits) and the East
-// Asian "+81-", "+82-", "+86-" are written so.
+// "+45-12-34-56-78", "+31/40/1234567", "+33.1.23.45.67.89". A "-" or "/"
+// may join a code to a subscriber number of five to eight digits, or of two
+// groups of three or four ("+45-12345678", "+44-7946-0958"); "-" also
+// follows the North American "+1" (before a group of three or more digits)
+// and the East Asian "+81", "+82", "+86".
 func phoneShortAfterCode(s string) bool {
 	if len(s) < 2 || s[0] != '+' {
 		return false
@@ -187,13 +216,16 @@ func phoneShortAfterCode(s string) bool {
 	if i == 1 || i > 4 || i >= len(s) || s[i] != '-' && s[i] != '.' && s[i] != '/' {
 		return false
 	}
-	code := s[1:i]
-	if s[i] != '-' || code != "1" && code != "81" && code != "82" && code != "86" {
-		return true
-	}
+	code, sep := s[1:i], s[i]
 	i++
 	if i < len(s) && phoneIsSpace(s[i]) {
 		i++
+	}
+	if sep != '.' && len(code) >= 2 && phoneSubscriber(s[i:]) {
+		return false
+	}
+	if sep != '-' || code != "1" && code != "81" && code != "82" && code != "86" {
+		return true
 	}
 	n := 0
 	for ; i < len(s) && isDigit(s[i]); i++ {
@@ -202,17 +234,90 @@ func phoneShortAfterCode(s string) bool {
 	return code == "1" && n < 3
 }
 
-// phoneFalsePrefixRegex matches text ending in an account or card label;
-// the character right before the number is not part of it.
-var phoneFalsePrefixRegex = regexp.MustCompile(`(?:account|card)(?:\s+(?:#|number))?(?:\s+is)?:?\s*$`)
+// phoneSubscriber reports whether s is a subscriber number: five to eight
+// digits, or two groups of three or four digits joined by at most one "-"
+// or space.
+func phoneSubscriber(s string) bool {
+	d := len(phoneDigits(s))
+	if d == len(s) {
+		return d >= 5 && d <= 8
+	}
+	j := 0
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	if j < 3 || j > 4 || j+1 >= len(s) || s[j] != '-' && s[j] != ' ' {
+		return false
+	}
+	rest := len(s) - j - 1
+	return rest >= 3 && rest <= 4 && len(phoneDigits(s[j+1:])) == rest
+}
 
 // phoneFalsePrefix reports whether the text before a number labels it an
-// account or card number ("account number 1234567").
+// account or card number ("account number 1234567", "Card #: 1234567"):
+// it ends, but for the character right before the number, in "account" or
+// "card", then maybe "#" or "number", "is", ":" and white space.
 func phoneFalsePrefix(before string) bool {
 	if len(before) < 5 {
 		return false
 	}
-	return phoneFalsePrefixRegex.MatchString(before[max(0, len(before)-40) : len(before)-1])
+	s := before[:len(before)-1]
+	s = strings.TrimRight(s, " \t\n\r\v\f")
+	s = strings.TrimSuffix(s, ":")
+	s = phoneTrimWord(s, "is")
+	if t := phoneTrimWord(s, "number"); t != s {
+		s = t
+	} else {
+		s = phoneTrimWord(s, "#")
+	}
+	return phoneHasSuffixFold(s, "account") || phoneHasSuffixFold(s, "card")
+}
+
+// phoneTrimWord removes w, and the white space before it, from the end of
+// s, if s ends so.
+func phoneTrimWord(s, w string) string {
+	if !phoneHasSuffixFold(s, w) {
+		return s
+	}
+	t := s[:len(s)-len(w)]
+	u := strings.TrimRight(t, " \t\n\r\v\f")
+	if u == t {
+		return s
+	}
+	return u
+}
+
+func phoneHasSuffixFold(s, w string) bool {
+	return len(s) >= len(w) && strings.EqualFold(s[len(s)-len(w):], w)
+}
+
+// phoneExtStart returns where the extension ("x123", " ext. 123") that
+// ends run starts, or -1.
+func phoneExtStart(run string) int {
+	i := len(run)
+	for i > 0 && isDigit(run[i-1]) && len(run)-i < 6 {
+		i--
+	}
+	if i == len(run) || i > 0 && isDigit(run[i-1]) {
+		return -1
+	}
+	if i > 0 && phoneIsSpace(run[i-1]) {
+		i--
+	}
+	switch {
+	case i >= 4 && strings.EqualFold(run[i-4:i], "ext."):
+		i -= 4
+	case i >= 3 && strings.EqualFold(run[i-3:i], "ext"):
+		i -= 3
+	case i >= 1 && run[i-1]|0x20 == 'x':
+		i--
+	default:
+		return -1
+	}
+	if i > 0 && phoneIsSpace(run[i-1]) {
+		i--
+	}
+	return i
 }
 
 // phoneOMBRegex matches an OMB control number ("OMB No. 1234-5678").

@@ -1,6 +1,10 @@
 package prebuilt
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func init() { floors["PhoneNumberModel"] = 373 }
 
@@ -32,6 +36,10 @@ func TestPhoneRules(t *testing.T) {
 		{"ring 303.555.0199, not 30.355.501.99", []string{"303.555.0199"}},
 		{"ring 030/1234567, not 03/0123/45/67", []string{"030/1234567"}},
 		{"ring +7 495 1234567 or +33.1.23.45.67.89", nil},
+		{"ring +45-12345678, not +49-8148-7692042", []string{"+45-12345678"}},
+		{"ring 0034 912-345-678 or 0034 912 345 678", []string{"912-345-678", "0034 912 345 678"}},
+		{"ring +39(840) 4039479", []string{"(840) 4039479"}},
+		{"Account #: 41555501 or CARD 415-555-0199", nil},
 	} {
 		var got []string
 		for _, r := range recognizePhone(c.in, Context{}) {
@@ -95,4 +103,23 @@ func BenchmarkPhone(b *testing.B) {
 	for b.Loop() {
 		recognizePhone(text, Context{})
 	}
+}
+
+// FuzzPhone checks that any text yields well-formed results: spans that
+// are the text they cover and scores within [0, 1].
+func FuzzPhone(f *testing.F) {
+	for _, s := range []string{"call +1 (415) 555-0199 x123", "0034 912-345-678", "(+45)12-34-56-78", "12/03/2021 415 555 0199", "+", "(", "1)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, r := range recognizePhone(s, Context{}) {
+			if !strings.Contains(s, r.Text) || r.Text == "" {
+				t.Fatalf("%q: result %q not in the text", s, r.Text)
+			}
+			v, err := strconv.ParseFloat(r.Resolution["score"].(string), 64)
+			if err != nil || v < 0 || v > 1 {
+				t.Fatalf("%q: score %v", s, r.Resolution["score"])
+			}
+		}
+	})
 }
