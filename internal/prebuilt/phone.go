@@ -51,6 +51,7 @@ func recognizePhone(text string, _ Context) []Result {
 			end, next := phoneDateCut(text, start, m[1])
 			end = phoneExtCut(text, start, end)
 			start = phoneCodeCut(text, start, end)
+			start = phoneAreaCut(text, start, end)
 			if end > start {
 				if s, ok := phoneScore(text, start, end); ok {
 					out = append(out, span(text, start, end, "phonenumber", map[string]any{

@@ -64,9 +64,10 @@ func phoneHexWord(w string) bool {
 
 // phoneExtCut returns where the run text[start:end] ends once an
 // extension it carries is weighed: an extension ("x123", "ext 123") of
-// three to five digits belongs to a number that ends as a North American
-// one does (an exchange of three digits, the first 2–9, starting a group,
-// and four digits); any other stays outside the number.
+// three to five digits belongs to a North American number; after another
+// number that ends as a North American one does (an exchange of three
+// digits, the first 2–9, starting a group, and four digits) it leaves no
+// number at all (start); any other extension stays outside the number.
 func phoneExtCut(text string, start, end int) int {
 	run := text[start:end]
 	at := phoneExtStart(run)
@@ -76,7 +77,12 @@ func phoneExtCut(text string, start, end int) int {
 	main, ext := run[:at], run[at:]
 	n := len(phoneDigits(ext))
 	if n >= 3 && n <= 5 && !strings.Contains(ext, ".") && phoneNANPTail(main) {
-		return end
+		if phoneNANP.MatchString(main) {
+			return end
+		}
+		// the extension claims a North American tail of another number:
+		// neither reading holds
+		return start
 	}
 	return start + at
 }
@@ -167,7 +173,13 @@ func phoneCodeCut(text string, start, end int) int {
 	}
 	area := run[k+1 : k+close]
 	switch code {
-	case "31", "55", "81", "82", "86":
+	case "55":
+		// Brazil's subscriber numbers after the brackets: 4–5 digits, an
+		// optional "-" and 3–5 digits
+		if rest := strings.TrimPrefix(run[k+close+1:], " "); !strings.ContainsAny(rest, " ./") && strings.Count(rest, "-") <= 1 {
+			return start
+		}
+	case "31", "81", "82", "86":
 		return start
 	case "1":
 		if plus {
@@ -182,6 +194,40 @@ func phoneCodeCut(text string, start, end int) int {
 		return start
 	}
 	return start + k
+}
+
+// phoneAreaCut returns where the number in the run text[start:end] starts
+// once an area code in brackets that opens it is weighed: the brackets
+// belong to the number only when a group of four or more digits follows
+// them ("(020) 7946 0958"); before short groups alone ("(06)13 07 39 76")
+// the number starts after them and their separator. A country code ("(+45)",
+// "(0045)") or the trunk "(0)" in brackets is no area code.
+func phoneAreaCut(text string, start, end int) int {
+	run := text[start:end]
+	if len(run) < 4 || run[0] != '(' || !isDigit(run[1]) || run[1] == '0' && (run[2] == ')' || run[2] == '0') {
+		return start
+	}
+	close := strings.IndexByte(run, ')')
+	if close < 0 {
+		return start
+	}
+	rest := run[close+1:]
+	n := 0
+	for i := 0; i <= len(rest); i++ {
+		if i < len(rest) && isDigit(rest[i]) {
+			n++
+			continue
+		}
+		if n >= 4 {
+			return start
+		}
+		n = 0
+	}
+	i := close + 1
+	for i < len(run) && !isDigit(run[i]) {
+		i++
+	}
+	return start + i
 }
 
 // phoneHyphenated reports whether s joins its groups with "-" in other
