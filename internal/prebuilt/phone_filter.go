@@ -198,36 +198,65 @@ func phoneCodeCut(text string, start, end int) int {
 
 // phoneAreaCut returns where the number in the run text[start:end] starts
 // once an area code in brackets that opens it is weighed: the brackets
-// belong to the number only when a group of four or more digits follows
-// them ("(020) 7946 0958"); before short groups alone ("(06)13 07 39 76")
-// the number starts after them and their separator. A country code ("(+45)",
-// "(0045)") or the trunk "(0)" in brackets is no area code.
+// belong to the number only in the layouts that write them (see
+// phoneBracketed); otherwise the number starts after them and their
+// separator ("(06)13 07 39 76"). A country code ("(+45)", "(0045)") or the
+// trunk "(0)" in brackets is no area code.
 func phoneAreaCut(text string, start, end int) int {
 	run := text[start:end]
 	if len(run) < 4 || run[0] != '(' || !isDigit(run[1]) || run[1] == '0' && (run[2] == ')' || run[2] == '0') {
 		return start
 	}
 	close := strings.IndexByte(run, ')')
-	if close < 0 {
-		return start
+	main := run
+	if at := phoneExtStart(run); at > close {
+		main = run[:at]
 	}
-	rest := run[close+1:]
-	n := 0
-	for i := 0; i <= len(rest); i++ {
-		if i < len(rest) && isDigit(rest[i]) {
-			n++
-			continue
-		}
-		if n >= 4 {
-			return start
-		}
-		n = 0
+	if close < 0 || phoneBracketed(run[1:close], main[close+1:]) {
+		return start
 	}
 	i := close + 1
 	for i < len(run) && !isDigit(run[i]) {
 		i++
 	}
 	return start + i
+}
+
+// The layouts that follow an area code in brackets.
+var (
+	// North America: "(415) 555-0199", "(415)555.0199"
+	phoneAfterNANP = regexp.MustCompile(`\A[-.\s]?[2-9][0-9]{2}(?:\s?[-.]\s?|\s)?[0-9]{4}\z`)
+	// the Netherlands: "(020) 123 4567", "(06)-12345678"
+	phoneAfterNL = regexp.MustCompile(`\A(?:-?[0-9]{6,12}|\s[0-9\s]{5,11}[0-9])\z`)
+	// China: "(010) 1234 5678", "(021)1234-5678-9012"
+	phoneAfterCN = regexp.MustCompile(`\A\s?[0-9]{4}\s?-?\s?[0-9]{4}(?:\s?-?\s?[0-9]{4})?\z`)
+	// Brazil: "(11) 91234-5678"
+	phoneAfterBR = regexp.MustCompile(`\A\s?[0-9]{4,5}-?[0-9]{3,5}\z`)
+	// five-digit areas: "(01234) 567890"
+	phoneAfterFive = regexp.MustCompile(`\A\s?[0-9]{5,6}\z`)
+	// the UK: "(0161) 496 0000", "(01632) 960123"
+	phoneAfterUK = regexp.MustCompile(`\A[/-]?\s?(?:[0-9]{5,8}|[0-9]{3,4}[-\s]?[0-9]{3,4})\z`)
+)
+
+// phoneBracketed reports whether rest follows the area code area, written
+// in brackets, in a layout that writes one so.
+func phoneBracketed(area, rest string) bool {
+	n := len(area)
+	if len(phoneDigits(area)) != n {
+		return false
+	}
+	trunk := n > 0 && area[0] == '0'
+	switch {
+	case n == 3 && phoneAfterNANP.MatchString(rest):
+	case (n <= 3 || n == 4 && trunk) && phoneAfterNL.MatchString(rest):
+	case n >= 2 && phoneAfterCN.MatchString(rest):
+	case n >= 2 && n <= 3 && phoneAfterBR.MatchString(rest):
+	case n == 5 && phoneAfterFive.MatchString(rest):
+	case trunk && n >= 4 && n <= 5 && phoneAfterUK.MatchString(rest):
+	default:
+		return false
+	}
+	return true
 }
 
 // phoneHyphenated reports whether s joins its groups with "-" in other
