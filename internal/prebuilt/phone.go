@@ -173,7 +173,7 @@ func phoneScore(text string, start, end int) (string, bool) {
 		// no local number starts with 1; bare seven digits still may
 		return "", false
 	}
-	if phoneShortAfterCode(main) || phoneFalsePrefix(text[:start]) || phoneOMB(text, start, main) {
+	if phoneShortAfterCode(main) || !phonePlusFits(main) || phoneFalsePrefix(text[:start]) || phoneOMB(text, start, main) {
 		return "", false
 	}
 	if phoneDate.MatchString(main) || phoneSSN.MatchString(main) {
