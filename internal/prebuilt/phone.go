@@ -34,6 +34,10 @@ var (
 	// "-", "." or space (spaces around the "-" or "." allowed); or the
 	// exchange and four digits alone.
 	phoneNANP = regexp.MustCompile(`\A(?:(?:\+?1[-\s]?)?(?:\([0-9]{3}\)|[0-9]{3})(?:\s?[-.]\s?|\s)?)?[2-9][0-9]{2}(?:\s?[-.]\s?|\s)?[0-9]{4}\z`)
+	// phonePairTail ends in two hyphenated pairs of digits; phonePairs is
+	// four such pairs, maybe after Denmark's code.
+	phonePairTail = regexp.MustCompile(`-[0-9]{2}-[0-9]{2}\z`)
+	phonePairs    = regexp.MustCompile(`\A(?:(?:\(\s?(?:\+\s?|00)45\s?\)|(?:\+\s?|00)45)\s?)?[0-9]{2}(?:-[0-9]{2}){3}\z`)
 	// phoneSlashed is a number of three slash-separated groups: 3–4, 1–4
 	// and 3–4 digits.
 	phoneSlashed = regexp.MustCompile(`\A[0-9]{3,4}[-/][0-9]{1,4}[-/][0-9]{3,4}\z`)
@@ -171,6 +175,11 @@ func phoneScore(text string, start, end int) (string, bool) {
 	}
 	if digits == 7 && all[0] == '1' && main[0] != '+' && phoneFormatted(main) {
 		// no local number starts with 1; bare seven digits still may
+		return "", false
+	}
+	if phonePairTail.MatchString(main) && !phonePairs.MatchString(main) {
+		// hyphenated pairs at the end ("…-45-67") make a Danish-style
+		// number of four pairs, or none
 		return "", false
 	}
 	if phoneShortAfterCode(main) || !phonePlusFits(main) || phoneFalsePrefix(text[:start]) || phoneOMB(text, start, main) {

@@ -126,14 +126,13 @@ func phoneNANPTail(s string) bool {
 // once an international prefix ("+44", "0044") before an area code in
 // brackets is weighed. The prefix belongs to the number when the brackets
 // hold the trunk "0" alone ("+44 (0)20…"), a UK-style "(0161)" after a
-// two-digit code, or when the country writes its area codes in brackets
-// after its code: North America (+1), the Netherlands (31), Brazil (55),
-// Japan, Korea and China (81, 82, 86), "00" serving the last five only;
-// or in the compact "+dd(d)" and ten digits. Otherwise the number starts at
-// the bracket. A "00" prefix, or a "+" and three digits, and a space
-// likewise stay outside a number whose groups are joined by hyphens
-// ("0034 912-345-678", "+420 601-123-456"), but for 31, 81, 82, 86 and for
-// Italy and Denmark (39, 45).
+// two-digit code, after "+1", or when the number fits the layout of a
+// country that writes its area codes in brackets after its code (see
+// phoneNational; Brazil's with a space before them); or in the compact
+// "+dd(d)" and ten digits. Otherwise the number starts at the bracket. A
+// "00" prefix, or a "+" and three digits, and a space likewise stay outside
+// a number whose groups are joined by hyphens ("0034 912-345-678", "+420
+// 601-123-456"), unless it fits such a national layout.
 func phoneCodeCut(text string, start, end int) int {
 	run := text[start:end]
 	i, plus := 0, false
@@ -157,12 +156,13 @@ func phoneCodeCut(text string, start, end int) int {
 	if len(code) == 0 || len(code) > 3 || k >= len(run) {
 		return start
 	}
+	main := run
+	if at := phoneExtStart(run); at > k {
+		main = run[:at]
+	}
+	national := phoneNational("+" + code + " " + main[k:])
 	if run[k] != '(' {
-		if plus && len(code) < 3 || k == j || !phoneHyphenated(run[k:]) {
-			return start
-		}
-		switch code {
-		case "31", "39", "45", "81", "82", "86":
+		if plus && len(code) < 3 || k == j || !phoneHyphenated(run[k:]) || national {
 			return start
 		}
 		return start + k
@@ -172,19 +172,8 @@ func phoneCodeCut(text string, start, end int) int {
 		return start
 	}
 	area := run[k+1 : k+close]
-	switch code {
-	case "55":
-		// Brazil's subscriber numbers after the brackets: 4–5 digits, an
-		// optional "-" and 3–5 digits
-		if rest := strings.TrimPrefix(run[k+close+1:], " "); !strings.ContainsAny(rest, " ./") && strings.Count(rest, "-") <= 1 {
-			return start
-		}
-	case "31", "81", "82", "86":
+	if national && (k > j || code != "55") || code == "1" && plus {
 		return start
-	case "1":
-		if plus {
-			return start
-		}
 	}
 	if plus && (area == "0" || len(code) == 2 && len(area) >= 4 && len(area) <= 5 && area[0] == '0') {
 		return start

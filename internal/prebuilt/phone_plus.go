@@ -20,10 +20,15 @@ var phonePlusLayouts = []*regexp.Regexp{
 	regexp.MustCompile(`\A\+[0-9]{2}\s?(?:(?:\(0\))?[0-9]\s?)?[0-9]{2,4}\s?[-/]?[\s0-9]{7,10}[0-9]\z`),
 	// the compact "+dd(d)" and ten digits
 	regexp.MustCompile(`\A\+[0-9]{2}\([0-9]\)[0-9]{10}\z`),
+}
+
+// phoneNationalLayouts are the layouts of the countries whose own code
+// Recognizers-Text knows, after "+" or "00".
+var phoneNationalLayouts = []*regexp.Regexp{
 	// China, Japan, Korea: "+86 10 1234 5678", "+86-18911111111"
 	regexp.MustCompile(`\A\+(?:86|82|81)\s?-?\s?(?:(?:[0-9]{2,5}\s?-?\s?|\([0-9]{2,5}\)\s?)[0-9]{4}\s?-?\s?[0-9]{4}(?:\s?-?\s?[0-9]{4})?|[0-9]{3}\s?-?\s?[0-9]{4}\s?-?\s?[0-9]{4})\z`),
 	// Brazil: "+55 11 91234-5678", "+55 (11) 91234-5678"
-	regexp.MustCompile(`\A\+\s?55\s?(?:\(\s?[0-9]{2,3}\s?\)|[0-9]{2,3})\s?[0-9]{4,5}-?[0-9]{3,5}\z`),
+	regexp.MustCompile(`\A\+\s?55(?:\s\(\s?[0-9]{2,3}\s?\)|\s?[0-9]{2,3})\s?[0-9]{4,5}-?[0-9]{3,5}\z`),
 	// Denmark: "+45 12 34 56 78", "+45 1234 5678"
 	regexp.MustCompile(`\A\+\s?45\s?(?:\s?\(0\)\s?)?(?:[0-9]{8}|[0-9]{4}\s?-?\s?[0-9]{4,6}|(?:[0-9]{2}[\s-]){3}[0-9]{2}|[0-9]{2}\s?-?\s?[0-9]{3}\s?-?\s?[0-9]{3})\z`),
 	// Italy: "+39 06 1234 5678", "+39 312 345 6789"
@@ -40,6 +45,17 @@ func phonePlusFits(main string) bool {
 		return true
 	}
 	for _, re := range phonePlusLayouts {
+		if re.MatchString(main) {
+			return true
+		}
+	}
+	return phoneNational(main)
+}
+
+// phoneNational reports whether main, written with a "+" code, fits the
+// layout of a country whose code Recognizers-Text knows.
+func phoneNational(main string) bool {
+	for _, re := range phoneNationalLayouts {
 		if re.MatchString(main) {
 			return true
 		}
