@@ -37,7 +37,10 @@ var (
 	// phonePairTail ends in two hyphenated pairs of digits; phonePairs is
 	// four such pairs, maybe after Denmark's code.
 	phonePairTail = regexp.MustCompile(`-[0-9]{2}-[0-9]{2}\z`)
-	phonePairs    = regexp.MustCompile(`\A(?:(?:\(\s?(?:\+\s?|00)45\s?\)|(?:\+\s?|00)45)\s?)?[0-9]{2}(?:-[0-9]{2}){3}\z`)
+	// phoneTrunkHyphens is a number of the trunk 0 and hyphenated groups,
+	// as Italy and France write them ("01-47-28-18-44").
+	phoneTrunkHyphens = regexp.MustCompile(`\A0[0-9-]{4,12}[0-9]\z`)
+	phonePairs        = regexp.MustCompile(`\A(?:(?:\(\s?(?:\+\s?|00)45\s?\)|(?:\+\s?|00)45)\s?)?[0-9]{2}(?:-[0-9]{2}){3}\z`)
 	// phoneSlashed is a number of three slash-separated groups: 3–4, 1–4
 	// and 3–4 digits.
 	phoneSlashed = regexp.MustCompile(`\A[0-9]{3,4}[-/][0-9]{1,4}[-/][0-9]{3,4}\z`)
@@ -54,7 +57,10 @@ func recognizePhone(text string, _ Context) []Result {
 		for start < m[1] {
 			end, next := phoneDateCut(text, start, m[1])
 			end = phoneExtCut(text, start, end)
+			start = phoneBracketCodeCut(text, start, end)
 			start = phoneCodeCut(text, start, end)
+			start = phonePlusCut(text, start, end)
+			start = phoneTrunkOneCut(text, start, end)
 			start = phoneAreaCut(text, start, end)
 			if end > start {
 				if s, ok := phoneScore(text, start, end); ok {
@@ -177,7 +183,7 @@ func phoneScore(text string, start, end int) (string, bool) {
 		// no local number starts with 1; bare seven digits still may
 		return "", false
 	}
-	if phonePairTail.MatchString(main) && !phonePairs.MatchString(main) {
+	if phonePairTail.MatchString(main) && !phonePairs.MatchString(main) && !phoneTrunkHyphens.MatchString(main) {
 		// hyphenated pairs at the end ("…-45-67") make a Danish-style
 		// number of four pairs, or none
 		return "", false

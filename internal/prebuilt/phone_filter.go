@@ -165,7 +165,7 @@ func phoneCodeCut(text string, start, end int) int {
 		if plus && len(code) < 3 || k == j || !phoneHyphenated(run[k:]) || national {
 			return start
 		}
-		return start + k
+		return start + phoneNextDigit(run, k)
 	}
 	close := strings.IndexByte(run[k:], ')')
 	if close < 0 {
@@ -185,18 +185,121 @@ func phoneCodeCut(text string, start, end int) int {
 	return start + k
 }
 
+// phoneNextDigit returns the index of the first digit or "(" of s from i.
+func phoneNextDigit(s string, i int) int {
+	for i < len(s) && !isDigit(s[i]) && s[i] != '(' {
+		i++
+	}
+	return i
+}
+
+// phoneBracketCodeCut returns where the number in the run text[start:end]
+// starts once a country code in brackets that opens it ("(+45)") is
+// weighed: only Brazil, Denmark, Italy and the Netherlands (55, 45, 39, 31)
+// are written so; after another code the number starts after the brackets.
+// ("(0045)" may as well be an area code: phoneAreaCut weighs it.)
+func phoneBracketCodeCut(text string, start, end int) int {
+	run := text[start:end]
+	i := 1
+	if i < len(run) && run[i] == ' ' {
+		i++
+	}
+	switch {
+	case strings.HasPrefix(run[min(i, len(run)):], "+"):
+		i++
+		if i < len(run) && run[i] == ' ' {
+			i++
+		}
+	default:
+		return start
+	}
+	if run[0] != '(' {
+		return start
+	}
+	close := strings.IndexByte(run, ')')
+	if close < 0 {
+		return start
+	}
+	switch strings.TrimSpace(run[i:close]) {
+	case "31", "39", "45", "55":
+		return start
+	}
+	return start + phoneNextDigit(run, close+1)
+}
+
+// phonePlusCut returns where the number in the run text[start:end] starts
+// once a "+" country code that opens it is weighed: when the number does not
+// fit a layout that writes the code so (phonePlusFits), the code and its
+// space stay outside a rest that has other separators than spaces
+// ("+61 0-1835-0562"); a rest of digits and spaces would swallow the code's
+// digits and leaves no number at all (end).
+func phonePlusCut(text string, start, end int) int {
+	run := text[start:end]
+	if len(run) < 3 || run[0] != '+' {
+		return start
+	}
+	main := run
+	if at := phoneExtStart(run); at >= 0 {
+		main = run[:at]
+	}
+	if phonePlusFits(main) {
+		return start
+	}
+	j := 1
+	for j < len(run) && isDigit(run[j]) {
+		j++
+	}
+	if j == 1 || j >= len(main) || run[j] != ' ' || !strings.ContainsAny(main[j:], "-./()") {
+		return end
+	}
+	return start + j + 1
+}
+
+// phoneTrunkOneCut returns where the number in the run text[start:end]
+// starts once a leading North American "1" is weighed: "1-" or "1 " opens
+// only a North American number; before another number "1 " stays outside
+// it when the rest has other separators than spaces, and "1-" leaves no
+// number at all (end).
+func phoneTrunkOneCut(text string, start, end int) int {
+	run := text[start:end]
+	if len(run) < 3 || run[0] != '1' || run[1] != ' ' && run[1] != '-' {
+		return start
+	}
+	main := run
+	if at := phoneExtStart(run); at >= 0 {
+		main = run[:at]
+	}
+	if phoneNANP.MatchString(main) {
+		return start
+	}
+	if run[1] == '-' {
+		return end
+	}
+	if !strings.ContainsAny(main[2:], "-./()") {
+		return start
+	}
+	return start + 2
+}
+
 // phoneAreaCut returns where the number in the run text[start:end] starts
 // once an area code in brackets that opens it is weighed: the brackets
 // belong to the number only in the layouts that write them (see
 // phoneBracketed); otherwise the number starts after them and their
-// separator ("(06)13 07 39 76"). A country code ("(+45)", "(0045)") or the
-// trunk "(0)" in brackets is no area code.
+// separator ("(06)13 07 39 76"). A country code ("(+45)", "(0045)" of the
+// countries that write it so) or the trunk "(0)" in brackets is no area
+// code.
 func phoneAreaCut(text string, start, end int) int {
 	run := text[start:end]
-	if len(run) < 4 || run[0] != '(' || !isDigit(run[1]) || run[1] == '0' && (run[2] == ')' || run[2] == '0') {
+	if len(run) < 4 || run[0] != '(' || !isDigit(run[1]) || run[1] == '0' && run[2] == ')' {
 		return start
 	}
 	close := strings.IndexByte(run, ')')
+	if close > 0 && strings.HasPrefix(run, "(00") {
+		switch run[3:close] {
+		case "31", "39", "45", "55":
+			return start
+		}
+	}
 	main := run
 	if at := phoneExtStart(run); at > close {
 		main = run[:at]
