@@ -9,10 +9,13 @@ import (
 // run of digit groups joined by single separators (space, "-", ".", "/"),
 // with an optional leading "+" country code, area codes in parentheses (or
 // closed by a lone bracket, "123)456-7890") and an extension ("x123",
-// "ext 123"). A date among the groups ends the run before it. A run glued
-// to a word (unless it opens with "(" or "+"), part of a formula, a
-// decimal, a date, an SSN, an account, card or OMB number is no phone
-// number, and is dropped whole rather than searched inside.
+// "ext 123"). A date among the groups ends the run before it. A prefix the
+// number's layout does not write so (an extension, a country code, a
+// leading "1", brackets; phone_filter.go, phone_plus.go) is cut off, or
+// voids the run. A run glued to a word (unless it opens with "(" or "+"),
+// part of a formula, a decimal, a date, an SSN, an account, card or OMB
+// number is no phone number, and is dropped whole rather than searched
+// inside.
 //
 // The score is the confidence of phone_score.go.
 
