@@ -1,54 +1,106 @@
 package prebuilt
 
 import (
-	"math"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
 // This file holds Parley's own phone number recogniser. A candidate is a
 // run of digit groups joined by single separators (space, "-", ".", "/"),
-// with an optional leading "+" country code, area codes in parentheses and
-// an extension ("x123", "ext 123"). A run glued to a word, part of a
-// formula, a decimal, a date, an SSN or an account number is no phone
-// number, and is dropped whole rather than searched inside.
+// with an optional leading "+" country code, area codes in parentheses (or
+// closed by a lone bracket, "123)456-7890") and an extension ("x123",
+// "ext 123"). A date among the groups ends the run before it. A prefix the
+// number's layout does not write so (an extension, a country code, a
+// leading "1", brackets; phone_filter.go, phone_plus.go) is cut off, or
+// voids the run. A run glued to a word (unless it opens with "(" or "+"),
+// part of a formula, a decimal, a date, an SSN, an account, card or OMB
+// number is no phone number, and is dropped whole rather than searched
+// inside.
 //
-// The score is a confidence built from the run's shape:
-//
-//   - a length score peaking at 11 digits (0.6) and falling 0.1 per digit
-//     away from it;
-//   - plus 0.2 per separator between groups, 0.3 for an area code in
-//     parentheses, 0.4 for an international prefix ("+" or "00");
-//   - minus 0.1 per repeated digit beyond two at the tail ("...5555");
-//
-// clamped to [0, 1] and rounded to tenths.
+// The score is the confidence of phone_score.go.
 
 func init() {
 	register("PhoneNumberModel", ModelFunc(recognizePhone))
 }
 
-var phoneRun = regexp.MustCompile(`(?i)(?:\(\s?\+?[0-9]{1,5}\s?\)|\+[0-9]+|[0-9]+)` +
+var phoneRun = regexp.MustCompile(`(?i)(?:\(\s?\+?[0-9]{1,5}\s?\)|[0-9]{3}\)|\+[0-9]+|[0-9]+)` +
 	`(?:(?:\s?[-./]\s?|\s|)(?:\([0-9]{1,5}\)|[0-9]+))*` +
 	`(?:\s?(?:x|ext\.?)\s?[0-9]{1,6})?`)
 
 var (
 	phoneDate   = regexp.MustCompile(`\A(?:[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}/(?:19|20)[0-9]{2})\z`)
 	phoneSSN    = regexp.MustCompile(`\A[0-9]{3}-[0-9]{2}-[0-9]{4}\z`)
-	phoneExt    = regexp.MustCompile(`(?i)\s?(?:x|ext\.?)\s?[0-9]{1,6}\z`)
 	phoneNoWord = regexp.MustCompile(`(?i)\b(?:account|card|no\.)`)
+	// phoneNANP is a North American number: an optional "1" or "+1", an
+	// area code of three digits (maybe in brackets), an exchange of three
+	// (the first 2–9) and four digits, the groups joined by at most one
+	// "-", "." or space (spaces around the "-" or "." allowed); or the
+	// exchange and four digits alone.
+	phoneNANP = regexp.MustCompile(`\A(?:(?:\+?1[-\s]?)?(?:\([0-9]{3}\)|[0-9]{3})(?:\s?[-.]\s?|\s)?)?[2-9][0-9]{2}(?:\s?[-.]\s?|\s)?[0-9]{4}\z`)
+	// phonePairTail ends in two hyphenated pairs of digits; phonePairs is
+	// four such pairs, maybe after Denmark's code.
+	phonePairTail = regexp.MustCompile(`-[0-9]{2}-[0-9]{2}\z`)
+	// phoneTrunkHyphens is a number of the trunk 0 and hyphenated groups,
+	// as Italy and France write them ("01-47-28-18-44").
+	phoneTrunkHyphens = regexp.MustCompile(`\A0[0-9-]{4,12}[0-9]\z`)
+	phonePairs        = regexp.MustCompile(`\A(?:(?:\(\s?(?:\+\s?|00)45\s?\)|(?:\+\s?|00)45)\s?)?[0-9]{2}(?:-[0-9]{2}){3}\z`)
+	// phoneSlashed is a number of three slash-separated groups: 3–4, 1–4
+	// and 3–4 digits.
+	phoneSlashed = regexp.MustCompile(`\A[0-9]{3,4}[-/][0-9]{1,4}[-/][0-9]{3,4}\z`)
 )
 
 func recognizePhone(text string, _ Context) []Result {
+	if !phoneGrouped.MatchString(text) {
+		return nil
+	}
 	var out []Result
 	for _, m := range phoneRun.FindAllStringIndex(text, -1) {
-		start, end := m[0], m[1]
-		if s, ok := phoneScore(text, start, end); ok {
-			out = append(out, span(text, start, end, "phonenumber", map[string]any{
-				"value": strings.ToLower(text[start:end]), "score": s}))
+		// a date inside a run of groups ends the number before it
+		start := m[0]
+		for start < m[1] {
+			end, next := phoneDateCut(text, start, m[1])
+			end = phoneExtCut(text, start, end)
+			start = phoneBracketCodeCut(text, start, end)
+			start = phoneCodeCut(text, start, end)
+			start = phonePlusCut(text, start, end)
+			start = phoneTrunkOneCut(text, start, end)
+			start = phoneAreaCut(text, start, end)
+			if end > start {
+				if s, ok := phoneScore(text, start, end); ok {
+					out = append(out, span(text, start, end, "phonenumber", map[string]any{
+						"value": strings.ToLower(text[start:end]), "score": s}))
+				}
+			}
+			start = next
 		}
 	}
 	return out
+}
+
+// phoneDateCut returns where the part of the run text[start:end] before its
+// first date token (delimited by spaces) ends, and where the rest of the run
+// after that token resumes; with no date, end and end.
+func phoneDateCut(text string, start, end int) (int, int) {
+	for i := start; i < end; i++ {
+		if i > start && text[i-1] != ' ' || text[i] == ' ' {
+			continue
+		}
+		j := i
+		for j < end && text[j] != ' ' {
+			j++
+		}
+		if phoneDate.MatchString(text[i:j]) {
+			cut := i
+			for cut > start && text[cut-1] == ' ' {
+				cut--
+			}
+			for j < end && !isDigit(text[j]) && text[j] != '(' && text[j] != '+' {
+				j++
+			}
+			return cut, j
+		}
+	}
+	return end, end
 }
 
 // phoneScore returns the score of the run text[start:end], or false if the
@@ -62,7 +114,13 @@ func phoneScore(text string, start, end int) (string, bool) {
 	if end < len(text) {
 		next = text[end]
 	}
-	if seqAlnum(prev) || seqAlnum(next) || strings.IndexByte("#+*=%$_", prev) >= 0 || strings.IndexByte("+*=%()_", next) >= 0 {
+	// a bracket or "+" opens a number even glued to a word ("is(+45)…"),
+	// and a bracket even after a country code it does not belong with
+	if isDigit(prev) && run[0] != '(' || seqAlnum(prev) && run[0] != '(' && run[0] != '+' || seqAlnum(next) || strings.IndexByte("#+*=%$_", prev) >= 0 || strings.IndexByte("+*=%()_", next) >= 0 {
+		return "", false
+	}
+	if prev == '-' && (start < 2 || !phoneFormatted(run)) {
+		// "-2208960000": a minus sign, or a hyphen glued to a bare number
 		return "", false
 	}
 	if (prev == '-' || prev == '.' || prev == '/' || prev == ',') && start > 1 {
@@ -78,30 +136,28 @@ func phoneScore(text string, start, end int) (string, bool) {
 		return "", false
 	}
 	if next == ' ' && end+2 < len(text) && seqAlnum(text[end+1]) {
-		// a following word mixing letters and digits ("D9"): hexadecimal
+		// a following word of hexadecimal digits mixing letters and digits
+		// ("D9"): a byte dump
 		j := end + 1
 		for j < len(text) && seqAlnum(text[j]) {
 			j++
 		}
-		if strings.ContainsAny(text[end+1:j], "0123456789") {
+		if phoneHexWord(text[end+1 : j]) {
 			return "", false
 		}
 	}
 	main := run
-	if loc := phoneExt.FindStringIndex(run); loc != nil {
-		main = run[:loc[0]]
+	if at := phoneExtStart(run); at >= 0 {
+		main = run[:at]
 	}
-	digits, groups, seps, parens := 0, 0, 0, 0
+	digits, seps, parens := 0, 0, 0
 	inGroup := false
 	for i := 0; i < len(main); i++ {
 		c := main[i]
 		switch {
 		case c >= '0' && c <= '9':
 			digits++
-			if !inGroup {
-				groups++
-				inGroup = true
-			}
+			inGroup = true
 		case c == '(':
 			parens++
 			inGroup = false
@@ -119,25 +175,38 @@ func phoneScore(text string, start, end int) (string, bool) {
 	if strings.Count(main, "(") > 1 && !strings.HasPrefix(main, "(+") && !strings.Contains(main, "(0)") {
 		return "", false
 	}
-	if digits > 15 || digits < 6 {
+	if digits > 16 || digits < 6 || digits == 16 && main[0] != '+' || digits == 15 && phoneCardGroups(main) {
 		return "", false
 	}
 	all := phoneDigits(main)
 	if digits == 6 && all[0] != '0' {
 		return "", false
 	}
-	if digits == 7 && all[0] == '1' && !strings.HasPrefix(main, "+") {
+	if digits == 7 && all[0] == '1' && main[0] != '+' && phoneFormatted(main) {
+		// no local number starts with 1; bare seven digits still may
+		return "", false
+	}
+	if phonePairTail.MatchString(main) && !phonePairs.MatchString(main) && !phoneTrunkHyphens.MatchString(main) {
+		// hyphenated pairs at the end ("…-45-67") make a Danish-style
+		// number of four pairs, or none
+		return "", false
+	}
+	if phoneShortAfterCode(main) || !phonePlusFits(main) || phoneFalsePrefix(text[:start]) || phoneOMB(text, start, main) {
 		return "", false
 	}
 	if phoneDate.MatchString(main) || phoneSSN.MatchString(main) {
 		return "", false
 	}
-	if strings.Contains(main, ".") {
-		for _, g := range strings.FieldsFunc(main, func(r rune) bool { return r < '0' || r > '9' }) {
-			if len(g) < 2 || len(g) > 4 {
-				return "", false
-			}
-		}
+	if strings.Contains(main, ".") && !phoneNANP.MatchString(main) {
+		// dots separate the groups of North American numbers only
+		return "", false
+	}
+	if strings.Count(main, "/") > 1 && !phoneSlashed.MatchString(main) {
+		return "", false
+	}
+	if len(main) > 2 && main[0] == '+' && main[1] != '1' && !isDigit(main[2]) {
+		// no country code but North America's has a single digit
+		return "", false
 	}
 	if seps == 0 && parens == 0 && !strings.HasPrefix(main, "+") {
 		before := text[max(0, start-30):start]
@@ -149,28 +218,7 @@ func phoneScore(text string, start, end int) (string, bool) {
 		return "", false
 	}
 
-	intl := strings.HasPrefix(main, "+") || strings.HasPrefix(main, "(+") || strings.HasPrefix(all, "00") || strings.HasPrefix(main, "(00")
-	score := 0.6 - 0.1*math.Abs(float64(digits-11))
-	score += 0.2 * float64(seps)
-	if parens > 0 && !strings.Contains(main, "(0)") {
-		score += 0.3
-	}
-	if intl {
-		score += 0.4
-	}
-	last := all
-	if k := strings.LastIndexAny(main, " -./()"); k >= 0 && k < len(main)-1 {
-		last = phoneDigits(main[k+1:])
-	}
-	tail := 1
-	for i := len(last) - 2; i >= 0 && last[i] == last[len(last)-1]; i-- {
-		tail++
-	}
-	if tail > 2 {
-		score -= 0.1 * float64(tail-2)
-	}
-	score = math.Max(0, math.Min(1, score))
-	return strconv.FormatFloat(math.Round(score*10)/10, 'f', -1, 64), true
+	return phoneConfidence(run), true
 }
 
 // phoneWordBefore returns the word that ends at text[:i].
