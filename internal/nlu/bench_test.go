@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func BenchmarkTrain(b *testing.B) {
@@ -138,6 +139,47 @@ func BenchmarkPredictRegex(b *testing.B) {
 			for b.Loop() {
 				m.Predict(q, "en-us", nil)
 			}
+		})
+	}
+}
+
+// BenchmarkPredictPrebuilt is a prediction on SNIPS queries without
+// prebuilt components and with five (issue 10's measure: five add at most
+// 0.3 ms at p50). It reports the median and 90th percentile per query.
+func BenchmarkPredictPrebuilt(b *testing.B) {
+	d, test := loadSplit(b, smokeFile("snips2017.smoke.clu.json"))
+	five := []EntityDef{
+		{Category: "when", Prebuilts: []string{"DateTime"}},
+		{Category: "howmany", Prebuilts: []string{"Quantity.Number"}},
+		{Category: "price", Prebuilts: []string{"Quantity.Currency"}},
+		{Category: "size", Prebuilts: []string{"Quantity.Dimension"}},
+		{Category: "phone", Prebuilts: []string{"Phone Number"}},
+	}
+	for _, tc := range []struct {
+		name     string
+		entities []EntityDef
+	}{{"prebuilts=0", nil}, {"prebuilts=5", five}} {
+		d := d
+		d.Entities = append(slices.Clone(d.Entities), tc.entities...)
+		m, err := Train(context.Background(), d, Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			for _, q := range test { // warm-up
+				m.Predict(q.Text, "en-us", nil)
+			}
+			var per []time.Duration
+			i := 0
+			for b.Loop() {
+				start := time.Now()
+				m.Predict(test[i%len(test)].Text, "en-us", nil)
+				per = append(per, time.Since(start))
+				i++
+			}
+			slices.Sort(per)
+			b.ReportMetric(float64(per[len(per)/2].Nanoseconds()), "p50-ns/query")
+			b.ReportMetric(float64(per[len(per)*9/10].Nanoseconds()), "p90-ns/query")
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package prebuilt
 
 import (
+	"runtime"
 	"sort"
 	"testing"
 	"time"
@@ -35,4 +36,22 @@ func BenchmarkSpecTexts(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+// BenchmarkRecognizerMemory reports the live heap after every model has
+// run once: the recognisers' tables, built once per process at init, and
+// whatever the first runs keep. It is an upper bound (the test binary's
+// own heap is in it).
+func BenchmarkRecognizerMemory(b *testing.B) {
+	ctx := Context{Reference: time.Date(2016, 11, 7, 0, 0, 0, 0, time.UTC)}
+	for b.Loop() {
+		for _, name := range Models() {
+			registered[name].Recognize("from march 3 to may 5 2020 at 5pm for $20, 3 km, call 555-0100", ctx)
+		}
+	}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MiB")
+	b.ReportMetric(0, "ns/op")
 }
