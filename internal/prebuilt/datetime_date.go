@@ -309,7 +309,7 @@ func (p *dtParser) dateDayFirst(i int) (dpoint, bool) {
 		the = true
 	}
 	d, k, ok := p.dayNum(j)
-	if !ok {
+	if !ok || p.is(j-1, "$", "€", "£", "¥") {
 		return dpoint{}, false
 	}
 	ordinal := p.isOrdinalAt(k - 1)
@@ -706,7 +706,7 @@ func (p *dtParser) dateWeekday(i int) (dpoint, bool) {
 	if p.is(e, "the") {
 		e++
 	}
-	if d, f, ok := p.dayNum(e); ok && e == k && p.toks[e].num && !p.is(f, ":", "-", ".", "am", "pm", "oclock", "o") && !(f < len(p.toks) && p.glued(f) && !p.isOrdinalAt(f-1)) && !p.startsTime(e) {
+	if d, f, ok := p.dayNum(e); ok && e == k && p.toks[e].num && !p.is(f, ":", "-", ".", "am", "pm", "oclock", "o") && !(f < len(p.toks) && p.glued(f) && (isLetterTok(p.toks[f]) || p.toks[f].num) && !p.isOrdinalAt(f-1)) && !p.startsTime(e) {
 		// "monday 21": the last and next months whose 21st is a Monday
 		var past, future time.Time
 		base := mkDate(p.ref.Year(), int(p.ref.Month()), 1)

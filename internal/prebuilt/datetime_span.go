@@ -351,6 +351,11 @@ func (p *dtParser) spanMonth(i int) (dspan, bool) {
 			}
 		}
 	}
+	if m, ok := p.num(i); ok && m >= 1 && m <= 12 && len(p.toks[i].s) <= 2 && p.is(i+1, "-", "/") && p.glued(i+1) && p.glued(i+2) {
+		if y, e, ok := p.yearNum(i + 2); ok && !p.numberGlued(e) && !(p.is(e, "-") && p.glued(e)) {
+			return p.monthSpan(y, m, e), true
+		}
+	}
 	shift, j, hasShift := p.relWord(i)
 	if !hasShift {
 		j = i
@@ -421,6 +426,18 @@ func (p *dtParser) spanYear(i int) (dspan, bool) {
 	if p.toks[j].num {
 		if p.glued(k) && k < len(p.toks) && (p.toks[k].num || len(p.toks[k].s) > 0 && isLetterAt(p.toks[k].s, 0) && !p.is(k, "s")) {
 			return dspan{}, false
+		}
+		// "2015-32", "32 - 2015": a year joined to a number that is no
+		// month, day or year is part of something else
+		if p.is(k, "-", "/") {
+			if n, ok := p.num(k + 1); ok && (n > 12 && len(p.toks[k+1].s) <= 2 || len(p.toks[k+1].s) == 3) {
+				return dspan{}, false
+			}
+		}
+		if j >= 2 && p.is(j-1, "-", "/") {
+			if n, ok := p.num(j - 2); ok && n > 12 && len(p.toks[j-2].s) <= 2 {
+				return dspan{}, false
+			}
 		}
 	}
 	return p.yearSpan(y, k), true

@@ -128,7 +128,7 @@ func (p *dtParser) dayPart(i int) (dpoint, string, int, int, int, bool) {
 		}
 		return d, tx, from, to, k, true
 	}
-	if ap, k, ok := p.ampmAt(j); ok && !p.glued(j) && ap != 0 {
+	if ap, k, ok := p.ampmAt(j); ok && !p.glued(j) && ap != 0 && d.rel {
 		if ap == 1 {
 			return d, "MO", 8, 12, k, true
 		}
@@ -186,7 +186,14 @@ func (p *dtParser) dateTime(i int) (dtExpr, bool) {
 			try(dtExpr{kind: kDateTime, start: i, end: t.end, alts: p.combine(p.dateAlts(d), t, t.hours())}, true)
 		}
 	}
-	// time, then date
+	// time, then date; "at" belongs to a dotted time ("at 8.30pm today")
+	if p.is(i, "at") && p.is(i+2, ".") {
+		if t, ok := p.timePoint(i+1, true); ok && t.hasMin {
+			if d, ok := p.date(t.end); ok {
+				try(dtExpr{kind: kDateTime, start: i, end: d.end, alts: p.combine(p.dateAlts(d), t, t.hours())}, true)
+			}
+		}
+	}
 	if t, ok := p.timePoint(i, false); ok {
 		j := t.end
 		if k, ok := p.anySeq(j, "on", ",", "of"); ok {
@@ -605,6 +612,9 @@ var dtPrefixMods = []struct {
 // august", "after 2:00", "as late as tomorrow", "around 1pm".
 func (p *dtParser) modified(i int) (dtExpr, bool) {
 	mod, j := "", i
+	if p.is(i, "about") && p.is(i-1, "what", "how") {
+		return dtExpr{}, false
+	}
 	for _, m := range dtPrefixMods {
 		if k, ok := p.seq(i, m.phrase); ok {
 			mod, j = m.mod, k
@@ -620,6 +630,11 @@ func (p *dtParser) modified(i int) (dtExpr, bool) {
 		edge, j = "start", k
 	} else if k, ok := p.anySeq(j, "the end of", "end of"); ok && mod != "approx" {
 		edge, j = "end", k
+	}
+	if p.is(j, "the") && p.is(j+1, "year") {
+		if _, ok := p.num(j + 2); ok {
+			j++
+		}
 	}
 	if p.is(j, "around") && mod != "approx" {
 		if inner, ok := p.modified(j); ok && inner.kind == kTime || ok && inner.kind == kDateTime {
@@ -665,6 +680,13 @@ func (p *dtParser) modified(i int) (dtExpr, bool) {
 	}
 	if p.is(i, "by", "about", "up") && inner.kind == kTime && !(p.is(i, "by") && inner.alts != nil) {
 		return dtExpr{}, false
+	}
+	if edge == "" && inner.mod != "" && inner.kind == kDateRange && mod != "approx" {
+		switch inner.mod {
+		case "start", "end", "mid":
+			edge = inner.mod
+			inner.mod = ""
+		}
 	}
 	if edge != "" {
 		if inner.kind != kDateRange {
