@@ -153,6 +153,9 @@ type dtExpr struct {
 	start, end int
 	alts       []dtAlt
 	mod        string // Recognizers' Mod: before, after, since, approx, ...
+	// valueKind, when set, is the values' type where it differs from the
+	// result's ("around 1pm" is a time whose value is a timerange).
+	valueKind *dtKind
 }
 
 type dtParser struct {
@@ -209,6 +212,9 @@ const (
 
 func (p *dtParser) value(e dtExpr, a dtAlt) map[string]any {
 	v := map[string]any{"type": dtKindNames[e.kind]}
+	if e.valueKind != nil {
+		v["type"] = dtKindNames[*e.valueKind]
+	}
 	if e.mod != "" {
 		v["Mod"] = e.mod
 	}

@@ -21,6 +21,9 @@ type dpoint struct {
 	past, future time.Time
 	// hol is the holiday the date names, by year.
 	hol func(int) time.Time
+	// valueYear resolves a date whose TIMEX keeps no year to that year
+	// only ("next 5/12").
+	valueYear int
 }
 
 // timex writes the date as a TIMEX: "2016-11-08", "XXXX-10-02",
@@ -52,6 +55,11 @@ func (p *dtParser) dateAlts(d dpoint) []dtAlt {
 		return []dtAlt{{timex: tx, at: d.t}}
 	case !d.future.IsZero():
 		return []dtAlt{{timex: tx, at: d.past}, {timex: tx, at: d.future}}
+	case d.valueYear != 0:
+		if !validDate(d.valueYear, d.m, d.d) {
+			return []dtAlt{{timex: tx, unresolved: true}}
+		}
+		return []dtAlt{{timex: tx, at: mkDate(d.valueYear, d.m, d.d)}}
 	case d.hol != nil && d.y == 0:
 		past, future := p.aroundHoliday(d.hol)
 		tx := "XXXX-" + past.Format("01-02")
@@ -204,6 +212,7 @@ func (p *dtParser) dateUncached(i int) (dpoint, bool) {
 	try(p.dateRelative(i))
 	try(p.dateWeekday(i))
 	try(p.dateHoliday(i))
+	try(p.dateShifted(i))
 	if found {
 		// "on" before a date belongs to it when nothing else claims it.
 		return best, true
@@ -943,4 +952,34 @@ func (p *dtParser) startsDate(i int) bool {
 func (p *dtParser) startsTime(i int) bool {
 	t, ok := p.timePoint(i, false)
 	return ok && t.end > i+1
+}
+
+// dateShifted: "this 5/12", "next 6th of april", "this friday 5/12": a
+// month-day in this year, the next or the last (a weekday between makes
+// "next" the weekday's, so the year stays this one). The TIMEX keeps no
+// year, as Recognizers writes it.
+func (p *dtParser) dateShifted(i int) (dpoint, bool) {
+	shift, j, ok := p.relWord(i)
+	if !ok || p.is(i, "past", "current", "prior", "upcoming", "coming", "following") {
+		return dpoint{}, false
+	}
+	weekday := false
+	if _, k, ok := p.weekdayAt(j); ok {
+		weekday, j = true, k
+	}
+	var d dpoint
+	found := false
+	for _, f := range []func(int) (dpoint, bool){p.dateNumeric, p.dateMonthFirst, p.dateDayFirst} {
+		if x, ok := f(j); ok && x.y == 0 && x.m != 0 && (!found || x.end > d.end) {
+			d, found = x, true
+		}
+	}
+	if !found {
+		return dpoint{}, false
+	}
+	if weekday {
+		shift = 0
+	}
+	d.valueYear = p.ref.Year() + shift
+	return d, true
 }

@@ -123,6 +123,7 @@ func (p *dtParser) dateSpanUncached(i int) (dspan, bool) {
 	try(p.spanDecade(i))
 	try(p.spanWeekOf(i))
 	try(p.spanSeason(i))
+	try(p.spanFiscal(i))
 	try(p.spanEdge(i))
 	try(p.spanWeekOfMonth(i))
 	return best, found
@@ -206,9 +207,23 @@ func (p *dtParser) edgeOf(s dspan, mod string, clamp bool) dspan {
 	out := s
 	out.alts = nil
 	today := day(p.ref)
+	thirds := !s.rel && s.gran == uYear && !clamp
 	for _, a := range s.alts {
 		mid := midpoint(a.from, a.to)
 		n := a
+		if thirds {
+			// Recognizers gives a year written out four months a part
+			switch mod {
+			case "start":
+				n.to = a.from.AddDate(0, 4, 0)
+			case "mid":
+				n.from, n.to = a.from.AddDate(0, 4, 0), a.from.AddDate(0, 8, 0)
+			case "end":
+				n.from = a.from.AddDate(0, 8, 0)
+			}
+			out.alts = append(out.alts, n)
+			continue
+		}
 		switch mod {
 		case "start":
 			n.to = mid
@@ -485,6 +500,9 @@ func (p *dtParser) spanRelative(i int) (dspan, bool) {
 		}
 	}
 	if j, ok := p.anySeq(j, "calendar year"); ok && p.is(i, "this", "the", "current") {
+		if _, _, isYear := p.yearNum(j); isYear {
+			return dspan{}, false // "the calendar year 2008" is "calendar year 2008"
+		}
 		return p.yearRel(shift, j)
 	}
 	if p.is(j, "working", "work") && p.is(j+1, "week") {
@@ -744,6 +762,11 @@ func (p *dtParser) spanWeekOf(i int) (dspan, bool) {
 		return dspan{}, false
 	}
 	d, ok := p.date(j)
+	if !ok && p.is(j, "the") {
+		if n, e, ok2 := p.ordinalNum(j + 1); ok2 && n <= 31 {
+			d, ok = dpoint{d: n, end: e}, true
+		}
+	}
 	if !ok {
 		return dspan{}, false
 	}
@@ -812,6 +835,9 @@ func (p *dtParser) rangeEnd(i int) (dspan, dpoint, bool) {
 // dateRange reads "from A to B", "between A and B", "A - B", "A through
 // B", where A and B are dates or spans of dates.
 func (p *dtParser) dateRange(i int) (dtExpr, bool) {
+	if e, ok := p.durationFrom(i); ok {
+		return e, true
+	}
 	j := i
 	between := false
 	switch {
@@ -951,4 +977,102 @@ func (p *dtParser) joinSpans(a, b dspan) []dtAlt {
 			fromTimex: x.startTx, toTimex: y.startTx, durTimex: dur})
 	}
 	return out
+}
+
+// spanFiscal: "last fiscal year", "school year 2008", "sy18", "fiscal
+// year": years whose dates vary by organisation keep a TIMEX only.
+func (p *dtParser) spanFiscal(i int) (dspan, bool) {
+	shift, j, hasShift := p.relWord(i)
+	if !hasShift {
+		j = i
+	}
+	code := ""
+	k := j
+	switch {
+	case p.is(j, "fiscal", "financial") && p.is(j+1, "year"):
+		code, k = "FY", j+2
+	case p.is(j, "school", "academic") && p.is(j+1, "year"):
+		code, k = "SY", j+2
+	case p.is(j, "fy"):
+		code, k = "FY", j+1
+	case p.is(j, "sy"):
+		code, k = "SY", j+1
+	default:
+		return dspan{}, false
+	}
+	y, end, known := p.ref.Year()+shift, k, hasShift
+	if yy, e, ok := p.yearNum(k); ok && !hasShift {
+		y, end, known = yy, e, true
+	} else if n, ok := p.num(k); ok && len(p.toks[k].s) == 2 && !hasShift && (p.glued(k) || p.is(j, "fy", "sy")) {
+		y, end, known = 2000+n, k+1, true
+	}
+	tx := code + "XXXX"
+	if known {
+		tx = code + pad4(y)
+	} else if k == j+1 {
+		return dspan{}, false // "fy" alone
+	}
+	return dspan{kind: kDateRange, gran: uYear, end: end, alts: []spanAlt{{dtAlt: dtAlt{timex: tx, unresolved: true}}}}, true
+}
+
+// durationFrom: "a week starting tomorrow", "3 days starting from next
+// monday", "for 3 days, from today": a span of the duration from a date.
+func (p *dtParser) durationFrom(i int) (dtExpr, bool) {
+	j := i
+	forForm := p.is(i, "for")
+	if forForm {
+		j++
+	}
+	parts, e, ok := p.durationAt(j)
+	if !ok {
+		return dtExpr{}, false
+	}
+	k := e
+	switch {
+	case forForm:
+		if p.is(k, ",") {
+			k++
+		}
+		if !p.is(k, "from") {
+			return dtExpr{}, false
+		}
+		k++
+	default:
+		var ok bool
+		if k, ok = p.anySeq(k, "starting from", "starting on", "starting", "beginning from", "beginning on", "beginning"); !ok {
+			return dtExpr{}, false
+		}
+	}
+	tx, _ := durationTimex(parts)
+	// a date and a time: the span runs from that instant
+	if dt, ok := p.dateTime(k); ok && dt.kind == kDateTime && len(dt.alts) == 1 {
+		from := dt.alts[0].at
+		to := addParts(from, parts)
+		return dtExpr{kind: kDateTimeRange, start: i, end: dt.end, alts: []dtAlt{{from: from, to: to, hasFrom: true, hasTo: true,
+			fromTimex: from.Format("2006-01-02T15:04:05"), toTimex: to.Format("2006-01-02T15:04:05"), durTimex: tx}}}, true
+	}
+	d, ok := p.date(k)
+	if !ok {
+		return dtExpr{}, false
+	}
+	alts := p.dateAlts(d)
+	a := alts[len(alts)-1]
+	if a.unresolved {
+		return dtExpr{}, false
+	}
+	to := addParts(a.at, parts)
+	return dtExpr{kind: kDateRange, start: i, end: d.end, alts: []dtAlt{{from: a.at, to: to, hasFrom: true, hasTo: true,
+		fromTimex: dateTimex(a.at), toTimex: dateTimex(to), durTimex: tx}}}, true
+}
+
+// addParts adds a duration's parts to t.
+func addParts(t time.Time, parts []durPart) time.Time {
+	for _, pt := range parts {
+		if pt.n == float64(int(pt.n)) {
+			t = addUnits(t, pt.u, int(pt.n))
+		} else {
+			t = t.Add(time.Duration(pt.n * pt.u.seconds() * float64(time.Second)))
+		}
+	}
+	return t
 }

@@ -177,6 +177,11 @@ func (p *dtParser) timeDigits(i int, loose bool) (tpoint, bool) {
 			t.h, t.m, t.hasMin, t.ampm, t.end = h/100, h%100, true, ap, e
 			return t, true
 		}
+		// "0730" in a range of times
+		if loose && len(p.toks[i].s) == 4 && h%100 < 60 && h/100 <= 23 && (p.is(j, "-") || p.is(i-1, "-")) {
+			t.h, t.m, t.hasMin = h/100, h%100, true
+			return t, true
+		}
 		return tpoint{}, false
 	case (p.is(j, ":") || p.is(j, ".")) && p.glued(j) && j+1 < len(p.toks) && p.toks[j+1].num && len(p.toks[j+1].s) == 2 && p.glued(j+1):
 		sep := p.word(j)

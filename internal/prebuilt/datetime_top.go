@@ -293,6 +293,9 @@ func (p *dtParser) timeRange(i int) (dtExpr, bool) {
 	if e, ok := p.timeRangePair(i); ok {
 		return e, true
 	}
+	if e, ok := p.timeForDuration(i); ok {
+		return e, true
+	}
 	// parts of a day
 	j := i
 	mod := ""
@@ -454,6 +457,18 @@ func (p *dtParser) dateTimeRange(i int) (dtExpr, bool) {
 			best, found = e, true
 		}
 	}
+	// early or late in a part of a day: "later this afternoon"
+	if k, ok := p.anySeq(i, "early", "earlier", "late", "later"); ok {
+		if d, tx, from, to, j, ok := p.dayPart(k); ok && (p.is(k, "this", "tonight", "tomorrow", "yesterday", "today") || d.rel) {
+			mod := "start"
+			if p.is(i, "late", "later") {
+				mod = "end"
+			}
+			from, to = modHours(mod, from, to)
+			e := dtExpr{kind: kDateTimeRange, start: i, end: j, mod: mod, alts: p.partAlts(d, tx, from, to)}
+			try(e, true)
+		}
+	}
 	// a part of a day, perhaps with a range of times inside it
 	if d, tx, from, to, j, ok := p.dayPart(i); ok {
 		try(dtExpr{kind: kDateTimeRange, start: i, end: j, alts: p.partAlts(d, tx, from, to)}, true)
@@ -477,6 +492,13 @@ func (p *dtParser) dateTimeRange(i int) (dtExpr, bool) {
 		}
 		if tr, ok := p.timeRangePairW(j, true); ok {
 			try(p.dateWithTimes(i, d, tr, tr.end, ""), true)
+		}
+		if tr, ok := p.timeForDuration(d.end); ok {
+			e := p.dateWithTimes(i, d, tr, tr.end, "")
+			for k := range e.alts {
+				e.alts[k].toTimex = d.timex() + tr.alts[0].toTimex
+			}
+			try(e, true)
 		}
 	}
 	// times, then date
@@ -675,6 +697,9 @@ func (p *dtParser) modified(i int) (dtExpr, bool) {
 	if mod == "approx" && inner.kind != kTime && inner.kind != kDateTime && inner.kind != kTimeRange {
 		return dtExpr{}, false
 	}
+	if p.is(i, "from") && p.is(j, "around") {
+		return dtExpr{}, false
+	}
 	if p.is(i, "from") && inner.kind != kTime {
 		return dtExpr{}, false
 	}
@@ -717,6 +742,11 @@ func (p *dtParser) applyMod(start int, mod string, inner dtExpr) dtExpr {
 		case kTime, kDateTime:
 			out.kind = inner.kind
 			out.alts = inner.alts
+			vk := kTimeRange
+			if inner.kind == kDateTime {
+				vk = kDateTimeRange
+			}
+			out.valueKind = &vk
 			return out
 		case kTimeRange:
 			out.kind = kTimeRange
@@ -818,4 +848,62 @@ func (p *dtParser) dateWithModTime(start int, d dpoint, m dtExpr) dtExpr {
 		}
 	}
 	return out
+}
+
+// clockDurationAt reads a duration of hours and minutes ("2.5 hrs", "3
+// hours 30 minutes").
+func (p *dtParser) clockDurationAt(i int) (time.Duration, int, bool) {
+	parts, e, ok := p.durationAt(i)
+	if !ok {
+		return 0, i, false
+	}
+	var d time.Duration
+	for _, pt := range parts {
+		switch pt.u {
+		case uHour:
+			d += time.Duration(pt.n * float64(time.Hour))
+		case uMinute:
+			d += time.Duration(pt.n * float64(time.Minute))
+		default:
+			return 0, i, false
+		}
+	}
+	return d, e, true
+}
+
+// timeForDuration: "from 9 for 2.5 hrs", "for 3 hours from 10 am".
+func (p *dtParser) timeForDuration(i int) (dtExpr, bool) {
+	var t tpoint
+	var d time.Duration
+	var end int
+	switch {
+	case p.is(i, "from"):
+		tt, ok := p.timePoint(i+1, true)
+		if !ok || !p.is(tt.end, "for") {
+			return dtExpr{}, false
+		}
+		dd, e, ok := p.clockDurationAt(tt.end + 1)
+		if !ok {
+			return dtExpr{}, false
+		}
+		t, d, end = tt, dd, e
+	case p.is(i, "for"):
+		dd, e, ok := p.clockDurationAt(i + 1)
+		if !ok || !p.is(e, "from") {
+			return dtExpr{}, false
+		}
+		tt, ok := p.timePoint(e+1, true)
+		if !ok {
+			return dtExpr{}, false
+		}
+		t, d, end = tt, dd, tt.end
+	default:
+		return dtExpr{}, false
+	}
+	h := t.hours()[0]
+	base := day(p.ref)
+	from := base.Add(time.Duration(h)*time.Hour + time.Duration(t.m)*time.Minute)
+	to := from.Add(d)
+	return dtExpr{kind: kTimeRange, start: i, end: end, alts: []dtAlt{{from: from, to: to, hasFrom: true, hasTo: true,
+		fromTimex: t.timexAt(h), toTimex: "T" + to.Format("15:04:05"), durTimex: clockDuration(d)}}}, true
 }
