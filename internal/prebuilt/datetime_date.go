@@ -803,8 +803,6 @@ func (p *dtParser) dateHoliday(i int) (dpoint, bool) {
 		switch {
 		case shift < 0:
 			return dpoint{rel: true, t: past, end: e, hol: h}, true
-		case shift > 0 && p.is(i, "following"):
-			return dpoint{rel: true, t: h(future.Year() + 1), end: e, hol: h}, true
 		case shift > 0:
 			return dpoint{rel: true, t: future, end: e, hol: h}, true
 		}

@@ -12,6 +12,9 @@ import (
 // number before it ("3h", "10D").
 func (p *dtParser) unitAt(i int) (dtUnit, int, bool) {
 	w := p.word(i)
+	if w == "weekends" && i > 0 && p.toks[i-1].num || w == "weekends" && i > 0 && dtUnitWordsSmall[p.word(i-1)] > 1 {
+		return uWeekend, i + 1, true
+	}
 	if (w == "night" || w == "nights") && i > 0 && !p.is(i-1, "last", "this", "next", "the", "tomorrow", "every", "each", "at", "a") {
 		return uDay, i + 1, true
 	}
@@ -137,7 +140,7 @@ func (p *dtParser) durationAt(i int) ([]durPart, int, bool) {
 func durationTimex(parts []durPart) (string, float64) {
 	var date, clock strings.Builder
 	total := 0.0
-	order := []dtUnit{uYear, uQuarter, uMonth, uFortnight, uWeek, uBusinessDay, uDay, uHour, uMinute, uSecond}
+	order := []dtUnit{uYear, uQuarter, uMonth, uWeekend, uFortnight, uWeek, uBusinessDay, uDay, uHour, uMinute, uSecond}
 	for _, u := range order {
 		for _, pt := range parts {
 			if pt.u != u {
@@ -244,6 +247,29 @@ func (p *dtParser) set(i int) (dtExpr, bool) {
 		if u, k, ok := p.unitAt(i + 2); ok {
 			tx, _ := durationTimex([]durPart{{1, "1", u}})
 			return one(tx, k)
+		}
+	}
+	// "tuesdays at 9am", "friday mornings", "mornings"
+	if w := p.word(i); len(w) > 3 && w[len(w)-1] == 's' {
+		if wd, ok := dtWeekdays[w[:len(w)-1]]; ok {
+			tx := "XXXX-WXX-" + itoa(wd)
+			if p.is(i+1, "at") {
+				if t, ok := p.timePoint(i+2, true); ok {
+					hs := t.hours()
+					return one(tx+t.timexAt(hs[len(hs)-1]), t.end)
+				}
+			}
+			return one(tx, i+1)
+		}
+		if pd, ok := dtPartsOfDay[w[:len(w)-1]]; ok {
+			return one("T"+pd.timex, i+1)
+		}
+	}
+	if wd, j, ok := p.weekdayAt(i); ok {
+		if w := p.word(j); len(w) > 1 && w[len(w)-1] == 's' {
+			if pd, ok := dtPartsOfDay[w[:len(w)-1]]; ok {
+				return one("XXXX-WXX-"+itoa(wd)+"T"+pd.timex, j+1)
+			}
 		}
 	}
 	// a time, then every day

@@ -722,7 +722,25 @@ func (p *dtParser) spanCount(i int) (dspan, bool) {
 			from, to = cur.AddDate(0, -3*ni, 0), cur
 		}
 		return dspan{kind: kDateRange, gran: uMonth, end: e, rel: true, alts: []spanAlt{compound(from, to, "P"+itoa(3*ni)+"M", true)}}, true
-	case uBusinessDay, uDecade, uCentury:
+	case uBusinessDay:
+		// the next (or last) n weekdays, from tomorrow (or to today)
+		var days []time.Time
+		for t := today; len(days) < ni && len(days) < 1000; {
+			if shift > 0 {
+				t = t.AddDate(0, 0, 1)
+			} else {
+				t = t.AddDate(0, 0, -1)
+			}
+			if wd := isoWeekday(t); wd <= 5 {
+				days = append(days, t)
+			}
+		}
+		from, to := days[0], days[len(days)-1].AddDate(0, 0, 1)
+		if shift < 0 {
+			from, to = days[len(days)-1], today
+		}
+		return dspan{kind: kDateRange, gran: uDay, end: e, rel: true, alts: []spanAlt{compound(from, to, "P"+itoa(ni)+"BD", true)}}, true
+	case uDecade, uCentury:
 		return dspan{}, false
 	}
 	tx, _ := durationTimex([]durPart{{n, itoa(ni), u}})
@@ -838,6 +856,9 @@ func (p *dtParser) dateRange(i int) (dtExpr, bool) {
 	if e, ok := p.durationFrom(i); ok {
 		return e, true
 	}
+	if e, ok := p.dayRange(i); ok {
+		return e, true
+	}
 	j := i
 	between := false
 	switch {
@@ -890,6 +911,12 @@ func (p *dtParser) dateRange(i int) (dtExpr, bool) {
 	}
 	if a.kind != kDateRange || b.kind != kDateRange {
 		return dtExpr{}, false
+	}
+	// a bare weekday after a known date is the first one from it
+	if bd.wd != 0 && bd.m == 0 && bd.d == 0 && (ad.rel || ad.y != 0) && len(a.alts) == 1 {
+		start := a.alts[0].from
+		t := start.AddDate(0, 0, (bd.wd-isoWeekday(start)+7)%7)
+		b = p.pointSpan(dpoint{rel: true, t: t, end: bd.end})
 	}
 	// the day alone takes the other end's month; an end with no year takes
 	// the other's ("jan-feb 2017", "nov 18-dec 19, 2015").
@@ -1075,4 +1102,62 @@ func addParts(t time.Time, parts []durPart) time.Time {
 		}
 	}
 	return t
+}
+
+// dayRange reads two days of one month, the month after the second:
+// "9 to 12 of june", "between the ninth and the seventeenth of april",
+// "from 4-23 in next month".
+func (p *dtParser) dayRange(i int) (dtExpr, bool) {
+	j := i
+	between := p.is(i, "between")
+	if p.is(i, "from") || between {
+		j++
+	}
+	if p.is(j, "the") {
+		j++
+	}
+	a, k, ok := p.dayNum(j)
+	if !ok || p.startsTime(j) {
+		return dtExpr{}, false
+	}
+	if between {
+		k, ok = p.anySeq(k, "and", "-")
+	} else {
+		k, ok = p.anySeq(k, "to", "till", "until", "til", "through", "thru", "-", "~")
+	}
+	if !ok {
+		return dtExpr{}, false
+	}
+	if p.is(k, "the") {
+		k++
+	}
+	b, e, ok := p.dayNum(k)
+	if !ok || b < a {
+		return dtExpr{}, false
+	}
+	// the month: "of june", "in next month", "june"
+	f := e
+	if p.is(f, "of", "in") {
+		f++
+	}
+	var months []spanAlt
+	var yearKnown bool
+	end := f
+	if s, ok := p.dateSpan(f); ok && s.gran == uMonth && len(s.alts) > 0 && s.alts[0].fromTimex == "" && !s.alts[0].unresolved {
+		months, end = s.alts, s.end
+		yearKnown = s.y != 0 || s.rel
+	} else {
+		return dtExpr{}, false
+	}
+	out := dtExpr{kind: kDateRange, start: i, end: end}
+	for _, m := range months {
+		y, mo := m.from.Year(), int(m.from.Month())
+		if !validDate(y, mo, a) || !validDate(y, mo, b) {
+			return dtExpr{}, false
+		}
+		from, to := mkDate(y, mo, a), mkDate(y, mo, b)
+		out.alts = append(out.alts, dtAlt{from: from, to: to, hasFrom: true, hasTo: true,
+			fromTimex: edgeTx(from, yearKnown), toTimex: edgeTx(to, yearKnown), durTimex: "P" + itoa(b-a) + "D"})
+	}
+	return out, true
 }

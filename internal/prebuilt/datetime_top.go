@@ -637,14 +637,30 @@ func (p *dtParser) modified(i int) (dtExpr, bool) {
 	if p.is(i, "about") && p.is(i-1, "what", "how") {
 		return dtExpr{}, false
 	}
+	if p.is(i, "to") && p.is(i+1, "date") && !p.is(i-1, "from", "between") {
+		return dtExpr{kind: kDateRange, start: i, end: i + 2, mod: "before", alts: []dtAlt{{timex: "PRESENT_REF", to: day(p.ref), hasTo: true}}}, true
+	}
 	for _, m := range dtPrefixMods {
 		if k, ok := p.seq(i, m.phrase); ok {
 			mod, j = m.mod, k
 			break
 		}
 	}
-	if mod == "" {
+	if mod == "" || p.is(i, "from") && p.is(j, "around") {
 		return dtExpr{}, false
+	}
+	// "till date": until today
+	if mod == "before" && p.is(j, "date") {
+		return dtExpr{kind: kDateRange, start: i, end: j + 1, mod: "before", alts: []dtAlt{{timex: "PRESENT_REF", to: day(p.ref), hasTo: true}}}, true
+	}
+	// "after the 15th day of june"
+	if p.is(j, "the") {
+		if d, ok := p.dateDayFirst(j + 1); ok {
+			if _, ok2 := p.date(j); !ok2 {
+				inner := dtExpr{kind: kDate, start: j, end: d.end, alts: p.dateAlts(d)}
+				return p.applyMod(i, mod, inner), true
+			}
+		}
 	}
 	// "after the beginning of march", "by end of this month"
 	edge := ""

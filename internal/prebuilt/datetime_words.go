@@ -40,6 +40,7 @@ const (
 	uYear
 	uDecade
 	uCentury
+	uWeekend
 )
 
 var dtUnitWords = map[string]dtUnit{
@@ -85,6 +86,8 @@ func (u dtUnit) seconds() float64 {
 		return 3650 * 86400
 	case uCentury:
 		return 36500 * 86400
+	case uWeekend:
+		return 2 * 86400
 	}
 	return 0
 }
@@ -109,6 +112,8 @@ func (u dtUnit) timexLetter() (string, bool) {
 		return "M", false
 	case uYear:
 		return "Y", false
+	case uWeekend:
+		return "WE", false
 	}
 	return "", false
 }
