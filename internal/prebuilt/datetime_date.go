@@ -606,6 +606,14 @@ func (p *dtParser) dateRelative(i int) (dpoint, bool) {
 			}
 		}
 	}
+	// "on the 17"
+	if p.is(i, "the") && p.is(i-1, "on") {
+		if n, ok := p.num(i + 1); ok && n >= 1 && n <= 31 && len(p.toks[i+1].s) <= 2 && !p.startsTime(i+1) && !p.numberGlued(i+2) {
+			if _, _, isMonth := p.monthAt(i+2, false); !isMonth && !p.isOrdinalAt(i+2) {
+				return dpoint{d: n, end: i + 2}, true
+			}
+		}
+	}
 	// the 15th day of next month; the thirty-first day of the month
 	if p.is(i, "the") {
 		if d, j, ok := p.ordinalNum(i + 1); ok && d <= 31 {

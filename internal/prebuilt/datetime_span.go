@@ -1,6 +1,7 @@
 package prebuilt
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -632,6 +633,28 @@ func (p *dtParser) spanQuarter(i int) (dspan, bool) {
 		}
 		return dspan{}, false
 	}
+	// "the first quarter of 2013", "the 1st quarter of the year"
+	{
+		j := i
+		if p.is(j, "the") {
+			j++
+		}
+		if p.is(j, "whole") {
+			j++
+		}
+		if n, e, ok := p.ordinalNum(j); ok && n >= 1 && n <= 4 && p.is(e, "quarter") && p.is(e+1, "of") {
+			k := e + 2
+			if y, f, ok := p.yearNum(k); ok {
+				return mk(y, n, 3, f, true), true
+			}
+			if f, ok := p.seq(k, "the year"); ok {
+				return mk(0, n, 3, f, false), true
+			}
+			if shift, f, ok := p.relWord(k); ok && p.is(f, "year") {
+				return mk(p.ref.Year()+shift, n, 3, f+1, true), true
+			}
+		}
+	}
 	n, months, j, ok := quarterAt(i)
 	if !ok {
 		return dspan{}, false
@@ -883,12 +906,34 @@ func (p *dtParser) dateRange(i int) (dtExpr, bool) {
 	if !sepOK {
 		return dtExpr{}, false
 	}
+	edge := ""
+	if e, ok := p.anySeq(k, "the end of", "end of"); ok {
+		edge, k = "end", e
+	} else if e, ok := p.anySeq(k, "the start of", "the beginning of", "start of", "beginning of"); ok {
+		edge, k = "start", e
+	}
 	if p.is(k, "the") && !p.isOrdinalAt(k+1) {
 		if _, _, isDay := p.ordinalNum(k + 1); !isDay {
 			k++
 		}
 	}
 	b, bd, okB := p.rangeEnd(k)
+	if okB && edge != "" {
+		// "to the end of 2008" runs to the span's end, counted in months
+		if b.gran == uDay {
+			return dtExpr{}, false
+		}
+		b.alts = slices.Clone(b.alts)
+		for n := range b.alts {
+			if edge == "end" {
+				b.alts[n].from, b.alts[n].startTx = b.alts[n].to, b.alts[n].endTx
+			}
+		}
+		b.gran = uMonth
+		if a.gran == uYear {
+			a.gran = uMonth
+		}
+	}
 	if !okB {
 		// "april 9th through 17th", "november 18-19", "3 and 12 of sept"
 		if ad.m != 0 && ad.y == 0 || ad.m != 0 {
@@ -990,6 +1035,16 @@ func (p *dtParser) joinSpans(a, b dspan) []dtAlt {
 		}
 		if y.from.Before(x.from) {
 			continue
+		}
+		if !b.rel && b.y == 0 && b.gran == uDay && y.from.Sub(x.from) > 366*24*time.Hour {
+			yy := x.from.Year()
+			if !validDate(yy, int(y.from.Month()), y.from.Day()) || mkDate(yy, int(y.from.Month()), y.from.Day()).Before(x.from) {
+				yy++
+			}
+			if !validDate(yy, int(y.from.Month()), y.from.Day()) {
+				continue
+			}
+			y.from = mkDate(yy, int(y.from.Month()), y.from.Day())
 		}
 		var dur string
 		switch gran {

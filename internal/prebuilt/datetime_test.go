@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-func init() { floors["DateTimeModel"] = 848 }
+func init() { floors["DateTimeModel"] = 855 }
 
 // dtCase is an input, a reference time, and the results expected: each as
 // "text|type|timex=value;timex=value" with the values of a range written
