@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -19,7 +21,7 @@ func toDeployment(d *project.Deployment, v project.APIVersion) wire.ProjectDeplo
 		LastDeployedDateTime: wire.At(d.Deployed), DeploymentExpirationDate: d.ExpirationDate,
 		ModelTrainingConfigVersion: d.ConfigVersion,
 	}
-	if v == project.V20221001Preview || v == project.V20241115Preview || v == project.V20250515Preview {
+	if v == project.V20221001Preview || v >= project.V20241115Preview {
 		out.AssignedResources = &[]wire.AssignedDeploymentResource{}
 	}
 	return out
@@ -59,6 +61,10 @@ func (s *Server) deployProject(w http.ResponseWriter, r *http.Request, v project
 	}
 	var o wire.CreateDeploymentDetails
 	if e := decodeBody(body, &o); e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	if e := checkDeployResources(body); e != nil {
 		s.writeError(w, r, e)
 		return
 	}
@@ -128,4 +134,44 @@ func (s *Server) getSwapDeploymentsStatus(w http.ResponseWriter, r *http.Request
 // deploymentJobPath is the path of a deploy or delete job under the project.
 func deploymentJobPath(j *job.Job) string {
 	return url.PathEscape(j.Project) + "/deployments/" + url.PathEscape(project.DeploymentOfJob(j)) + "/jobs/" + j.ID
+}
+
+// checkDeployResources validates the resources a deploy body may name, in
+// each of the four spellings of the sources (VERSIONS.md §3.3):
+// assignedResourceIds, assignedResources and azureResourceIds, each a list
+// of resource ids or of objects with resourceId or azureResourceId. A
+// self-hosted server is its only resource, so their content changes
+// nothing: the model is deployed here.
+func checkDeployResources(body []byte) *azerr.Error {
+	var b map[string]json.RawMessage
+	if json.Unmarshal(body, &b) != nil {
+		return nil // decodeBody has judged the body already
+	}
+	for _, field := range []string{"assignedResourceIds", "assignedResources", "azureResourceIds"} {
+		raw, ok := b[field]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return azerr.Invalid(field, "%s must be a list of resource ids or of objects with azureResourceId.", field)
+		}
+		for i, it := range items {
+			var id string
+			if json.Unmarshal(it, &id) == nil {
+				if id == "" {
+					return azerr.Invalid(fmt.Sprintf("%s[%d]", field, i), "%s[%d] is an empty resource id.", field, i)
+				}
+				continue
+			}
+			var obj struct {
+				ResourceID      string `json:"resourceId"`
+				AzureResourceID string `json:"azureResourceId"`
+			}
+			if json.Unmarshal(it, &obj) != nil || obj.ResourceID == "" && obj.AzureResourceID == "" {
+				return azerr.Invalid(fmt.Sprintf("%s[%d]", field, i), "%s[%d] must be a resource id, or an object with azureResourceId (or resourceId).", field, i)
+			}
+		}
+	}
+	return nil
 }

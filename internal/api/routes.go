@@ -31,13 +31,13 @@ type route struct {
 
 // v2AndV4Plus are the versions with resource-assignment and newer operations
 // (AUTHORING.md §0 #21).
-var v2AndV4Plus = []project.APIVersion{project.V20221001Preview, project.V20230415Preview, project.V20241115Preview, project.V20250515Preview}
+var v2AndV4Plus = []project.APIVersion{project.V20221001Preview, project.V20230415Preview, project.V20231115Preview, project.V20241115Preview, project.V20250515Preview, project.V20251101, project.V20251115Preview}
 
 // withoutV1 are the versions after 2022-05-01 (load snapshot).
-var withoutV1 = []project.APIVersion{project.V20221001Preview, project.V20230401, project.V20230415Preview, project.V20241115Preview, project.V20250515Preview}
+var withoutV1 = []project.APIVersion{project.V20221001Preview, project.V20230401, project.V20230415Preview, project.V20231115Preview, project.V20241115Preview, project.V20250515Preview, project.V20251101, project.V20251115Preview}
 
 // v4Plus are the versions with :evaluate and copy.
-var v4Plus = []project.APIVersion{project.V20230415Preview, project.V20241115Preview, project.V20250515Preview}
+var v4Plus = []project.APIVersion{project.V20230415Preview, project.V20231115Preview, project.V20241115Preview, project.V20250515Preview, project.V20251101, project.V20251115Preview}
 
 // routes is the route table, in the order of AUTHORING.md §1. Operations
 // Parley does not carry out yet have no handler: they answer a clear
@@ -101,7 +101,7 @@ func (s *Server) register(mux *http.ServeMux) {
 		methods[authoringPrefix+rt.path] = append(methods[authoringPrefix+rt.path], rt.method)
 	}
 	for _, rt := range runtimeRoutes {
-		mux.HandleFunc(rt.method+" "+runtimePrefix+rt.path, s.dispatch(rt))
+		mux.HandleFunc(rt.method+" "+runtimePrefix+rt.path, s.dispatchIn(rt, project.APIVersion.KnownRuntime))
 		methods[runtimePrefix+rt.path] = append(methods[runtimePrefix+rt.path], rt.method)
 	}
 	mux.HandleFunc("GET "+healthPath, func(w http.ResponseWriter, r *http.Request) {
@@ -129,12 +129,18 @@ func (s *Server) register(mux *http.ServeMux) {
 // dispatch checks the api-version, which must be served and offer the
 // operation; otherwise the gateway's 404 answers (AUTHORING.md §4.4).
 func (s *Server) dispatch(rt route) http.HandlerFunc {
+	return s.dispatchIn(rt, project.APIVersion.Known)
+}
+
+// dispatchIn is dispatch for the versions known says are served: the
+// prediction API has a set of its own (VERSIONS.md §7).
+func (s *Server) dispatchIn(rt route, served func(project.APIVersion) bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if info := infoOf(r); info != nil {
 			info.Operation = rt.operation
 		}
 		v := project.APIVersion(r.URL.Query().Get("api-version"))
-		if !v.Known() || (rt.versions != nil && !slices.Contains(rt.versions, v)) {
+		if !served(v) || (rt.versions != nil && !slices.Contains(rt.versions, v)) {
 			s.writeError(w, r, gatewayNotFound)
 			return
 		}

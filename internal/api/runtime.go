@@ -27,7 +27,7 @@ var runtimeRoutes = []route{
 
 // analyzeConversation implements ConversationAnalysis_AnalyzeConversation
 // for Conversation projects.
-func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
+func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, v project.APIVersion) {
 	body, err := s.readBody(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -39,6 +39,13 @@ func (s *Server) analyzeConversation(w http.ResponseWriter, r *http.Request, _ p
 		return
 	}
 	switch {
+	case strings.EqualFold(req.Kind, "ConversationalAI") && v.AllowsConversationalAI():
+		// the multi-turn task of 2025-05-15-preview asks for an LLM-backed
+		// model Parley does not have (VERSIONS.md §7)
+		e := azerr.New(azerr.NotImplemented, "kind \"ConversationalAI\" (multi-turn conversation analysis with an LLM-backed model) is not supported by Parley; use kind \"Conversation\" with one conversationItem.")
+		e.Target = "kind"
+		s.writeError(w, r, e)
+		return
 	case !strings.EqualFold(req.Kind, "Conversation"):
 		s.writeError(w, r, azerr.Invalid("kind", "kind %q is not supported; use \"Conversation\".", req.Kind))
 		return

@@ -44,12 +44,40 @@ func (s *Server) train(w http.ResponseWriter, r *http.Request, v project.APIVers
 		s.writeError(w, r, e)
 		return
 	}
+	if e := checkDataGeneration(o.DataGenerationSettings, v); e != nil {
+		s.writeError(w, r, e)
+		return
+	}
 	j, err := s.svc.Training.StartTraining(r.Context(), r.PathValue("projectName"), fromTrainingJobOptions(o), v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.accepted(w, r, j)
+}
+
+// checkDataGeneration validates :train's dataGenerationSettings (from
+// 2025-05-15-preview on; older versions do not have the field, and ignore
+// it as unknown). Parley has no Azure OpenAI model to generate utterances
+// with: settings that turn generation off are accepted, settings that turn
+// it on are refused, never silently ignored.
+func checkDataGeneration(d *wire.DataGenerationSettings, v project.APIVersion) *azerr.Error {
+	if d == nil || v < project.V20250515Preview {
+		return nil
+	}
+	switch {
+	case d.EnableDataGeneration == nil:
+		return azerr.Invalid("dataGenerationSettings.enableDataGeneration", "dataGenerationSettings.enableDataGeneration is required; send false, or leave dataGenerationSettings out.")
+	case !*d.EnableDataGeneration:
+		return nil
+	case d.DataGenerationConnectionInfo == nil:
+		return azerr.Invalid("dataGenerationSettings.dataGenerationConnectionInfo", "dataGenerationSettings.dataGenerationConnectionInfo is required when enableDataGeneration is true.")
+	case !strings.EqualFold(d.DataGenerationConnectionInfo.Kind, "AzureOpenAI"):
+		return azerr.Invalid("dataGenerationSettings.dataGenerationConnectionInfo.kind", "dataGenerationSettings.dataGenerationConnectionInfo.kind %q is not \"AzureOpenAI\".", d.DataGenerationConnectionInfo.Kind)
+	case d.DataGenerationConnectionInfo.DeploymentName == "":
+		return azerr.Invalid("dataGenerationSettings.dataGenerationConnectionInfo.deploymentName", "dataGenerationSettings.dataGenerationConnectionInfo.deploymentName is required.")
+	}
+	return azerr.Invalid("dataGenerationSettings.enableDataGeneration", "Parley cannot generate training data: it has no Azure OpenAI model. Set enableDataGeneration to false (or leave dataGenerationSettings out) and add the utterances to the project instead.")
 }
 
 // fromTrainingJobOptions maps the body of :train to the service's options.

@@ -20,6 +20,23 @@ type TrainingJobOptions struct {
 	TrainingMode          string             `json:"trainingMode"`
 	TrainingConfigVersion string             `json:"trainingConfigVersion,omitempty"`
 	EvaluationOptions     *EvaluationOptions `json:"evaluationOptions,omitempty"`
+	// DataGenerationSettings (from 2025-05-15-preview) asks the service to
+	// generate training utterances with an Azure OpenAI deployment.
+	DataGenerationSettings *DataGenerationSettings `json:"dataGenerationSettings,omitempty"`
+}
+
+// DataGenerationSettings is the spec's DataGenerationSettings.
+type DataGenerationSettings struct {
+	EnableDataGeneration         *bool                         `json:"enableDataGeneration"`
+	DataGenerationConnectionInfo *DataGenerationConnectionInfo `json:"dataGenerationConnectionInfo"`
+}
+
+// DataGenerationConnectionInfo names the Azure OpenAI deployment that
+// generates the data.
+type DataGenerationConnectionInfo struct {
+	Kind           string `json:"kind"`
+	DeploymentName string `json:"deploymentName"`
+	ResourceID     string `json:"resourceId,omitempty"`
 }
 
 // EvaluationOptions is the spec's EvaluationOptions: how a training splits
