@@ -267,6 +267,24 @@ func TestDeleteDeploymentFromResources(t *testing.T) {
 		t.Errorf("GET global/deployments/resources = %v, want []", g)
 	}
 	getJSON(t, srv, p+"/deployments/staging?"+vRes)
+
+	// A deploy's record: ids unassigned since its check are left out, and
+	// a deploy that names none leaves it empty.
+	if err := deps.RecordDeploymentResources(ctx, smokeName, "prod", []string{"/r/a", "/r/c"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := assigned("prod"); !slices.Equal(got, []string{"/r/a"}) {
+		t.Errorf("prod's resources = %v, want [/r/a] (/r/c was unassigned)", got)
+	}
+	if err := deps.RecordDeploymentResources(ctx, smokeName, "prod", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := assigned("prod"); len(got) != 0 {
+		t.Errorf("prod's resources after a deploy naming none = %v, want none", got)
+	}
+	if err := deps.RecordDeploymentResources(ctx, smokeName, "nope", nil); azerr.CodeOf(err) != azerr.NotFound {
+		t.Errorf("RecordDeploymentResources(unknown deployment) = %v, want NotFound", err)
+	}
 }
 
 // example reads a spec example of testdata/examples.

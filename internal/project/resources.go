@@ -27,7 +27,8 @@ import (
 //   - :unassign removes them from the project, and from every deployment of
 //     the project that had them recorded.
 //   - A deployment's recorded resources (DeploymentResources) are a subset of
-//     its project's; a deploy may record them (RecordDeploymentResources).
+//     its project's; each deploy replaces them with the ids it was given
+//     (RecordDeploymentResources), none when it named none.
 //   - :delete-from-resources removes the named (or all) resources from a
 //     deployment's record; the deployment keeps serving here.
 //   - A deployment's deletion deletes its record, a project's deletion all
@@ -313,14 +314,23 @@ func (s *Deployments) CheckDeploymentResources(ctx context.Context, project, fie
 }
 
 // RecordDeploymentResources replaces a deployment's recorded resources with
-// ids: a deploy job that was given resources calls it after it saved the
-// deployment. An id no longer assigned to the project fails it with 400.
+// ids (nil: none), as a deploy is a create-or-replace: a deploy job calls it
+// after it saved the deployment, with the ids its body named and
+// CheckDeploymentResources passed. An id unassigned from the project since
+// then is left out, as :unassign would have removed it.
 func (s *Deployments) RecordDeploymentResources(ctx context.Context, project, deployment string, ids []string) error {
+	have, err := s.store.ListResources(ctx, project)
+	if err != nil {
+		return err
+	}
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool {
+		return !slices.ContainsFunc(have, func(r Resource) bool { return r.AzureResourceID == id })
+	})
 	switch err := s.store.SetDeploymentResources(ctx, project, deployment, ids); {
 	case errors.Is(err, ErrDeploymentNotFound):
 		return deploymentNotFound(project, deployment)
 	case errors.Is(err, ErrResourceNotAssigned):
-		return azerr.Invalid("assignedResourceIds", "A resource named for deployment %q is no longer assigned to project %q.", deployment, project)
+		return azerr.New(azerr.Conflict, "A resource named for deployment %q was unassigned from project %q while it deployed; deploy again.", deployment, project)
 	default:
 		return err
 	}
