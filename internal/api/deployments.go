@@ -1,10 +1,12 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/parley-dev/parley/internal/azerr"
 	"github.com/parley-dev/parley/internal/job"
@@ -14,15 +16,18 @@ import (
 
 // toDeployment maps a deployment; assignedResources exists in
 // 2022-10-01-preview and is required from 2024-11-15-preview on
-// (AUTHORING.md §6.2). A self-hosted server has no other resources.
-func toDeployment(d *project.Deployment, v project.APIVersion) wire.ProjectDeployment {
+// (AUTHORING.md §6.2). It lists the resources the deploy named (rs, from
+// Deployments.DeploymentResources); the model itself is served here whatever
+// they are.
+func toDeployment(d *project.Deployment, rs []project.Resource, v project.APIVersion) wire.ProjectDeployment {
 	out := wire.ProjectDeployment{
 		DeploymentName: d.Name, ModelID: d.ModelID, LastTrainedDateTime: wire.At(d.Trained),
 		LastDeployedDateTime: wire.At(d.Deployed), DeploymentExpirationDate: d.ExpirationDate,
 		ModelTrainingConfigVersion: d.ConfigVersion,
 	}
 	if v == project.V20221001Preview || v >= project.V20241115Preview {
-		out.AssignedResources = &[]wire.AssignedDeploymentResource{}
+		ar := toAssignedResources(rs, v)
+		out.AssignedResources = &ar
 	}
 	return out
 }
@@ -36,7 +41,12 @@ func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request, v proje
 	}
 	out := make([]wire.ProjectDeployment, len(ds))
 	for i, d := range ds {
-		out[i] = toDeployment(d, v)
+		rs, err := s.deploymentResources(r, d, v)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out[i] = toDeployment(d, rs, v)
 	}
 	writePageOf(s, w, r, out)
 }
@@ -49,7 +59,21 @@ func (s *Server) getDeployment(w http.ResponseWriter, r *http.Request, v project
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toDeployment(d, v))
+	rs, err := s.deploymentResources(r, d, v)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toDeployment(d, rs, v))
+}
+
+// deploymentResources reads a deployment's recorded resources when v shows
+// them, and nothing otherwise.
+func (s *Server) deploymentResources(r *http.Request, d *project.Deployment, v project.APIVersion) ([]project.Resource, error) {
+	if v != project.V20221001Preview && v < project.V20241115Preview {
+		return nil, nil
+	}
+	return s.svc.Deployments.DeploymentResources(r.Context(), d.Project, d.Name)
 }
 
 // deployProject implements ConversationalAnalysisAuthoring_DeployProject.
@@ -64,11 +88,12 @@ func (s *Server) deployProject(w http.ResponseWriter, r *http.Request, v project
 		s.writeError(w, r, e)
 		return
 	}
-	if e := checkDeployResources(body); e != nil {
+	field, ids, e := checkDeployResources(body)
+	if e != nil {
 		s.writeError(w, r, e)
 		return
 	}
-	j, err := s.svc.Deployments.StartDeploy(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"), o.TrainedModelLabel, v)
+	j, err := s.svc.Deployments.StartDeploy(r.Context(), r.PathValue("projectName"), r.PathValue("deploymentName"), o.TrainedModelLabel, field, ids, v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -139,29 +164,39 @@ func deploymentJobPath(j *job.Job) string {
 // checkDeployResources validates the resources a deploy body may name, in
 // each of the four spellings of the sources (VERSIONS.md §3.3):
 // assignedResourceIds, assignedResources and azureResourceIds, each a list
-// of resource ids or of objects with resourceId or azureResourceId. A
-// self-hosted server is its only resource, so their content changes
-// nothing: the model is deployed here.
-func checkDeployResources(body []byte) *azerr.Error {
+// of resource ids or of objects with resourceId or azureResourceId. It
+// returns the ids named (in the order given, without repeats) and the first
+// field that named one, for the deploy to check against the project's
+// assignments and record. The model is deployed here whatever they are.
+func checkDeployResources(body []byte) (field string, ids []string, e *azerr.Error) {
 	var b map[string]json.RawMessage
 	if json.Unmarshal(body, &b) != nil {
-		return nil // decodeBody has judged the body already
+		return "", nil, nil // decodeBody has judged the body already
 	}
-	for _, field := range []string{"assignedResourceIds", "assignedResources", "azureResourceIds"} {
-		raw, ok := b[field]
+	add := func(f, id string) {
+		if field == "" {
+			field = f
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, f := range []string{"assignedResourceIds", "assignedResources", "azureResourceIds"} {
+		raw, ok := b[f]
 		if !ok || string(raw) == "null" {
 			continue
 		}
 		var items []json.RawMessage
 		if json.Unmarshal(raw, &items) != nil {
-			return azerr.Invalid(field, "%s must be a list of resource ids or of objects with azureResourceId.", field)
+			return "", nil, azerr.Invalid(f, "%s must be a list of resource ids or of objects with azureResourceId.", f)
 		}
 		for i, it := range items {
 			var id string
 			if json.Unmarshal(it, &id) == nil {
 				if id == "" {
-					return azerr.Invalid(fmt.Sprintf("%s[%d]", field, i), "%s[%d] is an empty resource id.", field, i)
+					return "", nil, azerr.Invalid(fmt.Sprintf("%s[%d]", f, i), "%s[%d] is an empty resource id.", f, i)
 				}
+				add(f, id)
 				continue
 			}
 			var obj struct {
@@ -169,9 +204,10 @@ func checkDeployResources(body []byte) *azerr.Error {
 				AzureResourceID string `json:"azureResourceId"`
 			}
 			if json.Unmarshal(it, &obj) != nil || obj.ResourceID == "" && obj.AzureResourceID == "" {
-				return azerr.Invalid(fmt.Sprintf("%s[%d]", field, i), "%s[%d] must be a resource id, or an object with azureResourceId (or resourceId).", field, i)
+				return "", nil, azerr.Invalid(fmt.Sprintf("%s[%d]", f, i), "%s[%d] must be a resource id, or an object with azureResourceId (or resourceId).", f, i)
 			}
+			add(f, cmp.Or(obj.AzureResourceID, obj.ResourceID))
 		}
 	}
-	return nil
+	return field, ids, nil
 }

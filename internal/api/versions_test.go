@@ -47,21 +47,42 @@ func TestDeployBodySpellings(t *testing.T) {
 	srv := apitest.New(t, nil)
 	importProject(t, srv, "offsets", []byte(offsetsProject))
 	finish(t, srv, train(t, srv, "offsets", "m", "percentage"))
+	// A deploy that names a resource not assigned to the project is refused
+	// with the field, before any job starts.
+	wantError(t, srv.Do("PUT", "/projects/offsets/deployments/early?api-version=2025-11-01", map[string]any{"trainedModelLabel": "m", "azureResourceIds": []any{"/subscriptions/x/r"}}), 400, "InvalidArgument", "azureResourceIds[0]")
+	runResourceJob(t, srv, "POST", "/projects/offsets/resources/:assign?api-version=2025-11-01",
+		map[string]any{"resourcesMetadata": []any{resource("/subscriptions/x/r", "westus")}}, "/projects/offsets/resources/assign/jobs/")
 	for i, tc := range []struct {
 		version string
 		body    map[string]any
+		idKey   string // the member naming the id in assignedResources; "" when none is recorded
 	}{
-		{"2022-10-01-preview", map[string]any{"trainedModelLabel": "m", "assignedResourceIds": []any{"/subscriptions/x/r"}}},
-		{"2025-11-01", map[string]any{"trainedModelLabel": "m", "assignedResources": []any{map[string]any{"resourceId": "/subscriptions/x/r", "region": "westus"}}}},
-		{"2025-11-01", map[string]any{"trainedModelLabel": "m", "azureResourceIds": []any{"/subscriptions/x/r"}}},
-		{"2025-11-15-preview", map[string]any{"trainedModelLabel": "m", "azureResourceIds": []any{map[string]any{"azureResourceId": "/subscriptions/x/r", "region": "westus"}}}},
-		{"2025-11-15-preview", map[string]any{"TrainedModelLabel": "m"}},
+		{"2022-10-01-preview", map[string]any{"trainedModelLabel": "m", "assignedResourceIds": []any{"/subscriptions/x/r"}}, "resourceId"},
+		{"2025-11-01", map[string]any{"trainedModelLabel": "m", "assignedResources": []any{map[string]any{"resourceId": "/subscriptions/x/r", "region": "westus"}}}, "resourceId"},
+		{"2025-11-01", map[string]any{"trainedModelLabel": "m", "azureResourceIds": []any{"/subscriptions/x/r"}}, "resourceId"},
+		{"2025-11-15-preview", map[string]any{"trainedModelLabel": "m", "azureResourceIds": []any{map[string]any{"azureResourceId": "/subscriptions/x/r", "region": "westus"}}}, "azureResourceId"},
+		{"2025-11-15-preview", map[string]any{"TrainedModelLabel": "m"}, ""},
 	} {
 		name := "d" + string(rune('a'+i))
 		j := finish(t, srv, start(t, srv, "PUT", "/projects/offsets/deployments/"+name+"?api-version="+tc.version, tc.body))
 		if j["status"] != "succeeded" {
 			t.Errorf("%s %v: %v", tc.version, tc.body, j)
 		}
+		got := getJSON(t, srv, "/projects/offsets/deployments/"+name+"?api-version="+tc.version)["assignedResources"].([]any)
+		if tc.idKey == "" {
+			if len(got) != 0 {
+				t.Errorf("%s %s assignedResources = %v, want []", tc.version, name, got)
+			}
+			continue
+		}
+		if len(got) != 1 || got[0].(map[string]any)[tc.idKey] != "/subscriptions/x/r" || got[0].(map[string]any)["region"] != "westus" {
+			t.Errorf("%s %s assignedResources = %v, want the one resource under %s", tc.version, name, got, tc.idKey)
+		}
+	}
+	// Deploying again without resources replaces the record.
+	finish(t, srv, start(t, srv, "PUT", "/projects/offsets/deployments/da?api-version=2025-11-01", map[string]any{"trainedModelLabel": "m"}))
+	if got := getJSON(t, srv, "/projects/offsets/deployments/da?api-version=2025-11-01")["assignedResources"].([]any); len(got) != 0 {
+		t.Errorf("assignedResources after a deploy naming none = %v, want []", got)
 	}
 	wantError(t, srv.Do("PUT", "/projects/offsets/deployments/bad?api-version=2025-11-01", map[string]any{"trainedModelLabel": "m", "azureResourceIds": "x"}), 400, "InvalidArgument", "azureResourceIds")
 	wantError(t, srv.Do("PUT", "/projects/offsets/deployments/bad?api-version=2025-11-01", map[string]any{"trainedModelLabel": "m", "assignedResources": []any{map[string]any{"region": "westus"}}}), 400, "InvalidArgument", "assignedResources[0]")

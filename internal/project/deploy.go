@@ -48,7 +48,9 @@ func DeploymentOfJob(j *job.Job) string {
 }
 
 // StartDeploy implements ConversationalAnalysisAuthoring_DeployProject.
-func (s *Deployments) StartDeploy(ctx context.Context, project, name, label string, v APIVersion) (*job.Job, error) {
+// resourceIDs are the resources the body named in resourceField; each must
+// be assigned to the project, and the deployment records them.
+func (s *Deployments) StartDeploy(ctx context.Context, project, name, label, resourceField string, resourceIDs []string, v APIVersion) (*job.Job, error) {
 	if e := CheckName("deploymentName", "deployment", name); e != nil {
 		return nil, e
 	}
@@ -61,6 +63,11 @@ func (s *Deployments) StartDeploy(ctx context.Context, project, name, label stri
 	if _, err := s.lookupModel(ctx, project, label); err != nil {
 		return nil, err
 	}
+	if len(resourceIDs) > 0 {
+		if err := s.CheckDeploymentResources(ctx, project, resourceField, resourceIDs); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := s.store.GetDeployment(ctx, project, name); errors.Is(err, ErrDeploymentNotFound) {
 		all, err := s.store.ListDeployments(ctx, project)
 		if err != nil {
@@ -72,7 +79,7 @@ func (s *Deployments) StartDeploy(ctx context.Context, project, name, label stri
 	} else if err != nil {
 		return nil, err
 	}
-	args := deployArgs{Deployment: name, ModelLabel: label}
+	args := deployArgs{Deployment: name, ModelLabel: label, ResourceIDs: resourceIDs}
 	j := s.newJob(args, project, v)
 	j.Detail, _ = json.Marshal(name)
 	return s.enqueue(ctx, j, args)
@@ -110,9 +117,10 @@ func (s *Deployments) runDeploy(ctx context.Context, run *job.Run, a deployArgs)
 		return nil, azerr.New(azerr.QuotaExceeded, "The project already has %d deployments, the limit.", MaxDeployments)
 	case errors.Is(err, ErrNotFound):
 		return nil, projectNotFound(run.Project)
-	default:
+	case err != nil:
 		return nil, err
 	}
+	return nil, s.RecordDeploymentResources(ctx, run.Project, a.Deployment, a.ResourceIDs)
 }
 
 // deploymentExpiration is twelve months after the model's expiration date

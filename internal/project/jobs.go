@@ -63,6 +63,9 @@ func (a *loadSnapshotArgs) UnmarshalText(b []byte) error { a.label = string(b); 
 type deployArgs struct {
 	Deployment string `json:"deployment"`
 	ModelLabel string `json:"modelLabel"`
+	// ResourceIDs are the resources the deploy body named, recorded on the
+	// deployment once it is saved.
+	ResourceIDs []string `json:"resourceIds,omitempty"`
 }
 
 func (deployArgs) Kind() job.Kind { return JobDeploy }
@@ -94,6 +97,7 @@ func RegisterJobs(r *job.Runner, s *Services) {
 	job.AddWorker(r, s.Deployments.runDeploy)
 	job.AddWorker(r, s.Deployments.runDeleteDeployment)
 	job.AddWorker(r, s.Deployments.runSwap)
+	registerResourceJobs(r, s)
 }
 
 // newJob builds a job of args' kind for project, started by a request of

@@ -187,6 +187,9 @@ type Store interface {
 	// SwapDeployments exchanges the models of two deployments in one
 	// transaction; ErrDeploymentNotFound when either is missing.
 	SwapDeployments(ctx context.Context, project, first, second string) error
+
+	// ResourceStore keeps resource assignments (resources.go).
+	ResourceStore
 }
 
 // ErrDeploymentNotFound: no deployment of that name in the project.

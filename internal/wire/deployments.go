@@ -15,9 +15,13 @@ type SwapDeploymentsDetails struct {
 
 // AssignedDeploymentResource is the spec's AssignedDeploymentResource: an
 // Azure resource a deployment is assigned to.
+//
+// Up to 2025-11-01 the id is resourceId; 2025-11-15-preview spells it
+// azureResourceId (VERSIONS.md §3.2): exactly one of the two is set.
 type AssignedDeploymentResource struct {
-	ResourceID string `json:"resourceId"`
-	Region     string `json:"region"`
+	ResourceID      string `json:"resourceId,omitempty"`
+	AzureResourceID string `json:"azureResourceId,omitempty"`
+	Region          string `json:"region"`
 }
 
 // ProjectDeployment is the spec's ProjectDeployment.

@@ -83,3 +83,4 @@ EOF
 echo "sdk: parley is up at $endpoint"
 
 PARLEY_ENDPOINT="$endpoint" PARLEY_KEY="$key" "$py" "$here/authoring_e2e.py"
+PARLEY_ENDPOINT="$endpoint" PARLEY_KEY="$key" "$py" "$here/resources_e2e.py"
