@@ -759,7 +759,7 @@ func TestCatalogues(t *testing.T) {
 		{"prebuilt entities", "/projects/global/prebuilt-entities?language=en&" + v3, len(project.RecognisedPrebuilts("en-us", false))},
 		{"prebuilt entities in French", "/projects/global/prebuilt-entities?language=fr&" + v3, 0},
 		{"multilingual prebuilt entities", "/projects/global/prebuilt-entities?multilingual=true&" + v3, len(project.RecognisedPrebuilts("", true))},
-		{"training config versions", "/projects/global/training-config-versions?projectKind=Conversation&" + v3, 1},
+		{"training config versions", "/projects/global/training-config-versions?projectKind=Conversation&" + v3, len(project.TrainingConfigVersions)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			total, next := 0, tc.path+"&maxpagesize=10"

@@ -69,11 +69,6 @@ func TrainingStateOf(j *job.Job) (*TrainingState, error) {
 	return &st, nil
 }
 
-// latestConfigVersion is what "latest" (or no version) resolves to.
-func latestConfigVersion() TrainingConfigVersion {
-	return slices.MaxFunc(TrainingConfigVersions, func(a, b TrainingConfigVersion) int { return strings.Compare(a.Version, b.Version) })
-}
-
 func modelNotFound(project, label string) *azerr.Error {
 	e := azerr.New(azerr.NotFound, "The trained model %q of project %q was not found.", label, project)
 	e.Target = "trainedModelLabel"
@@ -103,13 +98,9 @@ func (s *Training) StartTraining(ctx context.Context, name string, o TrainOption
 	default:
 		return nil, azerr.Invalid("trainingMode", "trainingMode %q is not \"standard\" or \"advanced\".", o.TrainingMode)
 	}
-	cfg := latestConfigVersion()
-	if o.TrainingConfigVersion != "" && o.TrainingConfigVersion != "latest" {
-		i := slices.IndexFunc(TrainingConfigVersions, func(c TrainingConfigVersion) bool { return c.Version == o.TrainingConfigVersion })
-		if i < 0 {
-			return nil, azerr.Invalid("trainingConfigVersion", "trainingConfigVersion %q is not available; use \"latest\" or one that GET projects/global/training-config-versions lists.", o.TrainingConfigVersion)
-		}
-		cfg = TrainingConfigVersions[i]
+	cfg, ok := configVersion(o.TrainingConfigVersion)
+	if !ok {
+		return nil, azerr.Invalid("trainingConfigVersion", "trainingConfigVersion %q is not available; use \"latest\" or one that GET projects/global/training-config-versions lists.", o.TrainingConfigVersion)
 	}
 	o.TrainingConfigVersion = cfg.Version
 	eo := EvaluationOptions{Kind: EvalPercentage, TrainingSplitPercentage: 80, TestingSplitPercentage: 20}
@@ -281,7 +272,13 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 			Message: "A manual split needs utterances in the Test dataset, and this project has none."})
 	}
 
-	model, err := nlu.Train(ctx, data, nlu.Options{Seed: 1, Progress: func(f float64) {
+	cfg, ok := configVersion(o.TrainingConfigVersion)
+	if !ok {
+		// Queued by a Parley that knew this config version.
+		return t.fail(s.cfg.Now(), job.StatusFailed, azerr.Invalid("trainingConfigVersion", "trainingConfigVersion %q is not available in this version of Parley.", o.TrainingConfigVersion))
+	}
+	opts := engineOptions(cfg, p.Settings)
+	opts.Progress = func(f float64) {
 		pct := min(int(f*100), 99)
 		if pct >= t.last+2 {
 			t.last = pct
@@ -292,7 +289,8 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 			}
 			t.report(ctx)
 		}
-	}})
+	}
+	model, err := nlu.Train(ctx, data, opts)
 	if ctx.Err() != nil {
 		return t.fail(s.cfg.Now(), job.StatusCancelled, ctx.Err())
 	}
@@ -348,12 +346,6 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 		return nil, err
 	}
 	end := s.cfg.Now()
-	cfg := latestConfigVersion()
-	for _, c := range TrainingConfigVersions {
-		if c.Version == o.TrainingConfigVersion {
-			cfg = c
-		}
-	}
 	m := &Model{Project: p.Name, Label: o.ModelLabel, ID: modelID, Trained: end.UTC().Truncate(time.Second),
 		Duration: end.Sub(started), ConfigVersion: cfg.Version, ExpirationDate: cfg.ExpirationDate}
 	switch err := s.store.SaveModel(ctx, m, &ModelData{Snapshot: snapshot, Engine: engine, Evaluation: eval}, MaxModels); {
