@@ -230,7 +230,6 @@ func TestRoutingErrors(t *testing.T) {
 		{"outside the API", "GET", "/language/other", 404, "404"},
 		{"wrong method", "PUT", "/projects?" + v3, 405, "405"},
 		{"wrong method on a job", "DELETE", "/projects/p/export/jobs/j?" + v3, 405, "405"},
-		{"not implemented yet", "POST", "/projects/p/models/m/:evaluate?api-version=2023-04-15-preview", 501, "NotImplemented"},
 		{"not implemented, resources", "GET", "/projects/p/resources?api-version=2022-10-01-preview", 501, "NotImplemented"},
 		{"swap is not a deployment name", "POST", "/projects/p/deployments/:swap?" + v3, 400, "InvalidRequest"},
 		{"percent-encoded colon", "POST", "/projects/p/resources/%3Aassign?api-version=2022-10-01-preview", 501, "NotImplemented"},
