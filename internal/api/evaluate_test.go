@@ -1,10 +1,15 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parley-dev/parley/internal/api/apitest"
@@ -107,5 +112,58 @@ func TestEvaluateModelErrors(t *testing.T) {
 	j := finish(t, srv, start(t, srv, "POST", path, `{}`))
 	if o := j["result"].(map[string]any)["evaluationOptions"].(map[string]any); j["status"] != "succeeded" || o["kind"] != "percentage" || o["testingSplitPercentage"] != float64(20) {
 		t.Errorf("evaluate with {} = %v", j)
+	}
+
+	// A model deleted before its evaluation runs fails the job, which
+	// still answers 200 with the error.
+	loc := start(t, srv, "POST", path, `{"kind":"manual"}`)
+	wantStatus(t, srv.Do("DELETE", "/projects/"+smokeName+"/models/m1?"+v4, nil), http.StatusNoContent)
+	j = finish(t, srv, loc)
+	errs, _ := j["errors"].([]any)
+	if j["status"] != "failed" || len(errs) != 1 || errs[0].(map[string]any)["code"] != "NotFound" {
+		t.Errorf("evaluation of a deleted model = %v, want failed with NotFound", j)
+	}
+}
+
+// TestEvaluateWithAzurePoller runs :evaluate through the Azure SDK for Go's
+// poller, as a Go client of the V4+ api-versions would.
+func TestEvaluateWithAzurePoller(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, &apitest.Options{AutoRun: true})
+	importProject(t, srv, smokeName, smokeSnips(t))
+	finish(t, srv, train(t, srv, smokeName, "m1", "manual"))
+	pl := runtime.NewPipeline("parley-test", "v0", runtime.PipelineOptions{PerCall: []policy.Policy{keyPolicy{}}},
+		&policy.ClientOptions{Transport: srv.Client()})
+	req, err := runtime.NewRequest(t.Context(), "POST", srv.URL+apitest.Prefix+"/projects/"+smokeName+"/models/m1/:evaluate?"+v4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBody(streaming.NopCloser(strings.NewReader(`{"kind":"manual"}`)), "application/json")
+	resp, err := pl.Do(req)
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST :evaluate = %v, %v", resp.Status, err)
+	}
+	type state struct {
+		Status string `json:"status"`
+		Result struct {
+			ModelLabel        string `json:"modelLabel"`
+			PercentComplete   int    `json:"percentComplete"`
+			EvaluationOptions struct {
+				Kind string `json:"kind"`
+			} `json:"evaluationOptions"`
+		} `json:"result"`
+	}
+	p, err := runtime.NewPoller[state](resp, pl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	got, err := p.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != "succeeded" || got.Result.ModelLabel != "m1" || got.Result.PercentComplete != 100 || got.Result.EvaluationOptions.Kind != "manual" {
+		t.Errorf("poller result = %+v", got)
 	}
 }
