@@ -218,6 +218,8 @@ func (s *Server) jobURL(r *http.Request, j *job.Job) string {
 		path = p + "/models/" + url.PathEscape(project.LoadSnapshotModel(j)) + "/load-snapshot/jobs/" + j.ID
 	case project.JobAssignResources, project.JobUnassignResources, project.JobDeleteFromResources:
 		path = resourceJobPath(j)
+	case project.JobEvaluate:
+		path = p + "/models/" + url.PathEscape(project.EvaluationModel(j)) + "/evaluate/jobs/" + j.ID
 	}
 	return base + path + "?api-version=" + url.QueryEscape(j.APIVersion)
 }

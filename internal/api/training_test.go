@@ -89,7 +89,7 @@ func TestTrainWithAzurePoller(t *testing.T) {
 		t.Fatalf("models = %v", models)
 	}
 	m := getJSON(t, srv, "/projects/"+smokeName+"/models/m1?"+v3)
-	if !strings.HasPrefix(m["modelId"].(string), "m1-") || m["modelTrainingConfigVersion"] != "2022-05-01" {
+	if !strings.HasPrefix(m["modelId"].(string), "m1-") || m["modelTrainingConfigVersion"] != project.LatestConfigVersion {
 		t.Errorf("model = %v", m)
 	}
 	if _, ok := getJSON(t, srv, "/projects/"+smokeName+"/models/m1?api-version=2022-05-01")["hasSnapshot"]; ok {

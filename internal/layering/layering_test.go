@@ -48,7 +48,7 @@ var rules = map[string]rule{
 	"internal/store/storeerr": {internal: []string{"internal/azerr"}},
 	"internal/client":         {internal: []string{"internal/wire", "internal/azerr"}},
 	"internal/project":        {internal: []string{"internal/job", "internal/nlu", "internal/nlu/", "internal/azerr"}, external: []string{"github.com/rivo/uniseg", "golang.org/x/sync"}},
-	"internal/nlu":            {internal: []string{"internal/nlu/", "internal/prebuilt"}, external: []string{"github.com/dlclark/regexp2/v2"}},
+	"internal/nlu":            {internal: []string{"internal/nlu/", "internal/prebuilt"}, external: []string{"github.com/dlclark/regexp2/v2", "golang.org/x/text/unicode/norm"}}, // norm: diacritic folding (settings.augmentDiacritics)
 	"internal/nlu/":           {internal: []string{"internal/nlu/"}},
 	// internal/prebuilt recognises prebuilt components with the standard library only.
 	"internal/prebuilt": {},

@@ -169,6 +169,14 @@ func (d *decoder) u8s() []uint8 { return append([]uint8(nil), d.bytes(d.count(1)
 func (m *Model) MarshalBinary() ([]byte, error) {
 	e := &encoder{b: []byte(blobMagic)}
 	e.uint(blobVersion)
+	if m.recipe > RecipeBase || m.fold != 0 {
+		// Written only when it says more than the default, so that a
+		// RecipeBase model keeps the bytes it had before recipes existed.
+		e.section("recipe", func(e *encoder) {
+			e.uint(uint64(m.recipe))
+			e.uint(uint64(m.fold))
+		})
+	}
 	e.section("model", func(e *encoder) {
 		e.str(m.language)
 		e.strs(m.intents)
@@ -247,7 +255,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	if v := d.uint(); d.err != nil || v != blobVersion {
 		return fmt.Errorf("%w: version %d", ErrFormat, v)
 	}
-	var n Model
+	n := Model{recipe: RecipeBase}
 	var regexWarnings []string
 	seen := map[string]bool{}
 	for len(d.b) > 0 && d.err == nil {
@@ -259,6 +267,13 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		seen[name] = true
 		s := &decoder{b: body}
 		switch name {
+		case "recipe":
+			r, f := s.uint(), s.uint()
+			if r < RecipeBase || r > LatestRecipe || f > uint64(foldCase|foldDiacritics) {
+				s.fail("recipe")
+				break
+			}
+			n.recipe, n.fold = int(r), textFold(f)
 		case "model":
 			n.language = s.str()
 			n.intents = s.strs()
@@ -288,7 +303,6 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 					x.regexes = append(x.regexes, r)
 				}
 				x.prebuilts = s.strs()
-				x.buildListIndex()
 				n.entities = append(n.entities, x)
 			}
 		case "classifier":
@@ -388,6 +402,9 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	if !contains(n.intents, NoneIntent) {
 		return fmt.Errorf("%w: no None intent", ErrFormat)
+	}
+	for _, x := range n.entities {
+		x.buildListIndex(n.fold) // after every section: the recipe's may come later
 	}
 	n.warnings = append(n.warnings, regexWarnings...)
 	*m = n

@@ -102,6 +102,19 @@
 // version, followed by named sections; UnmarshalBinary rejects other
 // versions with ErrFormat and skips sections it does not know.
 //
+// # Recipes and text folding
+//
+// Options.Recipe picks a version of the engine's behaviour (RecipeBase,
+// RecipeLoraNorm); the model records it and predicts with it, so that an
+// engine change that would alter models goes behind a new recipe and old
+// models, and models retrained with an old recipe, stay as they were.
+// Options.NormalizeCasing and Options.FoldDiacritics normalise each token's
+// text (lower case; combining marks removed) before the features and the
+// list components see it, at training and at prediction; offsets still
+// refer to the query. The "recipe" section of the blob holds the recipe and
+// the folding, and is written only when they differ from RecipeBase with no
+// folding, so RecipeBase blobs keep the bytes they had before recipes.
+//
 // cmd/nlueval trains on a project file's Train utterances and reports
 // accuracy, entity F1, calibration, latency and memory on its Test ones.
 package nlu

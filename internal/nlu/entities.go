@@ -66,7 +66,7 @@ func listValues(sl Sublist, lang string) []string {
 
 // compileEntities validates entity definitions and prepares their list and
 // regex components. Problems that do not stop training become warnings.
-func compileEntities(defs []EntityDef) ([]*entityRuntime, []string, error) {
+func compileEntities(defs []EntityDef, fold textFold) ([]*entityRuntime, []string, error) {
 	var out []*entityRuntime
 	var warnings []string
 	seen := map[string]bool{}
@@ -131,7 +131,7 @@ func compileEntities(defs []EntityDef) ([]*entityRuntime, []string, error) {
 				warnings = append(warnings, fmt.Sprintf("Entity %q: prebuilt component %q is not supported yet and matches nothing.", d.Category, p))
 			}
 		}
-		e.buildListIndex()
+		e.buildListIndex(fold)
 		out = append(out, e)
 	}
 	return out, warnings, nil
@@ -209,13 +209,13 @@ func compileRegex(p string, bounded bool) (compiledRegex, error) {
 // listWord is the form a token takes for list matching: lower case only.
 func listWord(s string) string { return strings.ToLower(s) }
 
-func (e *entityRuntime) buildListIndex() {
+func (e *entityRuntime) buildListIndex(fold textFold) {
 	e.listIndex = map[uint64][]listHit{}
 	e.listMaxLen = 0
 	for si, sl := range e.sublists {
 		for li, lang := range sl.langs {
 			for _, v := range sl.values[li] {
-				toks := tokenize(v)
+				toks := fold.apply(tokenize(v))
 				if len(toks) == 0 {
 					continue
 				}

@@ -318,7 +318,7 @@ func TestRegexDotNetSemantics(t *testing.T) {
 		{`\w+`, "café", []string{"café"}},
 	} {
 		def := EntityDef{Category: "code", Composition: SeparateComponents, Regex: &RegexComponent{Expressions: []Regex{{Key: "k", Pattern: tc.pattern}}}}
-		es, warns, err := compileEntities([]EntityDef{def})
+		es, warns, err := compileEntities([]EntityDef{def}, 0)
 		if err != nil || len(warns) > 0 {
 			t.Fatalf("compileEntities(%q) = %v, %q", tc.pattern, err, warns)
 		}
@@ -374,7 +374,7 @@ func TestRegexTimeIsBounded(t *testing.T) {
 	for i, p := range []string{`\d+`, `(a+)+$`, `(a|aa)+$`, `(a+)*b`, `\d+`} {
 		defs = append(defs, EntityDef{Category: fmt.Sprint("e", i), Regex: &RegexComponent{Expressions: []Regex{{Key: "k", Pattern: p}}}})
 	}
-	es, warns, err := compileEntities(defs)
+	es, warns, err := compileEntities(defs, 0)
 	if err != nil || len(warns) > 0 {
 		t.Fatalf("compileEntities = %v, %q", err, warns)
 	}

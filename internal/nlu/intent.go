@@ -78,7 +78,7 @@ func weigh(rows []int32, idf []float32, groups []uint8, scale *[numGroups]float3
 }
 
 // predict returns a probability per class.
-func (c *classifier) predict(toks []token) []float64 {
+func (c *classifier) predict(toks []token, lora bool) []float64 {
 	fb := featurePool.Get().(*featureBuf)
 	defer featurePool.Put(fb)
 	x := c.vectorize(toks, fb)
@@ -93,6 +93,9 @@ func (c *classifier) predict(toks []token) []float64 {
 		for j, w := range row {
 			z[j] += float64(w) * v
 		}
+	}
+	if lora {
+		loraNorm(z)
 	}
 	softmax(z)
 	return z

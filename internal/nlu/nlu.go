@@ -108,6 +108,17 @@ type Options struct {
 	// TaggerEpochs is the number of perceptron passes of the entity tagger
 	// (default 8).
 	TaggerEpochs int
+
+	// Recipe is the engine version to train with (RecipeBase when 0); the
+	// model predicts with the same recipe.
+	Recipe int
+	// NormalizeCasing makes every feature case-insensitive, word shapes
+	// included (CLU's settings.normalizeCasing).
+	NormalizeCasing bool
+	// FoldDiacritics makes features and list matching ignore diacritics,
+	// so that "cafe" matches what was trained as "café" and the other way
+	// round (CLU's settings.augmentDiacritics).
+	FoldDiacritics bool
 }
 
 func (o Options) withDefaults() Options {
@@ -119,6 +130,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TaggerEpochs <= 0 {
 		o.TaggerEpochs = 8
+	}
+	if o.Recipe == 0 {
+		o.Recipe = RecipeBase
 	}
 	return o
 }
@@ -162,7 +176,12 @@ type Model struct {
 	tagger   *tagger
 	entities []*entityRuntime
 	warnings []string
+	recipe   int
+	fold     textFold
 }
+
+// Recipe returns the engine version that trained the model.
+func (m *Model) Recipe() int { return m.recipe }
 
 // Warnings lists what the model accepted but does not do, such as prebuilt
 // components or invalid regular expressions.
@@ -175,7 +194,10 @@ func Train(ctx context.Context, d TrainingData, o Options) (*Model, error) {
 	if len(d.Examples) == 0 {
 		return nil, errors.New("nlu: no training examples")
 	}
-	m := &Model{language: d.Language}
+	if o.Recipe < RecipeBase || o.Recipe > LatestRecipe {
+		return nil, fmt.Errorf("nlu: unknown recipe %d", o.Recipe)
+	}
+	m := &Model{language: d.Language, recipe: o.Recipe, fold: foldOf(o)}
 	m.intents = slices.Clone(d.Intents)
 	for _, ex := range d.Examples {
 		if ex.Intent == "" {
@@ -190,14 +212,14 @@ func Train(ctx context.Context, d TrainingData, o Options) (*Model, error) {
 	}
 
 	var err error
-	m.entities, m.warnings, err = compileEntities(d.Entities)
+	m.entities, m.warnings, err = compileEntities(d.Entities, m.fold)
 	if err != nil {
 		return nil, err
 	}
 
 	docs := make([][]token, len(d.Examples))
 	for i, ex := range d.Examples {
-		docs[i] = tokenize(ex.Text)
+		docs[i] = m.fold.apply(tokenize(ex.Text))
 	}
 
 	prog := newProgress(o.Progress)
@@ -243,7 +265,7 @@ func (m *Model) Predict(text, language string, o *PredictOptions) Prediction {
 	if language == "" {
 		language = m.language
 	}
-	toks := tokenize(text)
+	toks := m.fold.apply(tokenize(text))
 	var p Prediction
 	p.Intents = m.scoreIntents(toks)
 	var learned []Entity
@@ -259,7 +281,7 @@ func (m *Model) scoreIntents(toks []token) []IntentScore {
 	for i, name := range m.intents {
 		out[i].Intent = name
 	}
-	probs := m.clf.predict(toks) // over m.clf.classes
+	probs := m.clf.predict(toks, m.recipe >= RecipeLoraNorm) // over m.clf.classes
 	inDomain := 1.0
 	if m.oos != nil {
 		inDomain = m.oos.score(toks)

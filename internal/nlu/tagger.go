@@ -366,7 +366,7 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, defs []Enti
 		for _, sl := range d.List.Sublists {
 			for _, v := range listValues(sl, "") {
 				var words []string
-				for _, tk := range tokenize(v) {
+				for _, tk := range foldOf(o).apply(tokenize(v)) {
 					words = append(words, normWord(tk.Text))
 				}
 				add(words, c, 0xFF)

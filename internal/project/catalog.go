@@ -24,17 +24,10 @@ type PrebuiltEntity struct {
 	Examples    string `json:"examples"`
 }
 
-// TrainingConfigVersion is an entry of the training-config-versions catalogue.
-type TrainingConfigVersion struct {
-	Version        string `json:"trainingConfigVersion"`
-	ExpirationDate string `json:"modelExpirationDate"`
-}
-
 // Catalogues, loaded from the spec's example data (catalog/README.md).
 var (
-	Languages              = mustLoad[Language]("catalog/languages.json")
-	PrebuiltEntities       = mustLoad[PrebuiltEntity]("catalog/prebuilt-entities.json")
-	TrainingConfigVersions = mustLoad[TrainingConfigVersion]("catalog/training-config-versions.json")
+	Languages        = mustLoad[Language]("catalog/languages.json")
+	PrebuiltEntities = mustLoad[PrebuiltEntity]("catalog/prebuilt-entities.json")
 )
 
 func mustLoad[T any](name string) []T {

@@ -22,6 +22,7 @@ const (
 	JobDeploy           job.Kind = "deploy"           // ConversationalAnalysisAuthoring_DeployProject
 	JobDeleteDeployment job.Kind = "deleteDeployment" // ConversationalAnalysisAuthoring_DeleteDeployment
 	JobSwapDeployments  job.Kind = "swapDeployments"  // ConversationalAnalysisAuthoring_SwapDeployments
+	JobEvaluate         job.Kind = "evaluate"         // ConversationalAnalysisAuthoring_EvaluateModel (evaluate.go)
 )
 
 // exportArgs are the arguments of an export job.
@@ -98,6 +99,7 @@ func RegisterJobs(r *job.Runner, s *Services) {
 	job.AddWorker(r, s.Deployments.runDeleteDeployment)
 	job.AddWorker(r, s.Deployments.runSwap)
 	registerResourceJobs(r, s)
+	job.AddWorker(r, s.Training.runEvaluate)
 }
 
 // newJob builds a job of args' kind for project, started by a request of

@@ -170,6 +170,10 @@ type Store interface {
 	GetModelData(ctx context.Context, project, label string, part ModelPart) ([]byte, error)
 	// DeleteModel deletes a model; ErrModelNotFound.
 	DeleteModel(ctx context.Context, project, label string) error
+	// SetModelEvaluation replaces the evaluation of the model of that label
+	// if it is still the model modelID (a retraining may have replaced it
+	// meanwhile); ErrModelNotFound otherwise.
+	SetModelEvaluation(ctx context.Context, project, label, modelID string, evaluation []byte) error
 
 	// SaveDeployment creates or replaces a deployment with its engine model,
 	// and records the project's last deployment time; ErrQuota when it is

@@ -69,11 +69,6 @@ func TrainingStateOf(j *job.Job) (*TrainingState, error) {
 	return &st, nil
 }
 
-// latestConfigVersion is what "latest" (or no version) resolves to.
-func latestConfigVersion() TrainingConfigVersion {
-	return slices.MaxFunc(TrainingConfigVersions, func(a, b TrainingConfigVersion) int { return strings.Compare(a.Version, b.Version) })
-}
-
 func modelNotFound(project, label string) *azerr.Error {
 	e := azerr.New(azerr.NotFound, "The trained model %q of project %q was not found.", label, project)
 	e.Target = "trainedModelLabel"
@@ -103,35 +98,14 @@ func (s *Training) StartTraining(ctx context.Context, name string, o TrainOption
 	default:
 		return nil, azerr.Invalid("trainingMode", "trainingMode %q is not \"standard\" or \"advanced\".", o.TrainingMode)
 	}
-	cfg := latestConfigVersion()
-	if o.TrainingConfigVersion != "" && o.TrainingConfigVersion != "latest" {
-		i := slices.IndexFunc(TrainingConfigVersions, func(c TrainingConfigVersion) bool { return c.Version == o.TrainingConfigVersion })
-		if i < 0 {
-			return nil, azerr.Invalid("trainingConfigVersion", "trainingConfigVersion %q is not available; use \"latest\" or one that GET projects/global/training-config-versions lists.", o.TrainingConfigVersion)
-		}
-		cfg = TrainingConfigVersions[i]
+	cfg, ok := configVersion(o.TrainingConfigVersion)
+	if !ok {
+		return nil, azerr.Invalid("trainingConfigVersion", "trainingConfigVersion %q is not available; use \"latest\" or one that GET projects/global/training-config-versions lists.", o.TrainingConfigVersion)
 	}
 	o.TrainingConfigVersion = cfg.Version
-	eo := EvaluationOptions{Kind: EvalPercentage, TrainingSplitPercentage: 80, TestingSplitPercentage: 20}
-	if o.EvaluationOptions != nil {
-		eo = *o.EvaluationOptions
-		switch eo.Kind {
-		case "", EvalPercentage:
-			eo.Kind = EvalPercentage
-			if eo.TrainingSplitPercentage == 0 && eo.TestingSplitPercentage == 0 {
-				eo.TrainingSplitPercentage, eo.TestingSplitPercentage = 80, 20
-			}
-			if eo.TrainingSplitPercentage < 0 || eo.TestingSplitPercentage < 0 || eo.TrainingSplitPercentage+eo.TestingSplitPercentage != 100 {
-				return nil, azerr.Invalid("evaluationOptions", "trainingSplitPercentage (%d) and testingSplitPercentage (%d) must be 0 or more and add up to 100.", eo.TrainingSplitPercentage, eo.TestingSplitPercentage)
-			}
-		case EvalManual:
-			eo.TrainingSplitPercentage, eo.TestingSplitPercentage = 0, 0
-			if err := s.requireTestSet(ctx, name); err != nil {
-				return nil, err
-			}
-		default:
-			return nil, azerr.Invalid("evaluationOptions.kind", "evaluationOptions.kind %q is not \"percentage\" or \"manual\".", eo.Kind)
-		}
+	eo, err := s.evaluationOptions(ctx, name, o.EvaluationOptions, "evaluationOptions")
+	if err != nil {
+		return nil, err
 	}
 	o.EvaluationOptions = &eo
 	if _, err := s.store.GetModel(ctx, name, o.ModelLabel); errors.Is(err, ErrModelNotFound) {
@@ -157,8 +131,47 @@ func (s *Training) StartTraining(ctx context.Context, name string, o TrainOption
 		azerr.New(azerr.Conflict, "The project %q is already training a model; wait for that job to finish or cancel it.", name))
 }
 
+// evaluationOptions checks the evaluation options of :train or :evaluate
+// (field names the body member, "" for the body itself) and fills in the
+// defaults: percentage, 80/20.
+func (s *Training) evaluationOptions(ctx context.Context, name string, o *EvaluationOptions, field string) (EvaluationOptions, error) {
+	eo := EvaluationOptions{Kind: EvalPercentage, TrainingSplitPercentage: 80, TestingSplitPercentage: 20}
+	if o == nil {
+		return eo, nil
+	}
+	at := func(member string) string {
+		if field == "" {
+			return member
+		}
+		return field + "." + member
+	}
+	eo = *o
+	switch eo.Kind {
+	case "", EvalPercentage:
+		eo.Kind = EvalPercentage
+		if eo.TrainingSplitPercentage == 0 && eo.TestingSplitPercentage == 0 {
+			eo.TrainingSplitPercentage, eo.TestingSplitPercentage = 80, 20
+		}
+		if eo.TrainingSplitPercentage < 0 || eo.TestingSplitPercentage < 0 || eo.TrainingSplitPercentage+eo.TestingSplitPercentage != 100 {
+			target := field
+			if target == "" {
+				target = "testingSplitPercentage"
+			}
+			return eo, azerr.Invalid(target, "trainingSplitPercentage (%d) and testingSplitPercentage (%d) must be 0 or more and add up to 100.", eo.TrainingSplitPercentage, eo.TestingSplitPercentage)
+		}
+	case EvalManual:
+		eo.TrainingSplitPercentage, eo.TestingSplitPercentage = 0, 0
+		if err := s.requireTestSet(ctx, name, at("kind")); err != nil {
+			return eo, err
+		}
+	default:
+		return eo, azerr.Invalid(at("kind"), "%s %q is not \"percentage\" or \"manual\".", at("kind"), eo.Kind)
+	}
+	return eo, nil
+}
+
 // requireTestSet checks that a manual split has a testing set.
-func (s *Training) requireTestSet(ctx context.Context, name string) error {
+func (s *Training) requireTestSet(ctx context.Context, name, target string) error {
 	_, c, err := s.store.ProjectContent(ctx, name)
 	if err != nil {
 		return err
@@ -170,7 +183,7 @@ func (s *Training) requireTestSet(ctx context.Context, name string) error {
 		}
 	}
 	if !slices.ContainsFunc(a.Utterances, func(u Utterance) bool { return strings.EqualFold(u.Dataset, "Test") }) {
-		return &azerr.Error{Code: azerr.InvalidRequest, Target: "evaluationOptions.kind",
+		return &azerr.Error{Code: azerr.InvalidRequest, Target: target,
 			Message: "A manual split needs utterances in the Test dataset, and this project has none; use kind \"percentage\" or mark some utterances \"dataset\": \"Test\"."}
 	}
 	return nil
@@ -281,7 +294,13 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 			Message: "A manual split needs utterances in the Test dataset, and this project has none."})
 	}
 
-	model, err := nlu.Train(ctx, data, nlu.Options{Seed: 1, Progress: func(f float64) {
+	cfg, ok := configVersion(o.TrainingConfigVersion)
+	if !ok {
+		// Queued by a Parley that knew this config version.
+		return t.fail(s.cfg.Now(), job.StatusFailed, azerr.Invalid("trainingConfigVersion", "trainingConfigVersion %q is not available in this version of Parley.", o.TrainingConfigVersion))
+	}
+	opts := engineOptions(cfg, p.Settings)
+	opts.Progress = func(f float64) {
 		pct := min(int(f*100), 99)
 		if pct >= t.last+2 {
 			t.last = pct
@@ -292,7 +311,8 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 			}
 			t.report(ctx)
 		}
-	}})
+	}
+	model, err := nlu.Train(ctx, data, opts)
 	if ctx.Err() != nil {
 		return t.fail(s.cfg.Now(), job.StatusCancelled, ctx.Err())
 	}
@@ -314,30 +334,14 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 	t.state.Evaluation = SubState{Status: job.StatusRunning, Start: now}
 	t.report(ctx)
 
-	results := make([]UtteranceResult, 0, len(testIdx))
-	for k, i := range testIdx {
-		if ctx.Err() != nil {
-			return t.fail(s.cfg.Now(), job.StatusCancelled, ctx.Err())
-		}
-		u := &a.Utterances[i]
-		lang := u.Language
-		if lang == "" {
-			lang = p.Language
-		}
-		pred := model.Predict(u.Text, lang, &nlu.PredictOptions{ReferenceFunc: s.referenceFunc(nil)})
-		r := UtteranceResult{Text: u.Text, Language: lang, ExpectedIntent: u.Intent, PredictedIntent: pred.Intents[0].Intent,
-			Expected: slices.Clone(u.Entities), Predicted: []Label{}}
-		if r.Expected == nil {
-			r.Expected = []Label{}
-		}
-		for _, e := range pred.Entities {
-			r.Predicted = append(r.Predicted, Label{Category: e.Category, Offset: e.Offset, Length: e.Length})
-		}
-		results = append(results, r)
-		if pct := (k + 1) * 100 / len(testIdx); pct >= t.state.Evaluation.Percent+5 && pct < 100 {
+	results, err := s.predictTestSet(ctx, model, p, &a, testIdx, func(pct int) {
+		if pct >= t.state.Evaluation.Percent+5 && pct < 100 {
 			t.state.Evaluation.Percent = pct
 			t.report(ctx)
 		}
+	})
+	if err != nil {
+		return t.fail(s.cfg.Now(), job.StatusCancelled, err)
 	}
 	eval, err := json.Marshal(Evaluate(results, *o.EvaluationOptions))
 	if err != nil {
@@ -348,12 +352,6 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 		return nil, err
 	}
 	end := s.cfg.Now()
-	cfg := latestConfigVersion()
-	for _, c := range TrainingConfigVersions {
-		if c.Version == o.TrainingConfigVersion {
-			cfg = c
-		}
-	}
 	m := &Model{Project: p.Name, Label: o.ModelLabel, ID: modelID, Trained: end.UTC().Truncate(time.Second),
 		Duration: end.Sub(started), ConfigVersion: cfg.Version, ExpirationDate: cfg.ExpirationDate}
 	switch err := s.store.SaveModel(ctx, m, &ModelData{Snapshot: snapshot, Engine: engine, Evaluation: eval}, MaxModels); {
@@ -371,6 +369,35 @@ func (s *Training) runTrain(ctx context.Context, run *job.Run, args trainArgs) (
 		warnings = append(warnings, job.Warning{Code: "Warning", Message: w})
 	}
 	return &job.Outcome{Detail: t.detail(), Warnings: warnings}, nil
+}
+
+// predictTestSet predicts the utterances testIdx of a with model, as a
+// deployment would, and reports the percentage done to progress. It
+// returns ctx's error when ctx is cancelled.
+func (s *Training) predictTestSet(ctx context.Context, model *nlu.Model, p *Project, a *Assets, testIdx []int, progress func(pct int)) ([]UtteranceResult, error) {
+	results := make([]UtteranceResult, 0, len(testIdx))
+	for k, i := range testIdx {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		u := &a.Utterances[i]
+		lang := u.Language
+		if lang == "" {
+			lang = p.Language
+		}
+		pred := model.Predict(u.Text, lang, &nlu.PredictOptions{ReferenceFunc: s.referenceFunc(nil)})
+		r := UtteranceResult{Text: u.Text, Language: lang, ExpectedIntent: u.Intent, PredictedIntent: pred.Intents[0].Intent,
+			Expected: slices.Clone(u.Entities), Predicted: []Label{}}
+		if r.Expected == nil {
+			r.Expected = []Label{}
+		}
+		for _, e := range pred.Entities {
+			r.Predicted = append(r.Predicted, Label{Category: e.Category, Offset: e.Offset, Length: e.Length})
+		}
+		results = append(results, r)
+		progress((k + 1) * 100 / len(testIdx))
+	}
+	return results, nil
 }
 
 // trainingData converts a project's training utterances for the engine.

@@ -143,3 +143,19 @@ func (s *Store) DeleteModel(ctx context.Context, projectName, label string) erro
 	}
 	return nil
 }
+
+// SetModelEvaluation implements project.Store.
+func (s *Store) SetModelEvaluation(ctx context.Context, projectName, label, modelID string, evaluation []byte) error {
+	if !storable(projectName, label) {
+		return fmt.Errorf("model %q of project %q: %w", label, projectName, project.ErrModelNotFound)
+	}
+	tag, err := s.exec(ctx, `UPDATE models SET evaluation = $1, evaluation_sum = $2 WHERE project = $3 AND label = $4 AND model_id = $5`,
+		evaluation, checksum.Of(evaluation), projectName, label, modelID)
+	if err != nil {
+		return fmt.Errorf("set the evaluation of model %q of project %q: %w", label, projectName, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("model %q (%s) of project %q: %w", label, modelID, projectName, project.ErrModelNotFound)
+	}
+	return nil
+}

@@ -116,3 +116,16 @@ func (s *Store) DeleteModel(ctx context.Context, projectName, label string) erro
 	}
 	return nil
 }
+
+// SetModelEvaluation implements project.Store.
+func (s *Store) SetModelEvaluation(ctx context.Context, projectName, label, modelID string, evaluation []byte) error {
+	res, err := s.exec(ctx, `UPDATE models SET evaluation = ?, evaluation_sum = ? WHERE project = ? AND label = ? AND model_id = ?`,
+		evaluation, checksum.Of(evaluation), projectName, label, modelID)
+	if err != nil {
+		return fmt.Errorf("set the evaluation of model %q of project %q: %w", label, projectName, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("model %q (%s) of project %q: %w", label, modelID, projectName, project.ErrModelNotFound)
+	}
+	return nil
+}

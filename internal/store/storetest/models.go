@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -284,5 +285,30 @@ func testSwapDeployments(t *testing.T, s Store) {
 	check("after swapping back", one, two, "engine 1", "engine 2")
 	if _, e, err := s.DeploymentEngine(ctx, "q", "three"); err != nil || string(e) != "engine 3" {
 		t.Errorf("DeploymentEngine(q, three) = %q, %v; want engine 3", e, err)
+	}
+}
+
+// testSetModelEvaluation: :evaluate replaces a model's evaluation, and only
+// that of the model it evaluated.
+func testSetModelEvaluation(t *testing.T, s Store) {
+	ctx := t.Context()
+	createProject(t, s, "p", t0)
+	m := newModel("p", "a", t0)
+	saveModel(t, s, m, modelData("1"))
+	if err := s.SetModelEvaluation(ctx, "p", "a", m.ID, []byte(`{"tag":"2"}`)); err != nil {
+		t.Fatalf("SetModelEvaluation = %v", err)
+	}
+	for part, want := range map[project.ModelPart]string{project.PartEvaluation: `{"tag":"2"}`, project.PartEngine: "engine 1", project.PartSnapshot: "snapshot 1"} {
+		if b, err := s.GetModelData(ctx, "p", "a", part); err != nil || string(b) != want {
+			t.Errorf("GetModelData(%s) = %q, %v; want %q", part, b, err, want)
+		}
+	}
+	for _, tc := range []struct{ label, id string }{{"a", "another-id"}, {"nope", m.ID}} {
+		if err := s.SetModelEvaluation(ctx, "p", tc.label, tc.id, []byte(`{}`)); !errors.Is(err, project.ErrModelNotFound) {
+			t.Errorf("SetModelEvaluation(%q, %q) = %v, want ErrModelNotFound", tc.label, tc.id, err)
+		}
+	}
+	if b, _ := s.GetModelData(ctx, "p", "a", project.PartEvaluation); string(b) != `{"tag":"2"}` {
+		t.Errorf("evaluation after refused updates = %q", b)
 	}
 }

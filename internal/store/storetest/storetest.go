@@ -67,6 +67,7 @@ var tests = []struct {
 	{"JobResult", testJobResult},
 	{"Models", testModels},
 	{"ModelQuota", testModelQuota},
+	{"SetModelEvaluation", testSetModelEvaluation},
 	{"Deployments", testDeployments},
 	{"DeploymentQuota", testDeploymentQuota},
 	{"SwapDeployments", testSwapDeployments},
