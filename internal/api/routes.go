@@ -79,9 +79,9 @@ var routes = []route{
 	{"POST", "/projects/{projectName}/resources/:unassign", "ConversationalAnalysisAuthoring_UnassignDeploymentResources", nil, v2AndV4Plus},
 	{"GET", "/projects/{projectName}/resources/assign/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetAssignDeploymentResourcesStatus", nil, v2AndV4Plus},
 	{"GET", "/projects/{projectName}/resources/unassign/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetUnassignDeploymentResourcesStatus", nil, v2AndV4Plus},
-	{"POST", "/projects/{projectName}/:authorize-copy", "ConversationalAnalysisAuthoring_CopyProjectAuthorization", nil, v4Plus},
-	{"POST", "/projects/{projectName}/:copy", "ConversationalAnalysisAuthoring_CopyProject", nil, v4Plus},
-	{"GET", "/projects/{projectName}/copy/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetCopyProjectStatus", nil, v4Plus},
+	{"POST", "/projects/{projectName}/:authorize-copy", "ConversationalAnalysisAuthoring_CopyProjectAuthorization", (*Server).authorizeCopy, v4Plus},
+	{"POST", "/projects/{projectName}/:copy", "ConversationalAnalysisAuthoring_CopyProject", (*Server).copyProject, v4Plus},
+	{"GET", "/projects/{projectName}/copy/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetCopyProjectStatus", (*Server).getCopyProjectStatus, v4Plus},
 	{"GET", "/projects/global/deletion-jobs/{jobId}", "ConversationalAnalysisAuthoring_GetProjectDeletionStatus", (*Server).getProjectDeletionStatus, nil},
 	{"GET", "/projects/global/deployments/resources", "ConversationalAnalysisAuthoring_ListAssignedResourceDeployments", nil, v2AndV4Plus},
 	{"GET", "/projects/global/languages", "ConversationalAnalysisAuthoring_GetSupportedLanguages", (*Server).listSupportedLanguages, nil},
@@ -136,6 +136,10 @@ func (s *Server) dispatch(rt route) http.HandlerFunc {
 		v := project.APIVersion(r.URL.Query().Get("api-version"))
 		if !v.Known() || (rt.versions != nil && !slices.Contains(rt.versions, v)) {
 			s.writeError(w, r, gatewayNotFound)
+			return
+		}
+		if copyToken(r) != "" && !copyTokenOperations[rt.operation] {
+			s.writeError(w, r, azerr.New(azerr.GatewayUnauthorized, "Access denied: a copy access token authorizes only the import of the project it was issued for."))
 			return
 		}
 		if rt.handle == nil {
