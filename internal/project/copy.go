@@ -267,8 +267,7 @@ func (s *Projects) StartCopy(ctx context.Context, name string, a CopyAuthorizati
 	if s.cfg.CopyFunc == nil {
 		return nil, azerr.New(azerr.NotImplemented, "This server cannot send copies: it was started without a copy client.")
 	}
-	args := copyArgs{ProjectKind: a.ProjectKind, TargetProjectName: a.TargetProjectName, AccessToken: a.AccessToken,
-		ExpiresAt: a.ExpiresAt, TargetResourceID: a.TargetResourceID, TargetResourceRegion: a.TargetResourceRegion}
+	args := copyArgs(a)
 	return s.enqueue(ctx, s.newJob(args, name, v), args)
 }
 
