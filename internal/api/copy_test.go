@@ -235,3 +235,27 @@ func TestCopyAuthorizationsBounded(t *testing.T) {
 	dst.Clock.Advance(project.CopyTokenTTL)
 	authorize(t, dst, "p", map[string]any{"projectKind": "Conversation"})
 }
+
+// TestCopyTokenSingleUse redeems one token from several requests at once:
+// exactly one import is accepted.
+func TestCopyTokenSingleUse(t *testing.T) {
+	t.Parallel()
+	dst := apitest.New(t, nil)
+	auth := authorize(t, dst, "once", map[string]any{"projectKind": "Conversation"})
+	file := withName(t, smokeSnips(t), "once")
+	codes := make(chan int, 4)
+	for range 4 {
+		go func() {
+			resp := dst.DoWithKey("POST", "/projects/once/:import?"+v4, file, auth["accessToken"].(string))
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	got := map[int]int{}
+	for range 4 {
+		got[<-codes]++
+	}
+	if got[http.StatusAccepted] != 1 || got[http.StatusUnauthorized] != 3 {
+		t.Errorf("statuses of 4 imports with one token = %v, want one 202 and three 401", got)
+	}
+}
