@@ -186,7 +186,7 @@ func (s *Server) importProject(w http.ResponseWriter, r *http.Request, v project
 		return
 	}
 	j, err := s.svc.Projects.StartImport(r.Context(), r.PathValue("projectName"), body, project.ImportOptions{
-		APIVersion: v, Format: r.URL.Query().Get("format"),
+		APIVersion: v, Format: r.URL.Query().Get("format"), CopyToken: copyToken(r),
 	})
 	if err != nil {
 		s.writeError(w, r, err)
@@ -214,6 +214,8 @@ func (s *Server) jobURL(r *http.Request, j *job.Job) string {
 		path = deploymentJobPath(j)
 	case project.JobSwapDeployments:
 		path = p + "/deployments/swap/jobs/" + j.ID
+	case project.JobCopy:
+		path = p + "/copy/jobs/" + j.ID
 	case project.JobLoadSnapshot:
 		path = p + "/models/" + url.PathEscape(project.LoadSnapshotModel(j)) + "/load-snapshot/jobs/" + j.ID
 	case project.JobAssignResources, project.JobUnassignResources, project.JobDeleteFromResources:
@@ -269,6 +271,12 @@ func (s *Server) getExportStatus(w http.ResponseWriter, r *http.Request, _ proje
 
 // getImportStatus implements ConversationalAnalysisAuthoring_GetImportStatus.
 func (s *Server) getImportStatus(w http.ResponseWriter, r *http.Request, _ project.APIVersion) {
+	if t := copyToken(r); t != "" {
+		if err := s.svc.Projects.CheckCopyToken(r.Context(), r.PathValue("projectName"), t); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	s.getJob(w, r, project.JobImport, r.PathValue("projectName"))
 }
 

@@ -79,9 +79,9 @@ var routes = []route{
 	{"POST", "/projects/{projectName}/resources/:unassign", "ConversationalAnalysisAuthoring_UnassignDeploymentResources", (*Server).unassignDeploymentResources, v2AndV4Plus},
 	{"GET", "/projects/{projectName}/resources/assign/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetAssignDeploymentResourcesStatus", (*Server).getAssignDeploymentResourcesStatus, v2AndV4Plus},
 	{"GET", "/projects/{projectName}/resources/unassign/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetUnassignDeploymentResourcesStatus", (*Server).getUnassignDeploymentResourcesStatus, v2AndV4Plus},
-	{"POST", "/projects/{projectName}/:authorize-copy", "ConversationalAnalysisAuthoring_CopyProjectAuthorization", nil, v4Plus},
-	{"POST", "/projects/{projectName}/:copy", "ConversationalAnalysisAuthoring_CopyProject", nil, v4Plus},
-	{"GET", "/projects/{projectName}/copy/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetCopyProjectStatus", nil, v4Plus},
+	{"POST", "/projects/{projectName}/:authorize-copy", "ConversationalAnalysisAuthoring_CopyProjectAuthorization", (*Server).authorizeCopy, v4Plus},
+	{"POST", "/projects/{projectName}/:copy", "ConversationalAnalysisAuthoring_CopyProject", (*Server).copyProject, v4Plus},
+	{"GET", "/projects/{projectName}/copy/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetCopyProjectStatus", (*Server).getCopyProjectStatus, v4Plus},
 	{"GET", "/projects/global/deletion-jobs/{jobId}", "ConversationalAnalysisAuthoring_GetProjectDeletionStatus", (*Server).getProjectDeletionStatus, nil},
 	{"GET", "/projects/global/deployments/resources", "ConversationalAnalysisAuthoring_ListAssignedResourceDeployments", (*Server).listAssignedResourceDeployments, v2AndV4Plus},
 	{"GET", "/projects/global/languages", "ConversationalAnalysisAuthoring_GetSupportedLanguages", (*Server).listSupportedLanguages, nil},
@@ -142,6 +142,10 @@ func (s *Server) dispatchIn(rt route, served func(project.APIVersion) bool) http
 		v := project.APIVersion(r.URL.Query().Get("api-version"))
 		if !served(v) || (rt.versions != nil && !slices.Contains(rt.versions, v)) {
 			s.writeError(w, r, gatewayNotFound)
+			return
+		}
+		if copyToken(r) != "" && !copyTokenOperations[rt.operation] {
+			s.writeError(w, r, azerr.New(azerr.GatewayUnauthorized, "Access denied: a copy access token authorizes only the import of the project it was issued for."))
 			return
 		}
 		if rt.handle == nil {

@@ -156,6 +156,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		key := r.Header.Get("Ocp-Apim-Subscription-Key")
+		if cr, ok := copyTokenRequest(r, key); ok && !s.validKey(key) {
+			next.ServeHTTP(w, cr) // the import's handler checks the token (copy.go)
+			return
+		}
 		if key == "" || !s.validKey(key) {
 			msg := "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."
 			if key == "" {

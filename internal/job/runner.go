@@ -117,6 +117,7 @@ type Runner struct {
 	store    Store
 	handlers map[Kind]HandlerFunc
 	long     []Kind // see MarkLong
+	dormant  []Kind // see MarkDormant
 	wake     chan struct{}
 
 	mu      sync.Mutex
@@ -149,6 +150,11 @@ func (r *Runner) Handle(kind Kind, h HandlerFunc) { r.handlers[kind] = h }
 // worker, so that short jobs (an export, a deploy) do not queue behind
 // them. With one worker, nothing is kept free.
 func (r *Runner) MarkLong(kind Kind) { r.long = append(r.long, kind) }
+
+// MarkDormant declares jobs of kind records that are never run (a copy
+// authorization, whose status is the token's state): the runner never
+// claims them, and they end when cancelled or when they expire.
+func (r *Runner) MarkDormant(kind Kind) { r.dormant = append(r.dormant, kind) }
 
 // longCap is how many long jobs run at once at most.
 func (r *Runner) longCap() int { return max(r.cfg.Workers-1, 1) }
@@ -327,7 +333,7 @@ func (r *Runner) claimExcluding(ctx context.Context, n int, exclude []Kind) ([]*
 	// for the jobs a claim returns.
 	return r.store.ClaimJobs(context.WithoutCancel(ctx), ClaimParams{
 		Owner: r.cfg.Owner, Now: now, LeaseUntil: now.Add(r.cfg.Lease),
-		Limit: n, MaxAttempts: r.cfg.MaxAttempts, ExcludeKinds: exclude,
+		Limit: n, MaxAttempts: r.cfg.MaxAttempts, ExcludeKinds: append(slices.Clip(r.dormant), exclude...),
 	})
 }
 

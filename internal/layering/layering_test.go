@@ -36,8 +36,9 @@ var rules = map[string]rule{
 	"bench/":      {internal: []string{"internal/client", "internal/wire", "internal/azerr"}, any: true},
 	"tests/":      {internal: []string{"internal/client", "internal/wire", "internal/azerr"}, any: true},
 
+	// server sends the copies of :copy to another Parley with client.
 	"internal/server": {internal: []string{"internal/api", "internal/studio", "internal/store/sqlite", "internal/store/postgres",
-		"internal/project", "internal/job", "internal/azerr"}, any: true},
+		"internal/project", "internal/job", "internal/azerr", "internal/client"}, any: true},
 	"internal/api":    {internal: []string{"internal/project", "internal/job", "internal/wire", "internal/azerr"}, any: true},
 	"internal/studio": {internal: []string{"internal/project", "internal/job", "internal/wire", "internal/azerr"}, any: true},
 	"internal/store/sqlite": {internal: []string{"internal/project", "internal/job", "internal/store/checksum", "internal/store/storeerr", "internal/azerr"},

@@ -23,6 +23,9 @@ type Config struct {
 	// ("tomorrow", "next monday"): the prebuilt recognisers read Now's
 	// wall clock in it. Nil means UTC (PREBUILT.md §3.2).
 	TimeZone *time.Location
+	// CopyFunc sends a copied project to another server (:copy); nil
+	// refuses :copy with NotImplemented.
+	CopyFunc CopyFunc
 }
 
 // Services are Parley's use cases, one small service per concern, over one

@@ -60,6 +60,9 @@ func (s *Projects) StartExport(ctx context.Context, name string, o ExportOptions
 type ImportOptions struct {
 	APIVersion APIVersion
 	Format     string
+	// CopyToken, when set, is the credential of the request: a copy access
+	// token of the project (AuthorizeCopy), used up by this import.
+	CopyToken string
 }
 
 // StartImport implements ConversationalAnalysisAuthoring_Import. It checks
@@ -78,6 +81,11 @@ func (s *Projects) StartImport(ctx context.Context, name string, body []byte, o 
 	}
 	if e := s.cfg.Limits.validate(f, name, o.APIVersion); e != nil {
 		return nil, e
+	}
+	if o.CopyToken != "" {
+		if err := s.redeemCopyToken(ctx, name, o.CopyToken, f); err != nil {
+			return nil, err
+		}
 	}
 	normalize(f)
 	payload, err := marshalJSON(f)

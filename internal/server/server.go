@@ -216,7 +216,7 @@ func (s *Server) build() {
 		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
 	})
 	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Jobs: cfg.Jobs, TrainingMemory: cfg.TrainingMemory, Now: cfg.Now, ModelMemory: cfg.ModelMemory,
-		TimeZone: cfg.TimeZone})
+		TimeZone: cfg.TimeZone, CopyFunc: sendCopy})
 	project.RegisterJobs(s.runner, s.service)
 	language := api.New(s.service, api.Config{
 		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,
