@@ -214,6 +214,8 @@ func (s *Server) jobURL(r *http.Request, j *job.Job) string {
 		path = deploymentJobPath(j)
 	case project.JobSwapDeployments:
 		path = p + "/deployments/swap/jobs/" + j.ID
+	case project.JobExportModel, project.JobDeleteExportedModel:
+		path = exportedModelJobPath(j)
 	case project.JobLoadSnapshot:
 		path = p + "/models/" + url.PathEscape(project.LoadSnapshotModel(j)) + "/load-snapshot/jobs/" + j.ID
 	}

@@ -94,6 +94,8 @@ func RegisterJobs(r *job.Runner, s *Services) {
 	job.AddWorker(r, s.Deployments.runDeploy)
 	job.AddWorker(r, s.Deployments.runDeleteDeployment)
 	job.AddWorker(r, s.Deployments.runSwap)
+	job.AddWorker(r, s.Deployments.runExportModel)
+	job.AddWorker(r, s.Deployments.runDeleteExportedModel)
 }
 
 // newJob builds a job of args' kind for project, started by a request of
