@@ -3,8 +3,12 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/parley-dev/parley/internal/api/apitest"
 	"github.com/parley-dev/parley/internal/project"
@@ -88,4 +92,44 @@ func TestExportedModelLifecycle(t *testing.T) {
 		t.Fatalf("delete job = %v", j)
 	}
 	wantError(t, srv.Do("GET", "/projects/offsets/exported-models/ex1?"+vExported, nil), 404, "NotFound", "")
+}
+
+// TestRuntimeOnlyServesExportedModel downloads an exported model into a
+// directory, serves it with a runtime-only server, and compares its
+// predictions with the authoring server's deployment of the same model.
+func TestRuntimeOnlyServesExportedModel(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	importProject(t, srv, "p", withName(t, smokeSnips(t), "p"))
+	finish(t, srv, train(t, srv, "p", "m", "manual"))
+	deploy(t, srv, "p", "prod", "m")
+	if j := finish(t, srv, start(t, srv, "PUT", "/projects/p/exported-models/snips?"+vExported, `{"trainedModelLabel":"m"}`)); j["status"] != "succeeded" {
+		t.Fatalf("export job = %v", j)
+	}
+	resp := srv.Do("GET", "/projects/p/exported-models/snips/model?"+vExported, nil)
+	wantStatus(t, resp, http.StatusOK)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "p"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "p", "snips"+project.ModelFileExt), apitest.ReadBody(t, resp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rt := apitest.NewRuntimeOnly(t, dir)
+	for _, q := range []string{"play some jazz by miles davis", "what's the weather in paris tomorrow", "book a table for two at 8pm", "add this song to my workout playlist", "rate this book five stars"} {
+		want := predict(t, srv, "p", "prod", q, "")
+		got := predict(t, rt, "p", "snips", q, "")
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("prediction of %q: runtime-only differs from the deployment (-want +got):\n%s", q, d)
+		}
+	}
+	wantError(t, rt.Do("POST", "/language/:analyze-conversations?"+v3, map[string]any{"kind": "Conversation",
+		"analysisInput": map[string]any{"conversationItem": map[string]any{"id": "1", "participantId": "1", "text": "hi"}},
+		"parameters":    map[string]any{"projectName": "p", "deploymentName": "prod"}}), 404, "NotFound", "deploymentName")
+	wantError(t, rt.Do("POST", "/language/:analyze-conversations?"+v3, map[string]any{"kind": "Conversation",
+		"analysisInput": map[string]any{"conversationItem": map[string]any{"id": "1", "participantId": "1", "text": "hi"}},
+		"parameters":    map[string]any{"projectName": "q", "deploymentName": "snips"}}), 404, "ProjectNotFound", "")
+	wantError(t, rt.Do("GET", "/projects?"+v3, nil), 501, "NotImplemented", "")
+	wantError(t, rt.Do("PUT", "/projects/p/exported-models/x?"+vExported, `{"trainedModelLabel":"m"}`), 501, "NotImplemented", "")
+	wantStatus(t, rt.Do("GET", "/readyz", nil), http.StatusOK)
 }
