@@ -148,6 +148,9 @@ func (c *Config) validate() error {
 			return errors.New("empty key: every --key needs a value")
 		}
 	}
+	if c.Models != "" && c.Store != "" {
+		return errors.New("--models serves model files without a store: drop --store (or --models)")
+	}
 	if c.Store != "" && !isPostgresURL(c.Store) {
 		return fmt.Errorf("--store %q: want a postgres:// URL, or nothing for the embedded store in --data", c.Store)
 	}
