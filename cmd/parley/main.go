@@ -9,6 +9,7 @@
 //	parley eval PROJECT MODEL [--min-accuracy X] ...          print a model's evaluation; fail below thresholds
 //	parley deploy PROJECT DEPLOYMENT --model LABEL            deploy a trained model
 //	parley predict PROJECT DEPLOYMENT TEXT | --file FILE      predict a text, or each line of a file
+//	parley download-model PROJECT EXPORTED_MODEL [--dir DIR]  download an exported model for serve --models
 //	parley version                            print the version
 //	parley help [COMMAND]                     print the help of parley or of a command
 package main
@@ -39,6 +40,7 @@ var commands = []struct{ name, does string }{
 	{"train", "Trains a model, then prints its evaluation."},
 	{"eval", "Prints a trained model's evaluation, and fails below thresholds."},
 	{"deploy", "Deploys a trained model."},
+	{"download-model", "Downloads an exported model for parley serve --models."},
 	{"predict", "Predicts the intent and entities of a text, or of each line of a file."},
 	{"version", "Prints the version of parley."},
 	{"help", "Prints the help of parley or of a command."},

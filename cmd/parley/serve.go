@@ -78,6 +78,7 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Second, "how long a connection may wait for its next request")
 	fs.Int64Var(&cfg.TrainingMemory, "training-memory", project.DefaultTrainingMemory, "estimated bytes the trainings running at once may take; a training waits for room (one larger than this runs alone)")
 	fs.Int64Var(&cfg.ModelMemory, "model-memory", project.DefaultModelMemory, "bytes of trained models kept loaded for predictions, least recently used evicted first")
+	fs.StringVar(&cfg.Models, "models", envOr("PARLEY_MODELS", ""), "runtime only: serve predictions for the exported model files DIR/{project}/{exportedModel}.parley (deploymentName = exportedModel); no authoring, no store, nothing written (PARLEY_MODELS)")
 	timeZone := fs.String("timezone", envOr("PARLEY_TIMEZONE", "UTC"), "IANA time zone (Europe/Paris) whose wall clock is \"now\" for relative dates and times in queries (PARLEY_TIMEZONE)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

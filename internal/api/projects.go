@@ -216,6 +216,8 @@ func (s *Server) jobURL(r *http.Request, j *job.Job) string {
 		path = p + "/deployments/swap/jobs/" + j.ID
 	case project.JobCopy:
 		path = p + "/copy/jobs/" + j.ID
+	case project.JobExportModel, project.JobDeleteExportedModel:
+		path = exportedModelJobPath(j)
 	case project.JobLoadSnapshot:
 		path = p + "/models/" + url.PathEscape(project.LoadSnapshotModel(j)) + "/load-snapshot/jobs/" + j.ID
 	case project.JobAssignResources, project.JobUnassignResources, project.JobDeleteFromResources:

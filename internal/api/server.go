@@ -35,6 +35,9 @@ type Config struct {
 	// jobs; default 1.
 	RetryAfter int
 	Logger     *slog.Logger
+	// RuntimeOnly serves predictions only (parley serve --models): every
+	// authoring path answers runtimeOnlyError.
+	RuntimeOnly bool
 }
 
 // Server is the http.Handler of the API.
@@ -67,7 +70,11 @@ func New(svc *project.Services, cfg Config) *Server {
 	}
 	mux := http.NewServeMux()
 	s.register(mux)
-	s.handler = s.recover(s.authenticate(mux))
+	var h http.Handler = mux
+	if cfg.RuntimeOnly {
+		h = runtimeOnly(s, mux)
+	}
+	s.handler = s.recover(s.authenticate(h))
 	return s
 }
 
@@ -197,4 +204,16 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// runtimeOnly answers every authoring path with one clear error, so that a
+// runtime-only Parley never reaches an authoring handler (it has no store).
+func runtimeOnly(s *Server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == authoringPrefix || strings.HasPrefix(r.URL.Path, authoringPrefix+"/") || strings.HasPrefix(r.URL.Path, "/language/authoring/") {
+			s.writeError(w, r, azerr.New(azerr.NotImplemented, "This Parley serves exported models only (parley serve --models): the authoring API is not available; use POST /language/:analyze-conversations."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

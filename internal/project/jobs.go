@@ -102,6 +102,8 @@ func RegisterJobs(r *job.Runner, s *Services) {
 	job.AddWorker(r, s.Training.runEvaluate)
 	job.AddWorker(r, s.Projects.runCopy)
 	r.MarkDormant(JobCopyAuthorization) // a copy token: a record, never run
+	job.AddWorker(r, s.Deployments.runExportModel)
+	job.AddWorker(r, s.Deployments.runDeleteExportedModel)
 }
 
 // newJob builds a job of args' kind for project, started by a request of

@@ -194,6 +194,7 @@ type Store interface {
 
 	// ResourceStore keeps resource assignments (resources.go).
 	ResourceStore
+	ExportedModelStore
 }
 
 // ErrDeploymentNotFound: no deployment of that name in the project.
@@ -243,3 +244,39 @@ const (
 	PartEngine     ModelPart = "model"
 	PartEvaluation ModelPart = "evaluation"
 )
+
+// ExportedModelStore keeps exported models (issue 11, VERSIONS.md §4): each
+// holds its own copy of the engine's model, as a deployment does, so that
+// retraining or deleting the label leaves it as it was exported.
+type ExportedModelStore interface {
+	// SaveExportedModel creates or replaces an exported model with its
+	// engine model; ErrQuota when it is new and maxExported exist;
+	// ErrNotFound when the project is gone.
+	SaveExportedModel(ctx context.Context, e *ExportedModel, engine []byte, maxExported int) error
+	// ListExportedModels returns a project's exported models ordered by name.
+	ListExportedModels(ctx context.Context, project string) ([]*ExportedModel, error)
+	// GetExportedModel returns an exported model; ErrExportedModelNotFound.
+	GetExportedModel(ctx context.Context, project, name string) (*ExportedModel, error)
+	// ExportedModelEngine returns the engine model of an exported model;
+	// ErrExportedModelNotFound.
+	ExportedModelEngine(ctx context.Context, project, name string) ([]byte, error)
+	// DeleteExportedModel deletes an exported model; ErrExportedModelNotFound.
+	DeleteExportedModel(ctx context.Context, project, name string) error
+}
+
+// ErrExportedModelNotFound: no exported model of that name in the project.
+var ErrExportedModelNotFound = errors.New("exported model not found")
+
+// ExportedModel is a frozen, named copy of a trained model.
+type ExportedModel struct {
+	Project        string
+	Name           string
+	ModelLabel     string // the label it was exported from
+	ModelID        string
+	Trained        time.Time
+	Exported       time.Time
+	ConfigVersion  string
+	ExpirationDate string  // YYYY-MM-DD
+	Threshold      float64 // confidenceThreshold at training time
+	Language       string  // the project's language at training time
+}

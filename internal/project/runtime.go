@@ -183,6 +183,9 @@ func (s *core) referenceFunc(o *PredictOptions) func() time.Time {
 // the next request while requests in flight finish on the model they got.
 // o may be nil.
 func (s *Runtime) Predict(ctx context.Context, project, deployment, text, language string, o *PredictOptions) (*Prediction, error) {
+	if s.dir != nil {
+		return s.predictFromDir(ctx, project, deployment, text, language, o)
+	}
 	d, err := s.store.GetDeployment(ctx, project, deployment)
 	if errors.Is(err, ErrDeploymentNotFound) {
 		if _, err := s.lookupProject(ctx, project); err != nil {
@@ -202,6 +205,27 @@ func (s *Runtime) Predict(ctx context.Context, project, deployment, text, langua
 	if err != nil {
 		return nil, err
 	}
+	return s.predictWith(m, d, text, language, o), nil
+}
+
+// predictFromDir is Predict in a runtime-only Parley: the deployment is a
+// model file of the directory.
+func (s *Runtime) predictFromDir(ctx context.Context, project, deployment, text, language string, o *PredictOptions) (*Prediction, error) {
+	d, err := s.dir.deployment(project, deployment)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.models.load(ctx, d.ModelID, func(ctx context.Context) (string, []byte, error) {
+		return s.dir.engine(ctx, project, deployment)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.predictWith(m, d, text, language, o), nil
+}
+
+// predictWith answers a query with model m of deployment d.
+func (s *Runtime) predictWith(m *nlu.Model, d *Deployment, text, language string, o *PredictOptions) *Prediction {
 	if language == "" {
 		language = d.Language
 	}
@@ -212,7 +236,7 @@ func (s *Runtime) Predict(ctx context.Context, project, deployment, text, langua
 			p.TopIntent = NoneIntent
 		}
 	}
-	return p, nil
+	return p
 }
 
 // timeZones caches the time zones ParseTimeZone has loaded, by name: a

@@ -52,11 +52,15 @@ type Deployments struct{ *core }
 type Runtime struct {
 	*core
 	models *modelCache
+	dir    *ModelDir // runtime-only: the models served, instead of the store's deployments
 }
 
 // Ready reports whether the store answers: readiness, beside the liveness
 // of /healthz.
 func (s *Services) Ready(ctx context.Context) error {
+	if s.Projects == nil { // runtime-only: no store
+		return nil
+	}
 	return s.Projects.store.Ping(ctx)
 }
 

@@ -77,6 +77,10 @@ type Config struct {
 	TimeZone *time.Location
 	Logger   *slog.Logger
 	Observer Observer
+	// Models, when set, makes a runtime-only server: it serves the exported
+	// model files of this directory (project.ModelDir) for predictions, with
+	// no store, no jobs and no authoring, and writes nothing.
+	Models string
 }
 
 // Observer receives events as they happen, for metrics and tests. Nil
@@ -144,6 +148,9 @@ func (c *Config) validate() error {
 			return errors.New("empty key: every --key needs a value")
 		}
 	}
+	if c.Models != "" && c.Store != "" {
+		return errors.New("--models serves model files without a store: drop --store (or --models)")
+	}
 	if c.Store != "" && !isPostgresURL(c.Store) {
 		return fmt.Errorf("--store %q: want a postgres:// URL, or nothing for the embedded store in --data", c.Store)
 	}
@@ -185,6 +192,7 @@ type Server struct {
 	http   *http.Server
 	ln     net.Listener
 	served chan error
+	closed chan struct{} // runtime-only: closed by Close
 }
 
 // New validates cfg, opens the store and wires the services, the job runner
@@ -195,6 +203,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg}
+	if cfg.Models != "" {
+		return s, s.buildRuntimeOnly()
+	}
 	var err error
 	if isPostgresURL(cfg.Store) {
 		s.store, err = postgres.Open(ctx, cfg.Store)
@@ -230,6 +241,25 @@ func (s *Server) build() {
 	s.handler = s.middleware(mux)
 }
 
+// buildRuntimeOnly wires the runtime over the model files of cfg.Models.
+func (s *Server) buildRuntimeOnly() error {
+	cfg := s.cfg
+	dir, err := project.OpenModelDir(cfg.Models)
+	if err != nil {
+		return err
+	}
+	s.service = project.NewRuntimeOnly(dir, project.Config{Now: cfg.Now, ModelMemory: cfg.ModelMemory, TimeZone: cfg.TimeZone})
+	language := api.New(s.service, api.Config{
+		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,
+		PageSize: cfg.PageSize, RetryAfter: cfg.RetryAfter, Logger: cfg.Logger, RuntimeOnly: true,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/", language)
+	s.handler = s.middleware(mux)
+	s.closed = make(chan struct{})
+	return nil
+}
+
 // Handler is the HTTP stack: the outer mux behind the middleware chain.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -256,7 +286,9 @@ func Listen(cfg Config) (net.Listener, error) {
 // Served reports when serving stops on its own.
 func (s *Server) Start(ctx context.Context, ln net.Listener) {
 	s.ln = ln
-	s.runner.Start(context.WithoutCancel(ctx))
+	if s.runner != nil {
+		s.runner.Start(context.WithoutCancel(ctx))
+	}
 	log := s.cfg.Logger
 	limited := newConnLimiter(ln, s.cfg.MaxConns)
 	s.http = &http.Server{
@@ -271,7 +303,9 @@ func (s *Server) Start(ctx context.Context, ln net.Listener) {
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.http.Serve(limited) }()
 	where := "sqlite:" + s.cfg.DataDir
-	if s.cfg.Store != "" {
+	if s.cfg.Models != "" {
+		where = "models:" + s.cfg.Models + " (runtime only)"
+	} else if s.cfg.Store != "" {
 		where = "postgres" // the URL may hold a password: not logged
 	}
 	log.Info("parley serving", "addr", "http://"+s.Addr(), "store", where)
@@ -290,6 +324,20 @@ func (s *Server) Config() Config { return s.cfg }
 // finish (or hands them back to the store to run after a restart), and
 // closes the store. It is safe to call twice.
 func (s *Server) Close() error {
+	if s.closed != nil {
+		select {
+		case <-s.closed:
+			return nil
+		default:
+			close(s.closed)
+		}
+		if s.http == nil {
+			return nil
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		defer cancel()
+		return s.http.Shutdown(ctx)
+	}
 	if s.store == nil {
 		return nil
 	}

@@ -207,3 +207,20 @@ func ReadBody(t testing.TB, resp *http.Response) []byte {
 	}
 	return b
 }
+
+// NewRuntimeOnly starts a runtime-only server (parley serve --models) over
+// the exported model files of dir; it has no store and no runner.
+func NewRuntimeOnly(t testing.TB, dir string) *Server {
+	t.Helper()
+	app, err := server.New(context.Background(), server.Config{Models: dir, Keys: []string{Key},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		app.Close()
+	})
+	return &Server{Server: srv, Services: app.Services(), t: t}
+}

@@ -74,6 +74,7 @@ var tests = []struct {
 	{"ConcurrentClaims", testConcurrentClaims},
 	{"ConcurrentJobLimits", testConcurrentJobLimits},
 	{"ConcurrentQuotas", testConcurrentQuotas},
+	{"ExportedModels", testExportedModels},
 }
 
 // t0 is the suite's clock: whole milliseconds, as the stores keep them.
