@@ -10,24 +10,6 @@ import (
 	"github.com/parley-dev/parley/internal/wire"
 )
 
-// exportedVersions are the versions with exported models (VERSIONS.md §4:
-// 2024-11-15-preview and later, not 2023-11-15-preview).
-var exportedVersions = []project.APIVersion{project.V20241115Preview, project.V20250515Preview,
-	project.APIVersion("2025-11-01"), project.APIVersion("2025-11-15-preview")}
-
-// exportedRoutes are the exported-model operations, and Parley's extension
-// that downloads one (docs/compatibility.md).
-var exportedRoutes = []route{
-	{"GET", "/projects/{projectName}/exported-models", "ConversationAuthoringListExportedModels", (*Server).listExportedModels, exportedVersions},
-	{"GET", "/projects/{projectName}/exported-models/{exportedModelName}", "ConversationAuthoringExportedModel_GetExportedModel", (*Server).getExportedModel, exportedVersions},
-	{"PUT", "/projects/{projectName}/exported-models/{exportedModelName}", "ConversationAuthoringExportedModel_CreateOrUpdateExportedModel", (*Server).createExportedModel, exportedVersions},
-	{"DELETE", "/projects/{projectName}/exported-models/{exportedModelName}", "ConversationAuthoringExportedModel_DeleteExportedModel", (*Server).deleteExportedModel, exportedVersions},
-	{"GET", "/projects/{projectName}/exported-models/{exportedModelName}/jobs/{jobId}", "ConversationAuthoringExportedModel_GetExportedModelJobStatus", (*Server).getExportedModelJobStatus, exportedVersions},
-	{"GET", "/projects/{projectName}/exported-models/{exportedModelName}/model", "Parley_DownloadExportedModel", (*Server).downloadExportedModel, exportedVersions},
-}
-
-func init() { routes = append(routes, exportedRoutes...) }
-
 func toExportedModel(e *project.ExportedModel) wire.ExportedTrainedModel {
 	return wire.ExportedTrainedModel{
 		ExportedModelName: e.Name, ModelID: e.ModelID, LastTrainedDateTime: wire.At(e.Trained),

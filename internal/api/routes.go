@@ -39,6 +39,10 @@ var withoutV1 = []project.APIVersion{project.V20221001Preview, project.V20230401
 // v4Plus are the versions with :evaluate and copy.
 var v4Plus = []project.APIVersion{project.V20230415Preview, project.V20231115Preview, project.V20241115Preview, project.V20250515Preview, project.V20251101, project.V20251115Preview}
 
+// v2024Plus are the versions with exported models (VERSIONS.md §4:
+// 2024-11-15-preview and later, not 2023-11-15-preview).
+var v2024Plus = []project.APIVersion{project.V20241115Preview, project.V20250515Preview, project.V20251101, project.V20251115Preview}
+
 // routes is the route table, in the order of AUTHORING.md §1. Operations
 // Parley does not carry out yet have no handler: they answer a clear
 // NotImplemented error rather than a 404.
@@ -82,6 +86,12 @@ var routes = []route{
 	{"POST", "/projects/{projectName}/:authorize-copy", "ConversationalAnalysisAuthoring_CopyProjectAuthorization", (*Server).authorizeCopy, v4Plus},
 	{"POST", "/projects/{projectName}/:copy", "ConversationalAnalysisAuthoring_CopyProject", (*Server).copyProject, v4Plus},
 	{"GET", "/projects/{projectName}/copy/jobs/{jobId}", "ConversationalAnalysisAuthoring_GetCopyProjectStatus", (*Server).getCopyProjectStatus, v4Plus},
+	{"GET", "/projects/{projectName}/exported-models", "ConversationAuthoringListExportedModels", (*Server).listExportedModels, v2024Plus},
+	{"GET", "/projects/{projectName}/exported-models/{exportedModelName}", "ConversationAuthoringExportedModel_GetExportedModel", (*Server).getExportedModel, v2024Plus},
+	{"PUT", "/projects/{projectName}/exported-models/{exportedModelName}", "ConversationAuthoringExportedModel_CreateOrUpdateExportedModel", (*Server).createExportedModel, v2024Plus},
+	{"DELETE", "/projects/{projectName}/exported-models/{exportedModelName}", "ConversationAuthoringExportedModel_DeleteExportedModel", (*Server).deleteExportedModel, v2024Plus},
+	{"GET", "/projects/{projectName}/exported-models/{exportedModelName}/jobs/{jobId}", "ConversationAuthoringExportedModel_GetExportedModelJobStatus", (*Server).getExportedModelJobStatus, v2024Plus},
+	{"GET", "/projects/{projectName}/exported-models/{exportedModelName}/model", "Parley_DownloadExportedModel", (*Server).downloadExportedModel, v2024Plus},
 	{"GET", "/projects/global/deletion-jobs/{jobId}", "ConversationalAnalysisAuthoring_GetProjectDeletionStatus", (*Server).getProjectDeletionStatus, nil},
 	{"GET", "/projects/global/deployments/resources", "ConversationalAnalysisAuthoring_ListAssignedResourceDeployments", (*Server).listAssignedResourceDeployments, v2AndV4Plus},
 	{"GET", "/projects/global/languages", "ConversationalAnalysisAuthoring_GetSupportedLanguages", (*Server).listSupportedLanguages, nil},
