@@ -20,6 +20,7 @@ var deviationKinds = map[string]string{
 	"value":      "a non-volatile value differs from the example's",
 	"data":       "the example's values here are the data of its own project: compared by shape (keys, JSON types, enum values), arrays of any length",
 	"dataKeys":   "the example's keys here are the classes of its own project: each of Parley's members is compared by shape with the example's",
+	"header":     "a header of the example differs from Parley's",
 }
 
 // deviations is deviations.json.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math"
 	"net/http"
@@ -45,18 +46,25 @@ var nonQueryParameters = map[string]bool{
 	"Endpoint": true, "Ocp-Apim-Subscription-Key": true, "Content-Type": true, "body": true,
 }
 
-// exampleFiles lists the example files, sorted.
+// exampleFiles lists the example files, sorted: the 2022 and 2023 files at
+// the top of examplesDir by name, and each newer api-version's in its own
+// folder as "{api-version}/{name}".
 func exampleFiles(t testing.TB) []string {
 	t.Helper()
-	names, err := filepath.Glob(filepath.Join(examplesDir, "*.json"))
+	var names []string
+	err := filepath.WalkDir(examplesDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".json" {
+			return err
+		}
+		rel, err := filepath.Rel(examplesDir, path)
+		names = append(names, filepath.ToSlash(rel))
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(names) == 0 {
 		t.Fatalf("no example files in %s: testdata/examples holds the spec examples (testdata/README.md)", examplesDir)
-	}
-	for i, n := range names {
-		names[i] = filepath.Base(n)
 	}
 	sort.Strings(names)
 	return names
@@ -65,7 +73,7 @@ func exampleFiles(t testing.TB) []string {
 // loadExample reads and decodes an example file.
 func loadExample(t testing.TB, file string) *example {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(examplesDir, file))
+	b, err := os.ReadFile(filepath.Join(examplesDir, filepath.FromSlash(file)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -164,16 +164,19 @@ func renderMatrix(routes []route, d *deviations) string {
 // replayed.
 func exampleCell(operation string, d *deviations) string {
 	var cells []string
-	var statuses []string
-	var name string
+	var names []string
+	statuses := map[string][]string{}
 	for _, rc := range replays {
 		if rc.operation == operation {
-			name = strings.TrimSuffix(rc.example, ".json")
-			statuses = append(statuses, rc.status)
+			name := strings.TrimSuffix(rc.example, ".json")
+			if _, ok := statuses[name]; !ok {
+				names = append(names, name)
+			}
+			statuses[name] = append(statuses[name], rc.status)
 		}
 	}
-	if name != "" {
-		cells = append(cells, fmt.Sprintf("%s (replayed: %s)", name, strings.Join(statuses, ", ")))
+	for _, name := range names {
+		cells = append(cells, fmt.Sprintf("%s (replayed: %s)", name, strings.Join(statuses[name], ", ")))
 	}
 	for _, nc := range d.NotCovered {
 		if nc.OperationID == operation {

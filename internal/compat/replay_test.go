@@ -60,6 +60,27 @@ var replays = []replayCase{
 	{example: "SuccessfulGetSupportedLanguages.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetSupportedLanguages"},
 	{example: "SuccessfulGetSupportedPrebuiltEntities.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetSupportedPrebuiltEntities"},
 	{example: "SuccessfulGetSupportedTrainingConfigVersions.json", status: "200", operation: "ConversationalAnalysisAuthoring_ListTrainingConfigVersions"},
+
+	// 2025-11-01 (VERSIONS.md §9).
+	{example: assignExample, status: "202", operation: "ConversationalAnalysisAuthoring_AssignDeploymentResources", seed: seedNamedProject, check: checkAssigned},
+	{example: "2025-11-01/SuccessfulGetAssignDeploymentResourcesStatus.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetAssignDeploymentResourcesStatus", seed: seedAssignJob},
+	{example: "2025-11-01/SuccessfulGetDeployment.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetDeployment", seed: seedDeploymentsOfResponse, check: checkDeploymentOfResponse},
+	{example: "2025-11-01/SuccessfulGetDeploymentDeleteFromResourcesStatus.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetDeploymentDeleteFromResourcesStatus", seed: seedDeleteFromResourcesJob},
+	{example: "2025-11-01/SuccessfulGetExportResult.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetExportResult", seed: seedExportJobOfResult},
+	{example: "2025-11-01/SuccessfulGetSupportedLanguages.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetSupportedLanguages"},
+	{example: "2025-11-01/SuccessfulGetUnassignDeploymentResourcesStatus.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetUnassignDeploymentResourcesStatus", seed: seedUnassignJob},
+	{example: "2025-11-01/SuccessfulListDeploymentResources.json", status: "200", operation: "ConversationalAnalysisAuthoring_ListDeploymentResources", seed: seedResourcesOfProject},
+	{example: "2025-11-01/SuccessfulListDeployments.json", status: "200", operation: "ConversationalAnalysisAuthoring_ListDeployments", seed: seedDeploymentsOfResponse, check: checkDeploymentsOfResponse},
+	{example: "2025-11-01/SuccessfulListProjectResources.json", status: "200", operation: "ConversationalAnalysisAuthoring_ListDeploymentResources", seed: seedResourcesOfProject},
+	{example: unassignExample, status: "202", operation: "ConversationalAnalysisAuthoring_UnassignDeploymentResources", seed: seedResourcesOfProject, check: checkUnassigned},
+	// 2025-11-15-preview.
+	{example: "2025-11-15-preview/SuccessfulDeleteExportedModel.json", status: "202", operation: "ConversationAuthoringExportedModel_DeleteExportedModel", seed: seedExportedModel, check: checkExportedModelDeleted},
+	{example: "2025-11-15-preview/SuccessfulGetExportResult.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetExportResult", seed: seedExportJobOfResult},
+	{example: "2025-11-15-preview/SuccessfulGetSupportedPrebuiltEntities.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetSupportedPrebuiltEntities"},
+	{example: "2025-11-15-preview/SuccessfulGetTrainStatus.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetTrainingStatus", seed: seedRunningTraining},
+	{example: "2025-11-15-preview/SuccessfulGetUnassignProjectResourcesStatus.json", status: "200", operation: "ConversationalAnalysisAuthoring_GetUnassignDeploymentResourcesStatus", seed: seedUnassignJob},
+	{example: "2025-11-15-preview/SuccessfulImportProject.json", status: "202", operation: "ConversationalAnalysisAuthoring_Import"},
+	{example: "2025-11-15-preview/SuccessfulListTrainingJobs.json", status: "200", operation: "ConversationalAnalysisAuthoring_ListTrainingJobs", seed: seedTrainingJobsOfResponse},
 }
 
 // suite is one replay's server and what it needs to send examples.
@@ -277,10 +298,12 @@ func TestExamples(t *testing.T) {
 				t.Errorf("deviation %s %s at %s is not observed any more: remove it from %s", dv.Kind, dv.Example, dv.Path, deviationsFile)
 			}
 			ids := jobIDs(resp.Header.Get("Operation-Location"), got)
-			if want := jobIDs(headerOf(want.Headers, "Operation-Location"), want.Body); len(ids) != len(want) {
-				t.Errorf("the answer names the job ids %v, the example %d distinct ones (a job document names one job, by one id)", ids, len(want))
+			wantIDs := jobIDs(headerOf(want.Headers, "Operation-Location"), want.Body)
+			if len(ids) != len(wantIDs) {
+				t.Errorf("the answer names the job ids %v, the example %d distinct ones (a job document names one job, by one id)", ids, len(wantIDs))
 			}
-			if id, ok := override["jobId"]; ok && !slices.Equal(ids, []string{id}) {
+			// A job's status names the job; a job's result (an export's file) need not.
+			if id, ok := override["jobId"]; ok && len(wantIDs) > 0 && !slices.Equal(ids, []string{id}) {
 				t.Errorf("the status of job %s names the job ids %v", id, ids)
 			}
 			if resp.StatusCode == http.StatusAccepted && len(ids) != 1 {

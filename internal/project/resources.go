@@ -76,7 +76,8 @@ type ResourceStore interface {
 	// ErrNotFound when the project is gone, ErrQuota when the project would
 	// then have more than max resources.
 	AssignResources(ctx context.Context, project string, rs []Resource, max int) error
-	// ListResources returns a project's resources ordered by id.
+	// ListResources returns a project's resources in the order they were
+	// first assigned.
 	ListResources(ctx context.Context, project string) ([]Resource, error)
 	// UnassignResources removes ids from a project's resources and from
 	// its deployments' records, in one transaction; ids not assigned are
@@ -86,8 +87,8 @@ type ResourceStore interface {
 	// with ids; ErrDeploymentNotFound, or ErrResourceNotAssigned when an id
 	// is not one of the project's resources.
 	SetDeploymentResources(ctx context.Context, project, deployment string, ids []string) error
-	// DeploymentResources returns a deployment's recorded resources, ordered
-	// by id; none for a deployment that does not exist.
+	// DeploymentResources returns a deployment's recorded resources in the
+	// project's order; none for a deployment that does not exist.
 	DeploymentResources(ctx context.Context, project, deployment string) ([]Resource, error)
 	// RemoveDeploymentResources removes ids (nil: all) from a deployment's
 	// record; ids not recorded are skipped.
@@ -285,8 +286,8 @@ func (s *Deployments) runDeleteFromResources(ctx context.Context, run *job.Run, 
 	return nil, s.store.RemoveDeploymentResources(ctx, run.Project, a.Deployment, a.IDs)
 }
 
-// DeploymentResources returns the resources recorded for a deployment,
-// ordered by id: what its assignedResources shows. A deployment with none
+// DeploymentResources returns the resources recorded for a deployment, in
+// the project's order: what its assignedResources shows. A deployment with none
 // (or one that does not exist) has an empty list.
 func (s *Deployments) DeploymentResources(ctx context.Context, project, deployment string) ([]Resource, error) {
 	rs, err := s.store.DeploymentResources(ctx, project, deployment)

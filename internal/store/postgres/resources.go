@@ -18,8 +18,9 @@ func (s *Store) AssignResources(ctx context.Context, projectName string, rs []pr
 			return err
 		}
 		for _, r := range rs {
-			if _, err := tx.Exec(ctx, `INSERT INTO project_resources (project, resource_id, custom_domain, region)
-				VALUES ($1, $2, $3, $4) ON CONFLICT (project, resource_id) DO UPDATE
+			if _, err := tx.Exec(ctx, `INSERT INTO project_resources (project, resource_id, custom_domain, region, position)
+				VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), 0) + 1 FROM project_resources WHERE project = $1))
+				ON CONFLICT (project, resource_id) DO UPDATE
 				SET custom_domain = excluded.custom_domain, region = excluded.region`,
 				projectName, r.AzureResourceID, r.CustomDomain, r.Region); err != nil {
 				return err
@@ -58,7 +59,7 @@ func (s *Store) ListResources(ctx context.Context, projectName string) ([]projec
 		return []project.Resource{}, nil
 	}
 	rows, err := s.pool.Query(ctx, `SELECT resource_id, custom_domain, region FROM project_resources
-		WHERE project = $1 ORDER BY resource_id`, projectName)
+		WHERE project = $1 ORDER BY position`, projectName)
 	if err != nil {
 		return nil, fmt.Errorf("list resources of project %q: %w", projectName, err)
 	}
@@ -133,7 +134,7 @@ func (s *Store) DeploymentResources(ctx context.Context, projectName, deployment
 	}
 	rows, err := s.pool.Query(ctx, `SELECT r.resource_id, r.custom_domain, r.region
 		FROM deployment_resources d JOIN project_resources r ON r.project = d.project AND r.resource_id = d.resource_id
-		WHERE d.project = $1 AND d.deployment = $2 ORDER BY r.resource_id`, projectName, deployment)
+		WHERE d.project = $1 AND d.deployment = $2 ORDER BY r.position`, projectName, deployment)
 	if err != nil {
 		return nil, fmt.Errorf("resources of deployment %q of project %q: %w", deployment, projectName, err)
 	}

@@ -65,19 +65,20 @@ func testResources(t *testing.T, s Store) {
 	if err := s.AssignResources(ctx, "q", []project.Resource{res("a", "eastus")}, 10); err != nil {
 		t.Fatal(err)
 	}
-	// A known id gets its new domain and region; ids are ordered by bytes.
+	// A known id gets its new domain and region and keeps its place; ids
+	// are listed in the order they were first assigned.
 	moved := project.Resource{AzureResourceID: "a", CustomDomain: "new.example", Region: "westus"}
 	if err := s.AssignResources(ctx, "p", []project.Resource{moved, res("B", "eastus")}, 10); err != nil {
 		t.Fatal(err)
 	}
-	want := []project.Resource{res("B", "eastus"), moved, res("b", "westeurope")}
+	want := []project.Resource{res("b", "westeurope"), moved, res("B", "eastus")}
 	if got := listResources(t, s, "p"); diff(want, got) != "" {
 		t.Errorf("ListResources(p) = %+v, want %+v", got, want)
 	}
 	if err := s.UnassignResources(ctx, "p", []string{"a", "missing"}); err != nil {
 		t.Fatal(err)
 	}
-	want = []project.Resource{res("B", "eastus"), res("b", "westeurope")}
+	want = []project.Resource{res("b", "westeurope"), res("B", "eastus")}
 	if got := listResources(t, s, "p"); diff(want, got) != "" {
 		t.Errorf("ListResources(p) after unassigning a = %+v, want %+v", got, want)
 	}

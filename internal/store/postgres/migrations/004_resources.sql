@@ -6,6 +6,9 @@ CREATE TABLE project_resources (
     resource_id   text COLLATE "C" NOT NULL,
     custom_domain text NOT NULL,
     region        text NOT NULL,
+    -- position orders the record as it was assigned (the examples list in
+    -- assignment order); a reassigned id keeps its place.
+    position      bigint NOT NULL,
     PRIMARY KEY (project, resource_id)
 );
 

@@ -6,6 +6,9 @@ CREATE TABLE project_resources (
     resource_id   TEXT NOT NULL,
     custom_domain TEXT NOT NULL,
     region        TEXT NOT NULL,
+    -- position orders the record as it was assigned (the examples list in
+    -- assignment order); a reassigned id keeps its place.
+    position      INTEGER NOT NULL,
     PRIMARY KEY (project, resource_id)
 );
 
