@@ -18,8 +18,15 @@ import (
 // job can follow the target's import.
 func copyServers(t *testing.T) (src, dst *apitest.Server) {
 	t.Helper()
-	src = apitest.New(t, nil)
-	dst = apitest.New(t, &apitest.Options{AutoRun: true})
+	return copyServersOn(t, "", "")
+}
+
+// copyServersOn is copyServers with each server on the store given ("":
+// SQLite in a temporary directory).
+func copyServersOn(t *testing.T, srcStore, dstStore string) (src, dst *apitest.Server) {
+	t.Helper()
+	src = apitest.New(t, &apitest.Options{Store: srcStore})
+	dst = apitest.New(t, &apitest.Options{AutoRun: true, Store: dstStore})
 	importProject(t, src, "src", withName(t, smokeSnips(t), "src"))
 	return src, dst
 }
@@ -63,10 +70,27 @@ func decodeFile(t *testing.T, b []byte) map[string]any {
 }
 
 // TestCopyBetweenServers authorizes a copy on one server, copies on
-// another, and compares the two projects' exports.
+// another, and compares the two projects' exports; on SQLite, and on
+// PostgreSQL (both servers) when PARLEY_TEST_POSTGRES_URL is set.
 func TestCopyBetweenServers(t *testing.T) {
 	t.Parallel()
-	src, dst := copyServers(t)
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			t.Parallel()
+			var srcStore, dstStore string
+			if store == "postgres" {
+				if srcStore = postgresURL(t); srcStore == "" {
+					t.Skipf("%s is not set", envPostgres)
+				}
+				dstStore = postgresURL(t)
+			}
+			testCopyBetweenServers(t, srcStore, dstStore)
+		})
+	}
+}
+
+func testCopyBetweenServers(t *testing.T, srcStore, dstStore string) {
+	src, dst := copyServersOn(t, srcStore, dstStore)
 	auth := authorize(t, dst, "copied", map[string]any{"projectKind": "Conversation"})
 	for _, k := range []string{"projectKind", "targetProjectName", "accessToken", "expiresAt", "targetResourceId", "targetResourceRegion"} {
 		if s, _ := auth[k].(string); s == "" {

@@ -79,6 +79,31 @@ def main():
     check(isinstance(err, HttpResponseError) and err.status_code == 400,
           "unassigning a resource not assigned raises 400", f"{err}")
 
+    # A deploy that names resources records them on its deployment, which
+    # shows them in assignedResources; one not assigned is refused.
+    err = raises(HttpResponseError, lambda: client.begin_deploy_project(
+        NAME, "staging", {"trainedModelLabel": "m1", "assignedResourceIds": [rid(0)]}).result())
+    odata = getattr(err, "error", None)
+    check(isinstance(err, HttpResponseError) and err.status_code == 400 and odata is not None
+          and odata.target == "assignedResourceIds[0]",
+          "deploying to a resource not assigned to the project raises 400 naming assignedResourceIds[0]",
+          f"{getattr(err, 'status_code', '')} {odata and odata.target} {err}")
+    client.begin_deploy_project(NAME, "staging", {"trainedModelLabel": "m1", "assignedResourceIds": [rid(2), rid(1)]},
+                                polling_interval=POLL).result()
+    staging = client.get_deployment(NAME, "staging")
+    check([(r["resourceId"], r["region"]) for r in staging["assignedResources"]]
+          == [(rid(1), "westeurope"), (rid(2), "eastus")],
+          "get_deployment(staging) shows the deploy's resources in the project's order", f"{staging}")
+    listed = [p for p in client.list_assigned_resource_deployments() if p["projectName"] == NAME]
+    check(len(listed) == 1 and [d["deploymentName"] for d in listed[0]["deploymentsMetadata"]] == ["staging"],
+          "list_assigned_resource_deployments lists staging, the deployment with resources", f"{listed}")
+    client.begin_delete_deployment_from_resources(NAME, "staging", {"assignedResourceIds": [rid(1)]},
+                                                  polling_interval=POLL).result()
+    staging = client.get_deployment(NAME, "staging")
+    check([r["resourceId"] for r in staging["assignedResources"]] == [rid(2)],
+          "begin_delete_deployment_from_resources(staging, [one]) leaves the other", f"{staging}")
+    client.begin_delete_deployment(NAME, "staging", polling_interval=POLL).result()
+
     # The deployment has no recorded resources (the deploy named none): an
     # empty list removes all of none, and the deployment keeps serving.
     client.begin_delete_deployment_from_resources(NAME, "production", {"assignedResourceIds": []},
