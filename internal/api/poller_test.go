@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -100,4 +101,100 @@ func TestAzurePoller(t *testing.T) {
 	if res := wait(t, begin(t, "DELETE", "/projects/doomed?"+v3, nil)); res.Status != "succeeded" {
 		t.Fatalf("delete result = %+v", res)
 	}
+}
+
+// pollOp starts an operation and follows it with the Azure SDK for Go's
+// poller to its end, returning what the poller decodes: the final job
+// document, or for a PUT the resource it made (the poller GETs the PUT's
+// URL at the end).
+func pollOp[T any](t *testing.T, pl runtime.Pipeline, srv *apitest.Server, method, path, body string) T {
+	t.Helper()
+	req, err := runtime.NewRequest(t.Context(), method, srv.URL+apitest.Prefix+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader([]byte(body))), "application/json"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := pl.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !runtime.HasStatusCode(resp, http.StatusAccepted) {
+		t.Fatalf("%s %s = %d %s, want 202", method, path, resp.StatusCode, apitest.ReadBody(t, resp))
+	}
+	p, err := runtime.NewPoller[T](resp, pl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	res, err := p.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("%s %s: poller: %v", method, path, err)
+	}
+	return res
+}
+
+// TestNewOperationsWithAzurePoller drives the operations of the 2024-11 and
+// 2025-11 api-versions that start jobs through the poller of the Azure SDK
+// for Go: exported models, resource assignment, a deploy with resources,
+// and a copy to a second server.
+func TestNewOperationsWithAzurePoller(t *testing.T) {
+	t.Parallel()
+	src, dst := copyServersOn(t, "", "")
+	src.Runner.Start(t.Context())
+	pipeline := func(srv *apitest.Server) runtime.Pipeline {
+		return runtime.NewPipeline("parley-test", "v0", runtime.PipelineOptions{PerCall: []policy.Policy{keyPolicy{}}},
+			&policy.ClientOptions{Transport: srv.Client()})
+	}
+	pl := pipeline(src)
+	const v = "?api-version=2025-11-15-preview"
+	if j := pollOp[jobResult](t, pl, src, "POST", "/projects/src/:train"+v, `{"modelLabel":"m1","trainingMode":"standard"}`); j.Status != "succeeded" {
+		t.Fatalf("train: %+v", j)
+	}
+
+	type exported struct {
+		Name    string `json:"exportedModelName"`
+		ModelID string `json:"modelId"`
+	}
+	if e := pollOp[exported](t, pl, src, "PUT", "/projects/src/exported-models/e1"+v, `{"trainedModelLabel":"m1"}`); e.Name != "e1" || e.ModelID == "" {
+		t.Errorf("PUT exported model: the poller's final GET = %+v, want e1 with its model id", e)
+	}
+
+	const id = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a"
+	assign := `{"projectResources":[{"azureResourceId":"` + id + `","customDomain":"a.example","region":"westeurope"}]}`
+	if j := pollOp[jobResult](t, pl, src, "POST", "/projects/src/resources/:assign"+v, assign); j.Status != "succeeded" {
+		t.Errorf(":assign: %+v", j)
+	}
+	type deployment struct {
+		Name      string `json:"deploymentName"`
+		Resources []struct {
+			AzureResourceID string `json:"azureResourceId"`
+			Region          string `json:"region"`
+		} `json:"assignedResources"`
+	}
+	d := pollOp[deployment](t, pl, src, "PUT", "/projects/src/deployments/prod"+v, `{"trainedModelLabel":"m1","azureResourceIds":["`+id+`"]}`)
+	if d.Name != "prod" || len(d.Resources) != 1 || d.Resources[0].AzureResourceID != id || d.Resources[0].Region != "westeurope" {
+		t.Errorf("PUT deployment with azureResourceIds: the poller's final GET = %+v", d)
+	}
+	if j := pollOp[jobResult](t, pl, src, "POST", "/projects/src/deployments/prod/:delete-from-resources"+v, `{"azureResourceIds":["`+id+`"]}`); j.Status != "succeeded" {
+		t.Errorf(":delete-from-resources: %+v", j)
+	}
+	if j := pollOp[jobResult](t, pl, src, "POST", "/projects/src/resources/:unassign"+v, `{"azureResourceIds":["`+id+`"]}`); j.Status != "succeeded" {
+		t.Errorf(":unassign: %+v", j)
+	}
+	if j := pollOp[jobResult](t, pl, src, "DELETE", "/projects/src/exported-models/e1"+v, ""); j.Status != "succeeded" {
+		t.Errorf("DELETE exported model: %+v", j)
+	}
+	wantStatus(t, src.Do("GET", "/projects/src/exported-models/e1"+v, nil), http.StatusNotFound)
+
+	auth := authorize(t, dst, "copied", map[string]any{"projectKind": "Conversation"})
+	body, _ := json.Marshal(auth)
+	if j := pollOp[jobResult](t, pl, src, "POST", "/projects/src/:copy"+v, string(body)); j.Status != "succeeded" {
+		t.Errorf(":copy: %+v", j)
+	}
+	wantStatus(t, dst.Do("GET", "/projects/copied"+v, nil), http.StatusOK)
 }
