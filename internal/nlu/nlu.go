@@ -89,6 +89,19 @@ type TrainingData struct {
 	Intents  []string
 	Entities []EntityDef
 	Examples []Example
+	// PhraseLists are groups of words and phrases that mean alike (LUIS's
+	// phrase lists, kept by a LUIS import): features of the intent
+	// classifier and the entity tagger, never entities themselves.
+	PhraseLists []PhraseList
+}
+
+// PhraseList is one phrase list: a name and its phrases. Interchangeable
+// lists (LUIS's "synonyms") make their phrases one feature; the others give
+// each phrase's words a feature of the list too.
+type PhraseList struct {
+	Name            string
+	Phrases         []string
+	Interchangeable bool
 }
 
 // Options tune training. The zero value of every field means its default.
