@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -35,6 +37,7 @@ type clientFlags struct {
 	key          keyFlag
 	apiVersion   string
 	maxPollDelay time.Duration
+	caCert       string
 }
 
 // newClientFlags returns the flag set of the client command name, with the
@@ -52,6 +55,7 @@ func newClientFlags(name, synopsis, details string, stdout io.Writer) (*flag.Fla
 	fs.Var(&cf.key, "key", "`KEY` to send as Ocp-Apim-Subscription-Key (PARLEY_KEY); default the development key of parley serve")
 	fs.StringVar(&cf.apiVersion, "api-version", client.DefaultAPIVersion, "api-version of the requests")
 	fs.DurationVar(&cf.maxPollDelay, "max-poll-delay", 0, "longest wait between job status polls; 0 waits as long as the server's Retry-After asks")
+	fs.StringVar(&cf.caCert, "ca-cert", envOr("PARLEY_CA_CERT", ""), "PEM `FILE` of a certificate authority to trust beside the system's, for an https server with a certificate of its own (parley dev-cert's ca.pem) (PARLEY_CA_CERT)")
 	return fs, cf
 }
 
@@ -102,11 +106,38 @@ func (cf *clientFlags) client() (*client.Client, error) {
 	if key == "" {
 		return nil, errors.New("no key: pass --key or set PARLEY_KEY to a key the server accepts")
 	}
-	c, err := client.New(cf.endpoint, key, &client.Options{APIVersion: cf.apiVersion, MaxPollDelay: cf.maxPollDelay})
+	opts := &client.Options{APIVersion: cf.apiVersion, MaxPollDelay: cf.maxPollDelay}
+	if cf.caCert != "" {
+		hc, err := httpClientTrusting(cf.caCert)
+		if err != nil {
+			return nil, err
+		}
+		opts.HTTPClient = hc
+	}
+	c, err := client.New(cf.endpoint, key, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%w; set --endpoint (PARLEY_ENDPOINT) to the server's URL", err)
 	}
 	return c, nil
+}
+
+// httpClientTrusting is an HTTP client that trusts the certificate
+// authorities of the PEM file beside the system's.
+func httpClientTrusting(file string) (*http.Client, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--ca-cert (PARLEY_CA_CERT): %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--ca-cert (PARLEY_CA_CERT) %s holds no PEM certificate", file)
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: t}, nil
 }
 
 // hintedError is an error of a client command followed by what to do about

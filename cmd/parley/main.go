@@ -41,6 +41,7 @@ var commands = []struct{ name, does string }{
 	{"eval", "Prints a trained model's evaluation, and fails below thresholds."},
 	{"deploy", "Deploys a trained model."},
 	{"download-model", "Downloads an exported model for parley serve --models."},
+	{"dev-cert", "Makes a development certificate for https on localhost."},
 	{"predict", "Predicts the intent and entities of a text, or of each line of a file."},
 	{"version", "Prints the version of parley."},
 	{"help", "Prints the help of parley or of a command."},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"syscall"
 	"time"
@@ -78,6 +79,8 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Second, "how long a connection may wait for its next request")
 	fs.Int64Var(&cfg.TrainingMemory, "training-memory", project.DefaultTrainingMemory, "estimated bytes the trainings running at once may take; a training waits for room (one larger than this runs alone)")
 	fs.Int64Var(&cfg.ModelMemory, "model-memory", project.DefaultModelMemory, "bytes of trained models kept loaded for predictions, least recently used evicted first")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", envOr("PARLEY_TLS_CERT", ""), "PEM file of the certificate chain (leaf first) to serve https with, read again on SIGHUP; with --tls-key (PARLEY_TLS_CERT; parley dev-cert makes one for localhost)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", envOr("PARLEY_TLS_KEY", ""), "PEM file of the private key of --tls-cert (PARLEY_TLS_KEY)")
 	fs.StringVar(&cfg.Models, "models", envOr("PARLEY_MODELS", ""), "runtime only: serve predictions for the exported model files DIR/{project}/{exportedModel}.parley (deploymentName = exportedModel); no authoring, no store, nothing written (PARLEY_MODELS)")
 	timeZone := fs.String("timezone", envOr("PARLEY_TIMEZONE", "UTC"), "IANA time zone (Europe/Paris) whose wall clock is \"now\" for relative dates and times in queries (PARLEY_TIMEZONE)")
 	if err := fs.Parse(args); err != nil {
@@ -172,16 +175,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	used := srv.Config()
 	if len(used.Keys) == 1 && used.Keys[0] == DevKey {
-		fmt.Fprintf(stdout, "Parley is serving at http://%s with the development key: %s\n", srv.Addr(), DevKey)
+		fmt.Fprintf(stdout, "Parley is serving at %s://%s with the development key: %s\n", srv.Scheme(), srv.Addr(), DevKey)
 	} else {
-		fmt.Fprintf(stdout, "Parley is serving at http://%s\n", srv.Addr())
+		fmt.Fprintf(stdout, "Parley is serving at %s://%s\n", srv.Scheme(), srv.Addr())
 	}
-	select {
-	case <-ctx.Done():
-	case err := <-srv.Served():
-		srv.Close()
-		return err
+	// SIGHUP reads the certificate and key files again (a renewal); the
+	// connections open keep theirs.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			used.Logger.Info("shutting down")
+			return srv.Close()
+		case err := <-srv.Served():
+			srv.Close()
+			return err
+		case <-hup:
+			if err := srv.ReloadTLS(); err != nil {
+				used.Logger.Error("SIGHUP: certificate not reloaded; serving the one in use", "err", err)
+			} else {
+				used.Logger.Info("SIGHUP: certificate reloaded", "cert", used.TLSCert)
+			}
+		}
 	}
-	used.Logger.Info("shutting down")
-	return srv.Close()
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"net"
 	"net/http"
 	"sync"
@@ -102,6 +103,9 @@ func (l *connLimiter) evict() bool {
 // connState is the http.Server's ConnState hook: it tells the limiter which
 // connections are between requests.
 func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn() // https: the conn this limiter handed out is beneath
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch st {

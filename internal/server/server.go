@@ -77,6 +77,10 @@ type Config struct {
 	TimeZone *time.Location
 	Logger   *slog.Logger
 	Observer Observer
+	// TLSCert and TLSKey, when set, are the PEM files of the certificate
+	// chain and private key to serve https with (both or neither);
+	// Server.ReloadTLS reads them again.
+	TLSCert, TLSKey string
 	// Models, when set, makes a runtime-only server: it serves the exported
 	// model files of this directory (project.ModelDir) for predictions, with
 	// no store, no jobs and no authoring, and writes nothing.
@@ -148,6 +152,9 @@ func (c *Config) validate() error {
 			return errors.New("empty key: every --key needs a value")
 		}
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("https needs both --tls-cert and --tls-key (PARLEY_TLS_CERT, PARLEY_TLS_KEY): the certificate chain and its private key, PEM files")
+	}
 	if c.Models != "" && c.Store != "" {
 		return errors.New("--models serves model files without a store: drop --store (or --models)")
 	}
@@ -188,6 +195,7 @@ type Server struct {
 	runner  *job.Runner
 	service *project.Services
 	handler http.Handler
+	certs   *certReloader // nil: plain http
 
 	http   *http.Server
 	ln     net.Listener
@@ -203,6 +211,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg}
+	if cfg.TLSCert != "" {
+		var err error
+		if s.certs, err = newCertReloader(cfg.TLSCert, cfg.TLSKey); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Models != "" {
 		return s, s.buildRuntimeOnly()
 	}
@@ -301,14 +315,19 @@ func (s *Server) Start(ctx context.Context, ln net.Listener) {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	s.served = make(chan error, 1)
-	go func() { s.served <- s.http.Serve(limited) }()
+	if s.certs != nil {
+		s.http.TLSConfig = s.certs.tlsConfig()
+		go func() { s.served <- s.http.ServeTLS(limited, "", "") }()
+	} else {
+		go func() { s.served <- s.http.Serve(limited) }()
+	}
 	where := "sqlite:" + s.cfg.DataDir
 	if s.cfg.Models != "" {
 		where = "models:" + s.cfg.Models + " (runtime only)"
 	} else if s.cfg.Store != "" {
 		where = "postgres" // the URL may hold a password: not logged
 	}
-	log.Info("parley serving", "addr", "http://"+s.Addr(), "store", where)
+	log.Info("parley serving", "addr", s.Scheme()+"://"+s.Addr(), "store", where)
 }
 
 // Addr is the address the server listens on, once started.
