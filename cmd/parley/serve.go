@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -79,6 +80,11 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Second, "how long a connection may wait for its next request")
 	fs.Int64Var(&cfg.TrainingMemory, "training-memory", project.DefaultTrainingMemory, "estimated bytes the trainings running at once may take; a training waits for room (one larger than this runs alone)")
 	fs.Int64Var(&cfg.ModelMemory, "model-memory", project.DefaultModelMemory, "bytes of trained models kept loaded for predictions, least recently used evicted first")
+	fs.StringVar(&cfg.MetricsListen, "metrics-listen", envOr("PARLEY_METRICS_LISTEN", ""), "serve /metrics on this address instead, without a key, for a Prometheus on a private network (PARLEY_METRICS_LISTEN); default /metrics on --listen, behind the key")
+	metricsOn := fs.Bool("metrics", true, "serve Prometheus metrics at /metrics")
+	fs.StringVar(&cfg.PprofListen, "pprof", envOr("PARLEY_PPROF", ""), "serve Go's pprof profiles at /debug/pprof/ on this loopback address, such as 127.0.0.1:6060 (PARLEY_PPROF)")
+	logFormat := fs.String("log-format", envOr("PARLEY_LOG_FORMAT", "text"), "log lines as text or json (PARLEY_LOG_FORMAT)")
+	fs.BoolVar(&cfg.AccessLog, "access-log", true, "log one line per request (request id, operation, method, path without secrets, status, bytes, duration, x-ms-client-request-id)")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", envOr("PARLEY_TLS_CERT", ""), "PEM file of the certificate chain (leaf first) to serve https with, read again on SIGHUP; with --tls-key (PARLEY_TLS_CERT; parley dev-cert makes one for localhost)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", envOr("PARLEY_TLS_KEY", ""), "PEM file of the private key of --tls-cert (PARLEY_TLS_KEY)")
 	fs.StringVar(&cfg.Models, "models", envOr("PARLEY_MODELS", ""), "runtime only: serve predictions for the exported model files DIR/{project}/{exportedModel}.parley (deploymentName = exportedModel); no authoring, no store, nothing written (PARLEY_MODELS)")
@@ -97,6 +103,15 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 		return cfg, fmt.Errorf("--timezone %q: not a time zone Parley knows; give an IANA name such as Europe/Paris, or UTC (PARLEY_TIMEZONE)", *timeZone)
 	}
 	cfg.TimeZone = loc
+	cfg.NoMetrics = !*metricsOn
+	switch *logFormat {
+	case "text", "":
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	case "json":
+		cfg.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	default:
+		return cfg, fmt.Errorf("--log-format %q: want text or json (PARLEY_LOG_FORMAT)", *logFormat)
+	}
 	cfg.Keys = keys
 	if len(keys) == 0 {
 		if env := os.Getenv("PARLEY_KEYS"); env != "" {

@@ -61,6 +61,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 				info.Logger.Warn("request failed while the store is unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
 			err, e = down, down // not a bug: the store is out of reach
+			if info := infoOf(r); info != nil {
+				info.StoreError = "unavailable"
+			}
 		}
 	}
 	if e != nil && e.Code == azerr.InternalServerError {
@@ -75,6 +78,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			info = &RequestInfo{ID: w.Header().Get("apim-request-id"), Logger: s.log}
 		}
 		info.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "operation", info.Operation, "err", err)
+		info.StoreError = "internal"
 		e = azerr.New(azerr.InternalServerError, "An internal error occurred; the server log has the details under request id %s.", info.ID)
 	}
 	if e.Code == azerr.TooManyRequests || e.Code == azerr.ServiceUnavailable {

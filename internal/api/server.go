@@ -88,6 +88,9 @@ type RequestInfo struct {
 	ID        string
 	Logger    *slog.Logger
 	Operation string // the spec's operationId; set by the route that answers
+	// StoreError is set when the request failed on the store: "unavailable"
+	// (it did not answer a ping) or "internal" (an unexpected error).
+	StoreError string
 }
 
 type ctxKey int
@@ -176,6 +179,27 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			w.Header().Set("x-ms-error-code", string(azerr.GatewayUnauthorized))
 			w.Header().Set("Connection", "close")
 			writeJSON(w, http.StatusUnauthorized, wire.ErrorResponse{Error: &azerr.Error{Code: azerr.GatewayUnauthorized, Message: msg}})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// RequireKey answers the Azure-shaped 401 unless the request carries a key
+// of the server, in Ocp-Apim-Subscription-Key or as a bearer token
+// (Authorization: Bearer KEY, which Prometheus scrape configs can send), for
+// surfaces mounted beside the API such as /metrics.
+func (s *Server) RequireKey(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Ocp-Apim-Subscription-Key")
+		if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && key == "" {
+			key = strings.TrimSpace(b)
+		}
+		if key == "" || !s.validKey(key) {
+			w.Header().Set("x-ms-error-code", string(azerr.GatewayUnauthorized))
+			w.Header().Set("Connection", "close")
+			writeJSON(w, http.StatusUnauthorized, wire.ErrorResponse{Error: &azerr.Error{Code: azerr.GatewayUnauthorized,
+				Message: "Access denied due to a missing or invalid key: send a key of this server in Ocp-Apim-Subscription-Key, or as Authorization: Bearer KEY."}})
 			return
 		}
 		next.ServeHTTP(w, r)

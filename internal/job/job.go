@@ -167,6 +167,9 @@ type Store interface {
 	// started yet, and running jobs whose lease expired before p.Now with
 	// fewer than p.MaxAttempts attempts. Claimed jobs are running.
 	ClaimJobs(ctx context.Context, p ClaimParams) ([]*Job, error)
+	// QueuedJobs counts, by kind, the jobs not started yet that have not
+	// expired at now: the queue's depth, for metrics.
+	QueuedJobs(ctx context.Context, now time.Time) (map[Kind]int, error)
 	// JobPayload returns what CreateJob stored with the job.
 	JobPayload(ctx context.Context, id string) ([]byte, error)
 	// ExtendLease moves the lease of a job owner still holds and returns

@@ -63,6 +63,9 @@ type Event struct {
 	Attempt  int
 	Outcome  Status
 	Duration time.Duration
+	// Waited is how long the job waited from its creation to this run's
+	// start: its time in the queue, on the first attempt.
+	Waited time.Duration
 }
 
 // Released is the Outcome of a run that handed its job back to the store
@@ -155,6 +158,9 @@ func (r *Runner) MarkLong(kind Kind) { r.long = append(r.long, kind) }
 // authorization, whose status is the token's state): the runner never
 // claims them, and they end when cancelled or when they expire.
 func (r *Runner) MarkDormant(kind Kind) { r.dormant = append(r.dormant, kind) }
+
+// Dormant reports whether jobs of kind are records that never run.
+func (r *Runner) Dormant(kind Kind) bool { return slices.Contains(r.dormant, kind) }
 
 // longCap is how many long jobs run at once at most.
 func (r *Runner) longCap() int { return max(r.cfg.Workers-1, 1) }
@@ -374,9 +380,10 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 	defer cancel(nil)
 	log := r.cfg.Logger.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt)
 	start, outcome := time.Now(), Released
+	waited := max(r.cfg.Now().Sub(j.Created), 0) // on the store's clock, as Created
 	if f := r.cfg.ObserveFunc; f != nil {
 		defer func() {
-			f(Event{JobID: j.ID, Kind: j.Kind, Attempt: j.Attempt, Outcome: outcome, Duration: time.Since(start)})
+			f(Event{JobID: j.ID, Kind: j.Kind, Attempt: j.Attempt, Outcome: outcome, Duration: time.Since(start), Waited: waited})
 		}()
 	}
 

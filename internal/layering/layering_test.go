@@ -37,7 +37,7 @@ var rules = map[string]rule{
 	"tests/":      {internal: []string{"internal/client", "internal/wire", "internal/azerr"}, any: true},
 
 	// server sends the copies of :copy to another Parley with client.
-	"internal/server": {internal: []string{"internal/api", "internal/studio", "internal/store/sqlite", "internal/store/postgres",
+	"internal/server": {internal: []string{"internal/api", "internal/metrics", "internal/studio", "internal/store/sqlite", "internal/store/postgres",
 		"internal/project", "internal/job", "internal/azerr", "internal/client"}, any: true},
 	"internal/api":    {internal: []string{"internal/project", "internal/job", "internal/wire", "internal/azerr"}, any: true},
 	"internal/studio": {internal: []string{"internal/project", "internal/job", "internal/wire", "internal/azerr"}, any: true},
@@ -56,6 +56,8 @@ var rules = map[string]rule{
 	"internal/job":      {internal: []string{"internal/azerr"}},
 	// internal/devcert makes development certificates with the standard library only.
 	"internal/devcert": {},
+	// internal/metrics is the Prometheus instrumentation, over the official client library.
+	"internal/metrics": {external: []string{"github.com/prometheus/client_golang"}},
 	// wire is the spec's shapes; the spec's Error is azerr's, itself a leaf
 	// on the standard library only.
 	"internal/wire":  {internal: []string{"internal/azerr"}},

@@ -31,7 +31,8 @@ type modelCache struct {
 	byID     map[string]*list.Element
 	used     int64
 	loads    singleflight.Group
-	decoded  atomic.Int64 // decodes done, for tests
+	decoded  atomic.Int64 // decodes done: loads from the store or a file
+	hits     atomic.Int64 // predictions that found their model loaded
 	inflight map[string]int
 	slots    chan struct{}
 }
@@ -60,9 +61,26 @@ func (c *modelCache) get(id string) *nlu.Model {
 	defer c.mu.Unlock()
 	if e, ok := c.byID[id]; ok {
 		c.lru.MoveToFront(e)
+		c.hits.Add(1)
 		return e.Value.(*loadedModel).model
 	}
 	return nil
+}
+
+// ModelStats describes the loaded models, for metrics.
+type ModelStats struct {
+	Loaded int   // models loaded now
+	Bytes  int64 // their engine blobs' bytes, the measure of the budget
+	Hits   int64 // lookups that found their model loaded, since start
+	Loads  int64 // models decoded, since start
+}
+
+// ModelStats returns the state of the loaded models.
+func (s *Runtime) ModelStats() ModelStats {
+	c := s.models
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return ModelStats{Loaded: c.lru.Len(), Bytes: c.used, Hits: c.hits.Load(), Loads: c.decoded.Load()}
 }
 
 // load returns model id, decoding the blob fetch returns when it is not
@@ -182,7 +200,11 @@ func (s *core) referenceFunc(o *PredictOptions) func() time.Time {
 // reads which model the deployment names, so a redeploy or swap applies to
 // the next request while requests in flight finish on the model they got.
 // o may be nil.
-func (s *Runtime) Predict(ctx context.Context, project, deployment, text, language string, o *PredictOptions) (*Prediction, error) {
+func (s *Runtime) Predict(ctx context.Context, project, deployment, text, language string, o *PredictOptions) (p *Prediction, err error) {
+	if f := s.cfg.PredictionFunc; f != nil {
+		start := time.Now()
+		defer func() { f(project, deployment, time.Since(start), err) }()
+	}
 	if s.dir != nil {
 		return s.predictFromDir(ctx, project, deployment, text, language, o)
 	}

@@ -26,6 +26,10 @@ type Config struct {
 	// CopyFunc sends a copied project to another server (:copy); nil
 	// refuses :copy with NotImplemented.
 	CopyFunc CopyFunc
+	// PredictionFunc, when set, sees every prediction as it ends (for
+	// metrics): the deployment asked for, how long it took, and its error.
+	// It must be fast and safe for concurrent use.
+	PredictionFunc func(project, deployment string, d time.Duration, err error)
 }
 
 // Services are Parley's use cases, one small service per concern, over one

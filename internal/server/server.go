@@ -23,6 +23,7 @@ import (
 
 	"github.com/parley-dev/parley/internal/api"
 	"github.com/parley-dev/parley/internal/job"
+	"github.com/parley-dev/parley/internal/metrics"
 	"github.com/parley-dev/parley/internal/project"
 	"github.com/parley-dev/parley/internal/store/postgres"
 	"github.com/parley-dev/parley/internal/store/sqlite"
@@ -77,6 +78,16 @@ type Config struct {
 	TimeZone *time.Location
 	Logger   *slog.Logger
 	Observer Observer
+	// MetricsListen, when set, serves /metrics on this address of its own,
+	// without a key (for a Prometheus on a private network), and not on the
+	// main listener; otherwise /metrics is on the main listener behind the
+	// key. NoMetrics turns /metrics off.
+	MetricsListen string
+	NoMetrics     bool
+	// PprofListen, when set, serves net/http/pprof on this loopback address.
+	PprofListen string
+	// AccessLog writes one log line per request at level Info (else Debug).
+	AccessLog bool
 	// TLSCert and TLSKey, when set, are the PEM files of the certificate
 	// chain and private key to serve https with (both or neither);
 	// Server.ReloadTLS reads them again.
@@ -155,6 +166,12 @@ func (c *Config) validate() error {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return errors.New("https needs both --tls-cert and --tls-key (PARLEY_TLS_CERT, PARLEY_TLS_KEY): the certificate chain and its private key, PEM files")
 	}
+	if c.PprofListen != "" && !loopback(c.PprofListen) {
+		return fmt.Errorf("--pprof %s: profiling is served on a loopback address only, such as 127.0.0.1:6060", c.PprofListen)
+	}
+	if c.MetricsListen != "" && c.NoMetrics {
+		return errors.New("--metrics-listen with metrics turned off: drop one of them")
+	}
 	if c.Models != "" && c.Store != "" {
 		return errors.New("--models serves model files without a store: drop --store (or --models)")
 	}
@@ -196,6 +213,8 @@ type Server struct {
 	service *project.Services
 	handler http.Handler
 	certs   *certReloader // nil: plain http
+	metrics *metrics.Metrics
+	side    []*http.Server // the metrics and pprof listeners
 
 	http   *http.Server
 	ln     net.Listener
@@ -236,12 +255,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // build wires the services, the runner and the HTTP stack over s.store.
 func (s *Server) build() {
 	cfg := s.cfg
+	s.newMetrics()
 	s.runner = job.NewRunner(s.store, job.Config{
 		Workers: cfg.JobWorkers, Lease: cfg.JobLease, PollInterval: cfg.JobPollInterval, Keep: job.Retain{ResultBytes: cfg.JobResultBytes},
-		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: cfg.Observer.JobFunc,
+		Now: cfg.Now, Logger: cfg.Logger, ObserveFunc: s.observeJob,
 	})
 	s.service = project.New(s.store, s.store, s.runner.Notify, project.Config{Limits: cfg.Limits, Jobs: cfg.Jobs, TrainingMemory: cfg.TrainingMemory, Now: cfg.Now, ModelMemory: cfg.ModelMemory,
-		TimeZone: cfg.TimeZone, CopyFunc: sendCopy})
+		TimeZone: cfg.TimeZone, CopyFunc: sendCopy, PredictionFunc: s.observePrediction})
 	project.RegisterJobs(s.runner, s.service)
 	language := api.New(s.service, api.Config{
 		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,
@@ -252,6 +272,7 @@ func (s *Server) build() {
 	// here beside it.
 	mux := http.NewServeMux()
 	mux.Handle("/", language)
+	s.mountMetrics(mux, language)
 	s.handler = s.middleware(mux)
 }
 
@@ -262,13 +283,15 @@ func (s *Server) buildRuntimeOnly() error {
 	if err != nil {
 		return err
 	}
-	s.service = project.NewRuntimeOnly(dir, project.Config{Now: cfg.Now, ModelMemory: cfg.ModelMemory, TimeZone: cfg.TimeZone})
+	s.newMetrics()
+	s.service = project.NewRuntimeOnly(dir, project.Config{Now: cfg.Now, ModelMemory: cfg.ModelMemory, TimeZone: cfg.TimeZone, PredictionFunc: s.observePrediction})
 	language := api.New(s.service, api.Config{
 		Keys: cfg.Keys, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes,
 		PageSize: cfg.PageSize, RetryAfter: cfg.RetryAfter, Logger: cfg.Logger, RuntimeOnly: true,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/", language)
+	s.mountMetrics(mux, language)
 	s.handler = s.middleware(mux)
 	s.closed = make(chan struct{})
 	return nil
@@ -328,6 +351,7 @@ func (s *Server) Start(ctx context.Context, ln net.Listener) {
 		where = "postgres" // the URL may hold a password: not logged
 	}
 	log.Info("parley serving", "addr", s.Scheme()+"://"+s.Addr(), "store", where)
+	s.startSide(log)
 }
 
 // Addr is the address the server listens on, once started.
@@ -355,6 +379,7 @@ func (s *Server) Close() error {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 		defer cancel()
+		s.stopSide(ctx)
 		return s.http.Shutdown(ctx)
 	}
 	if s.store == nil {
@@ -363,6 +388,7 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	var errs []error
+	s.stopSide(ctx)
 	if s.http != nil {
 		errs = append(errs, s.http.Shutdown(ctx))
 	}

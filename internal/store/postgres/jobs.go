@@ -240,6 +240,28 @@ func (s *Store) CancelJob(ctx context.Context, id string, now time.Time) (job.St
 	return job.Status(st), nil
 }
 
+// QueuedJobs implements job.Store.
+func (s *Store) QueuedJobs(ctx context.Context, now time.Time) (map[job.Kind]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT kind, count(*) FROM jobs WHERE status = `+job.SQL.NotStarted+` AND expires > $1 GROUP BY kind`, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("count queued jobs: %w", err)
+	}
+	defer rows.Close()
+	out := map[job.Kind]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("count queued jobs: %w", err)
+		}
+		out[job.Kind(k)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count queued jobs: %w", err)
+	}
+	return out, nil
+}
+
 // ListJobs implements job.Store.
 func (s *Store) ListJobs(ctx context.Context, kind job.Kind, project string, now time.Time, offset, limit int) ([]*job.Job, bool, error) {
 	if !storable(string(kind), project) {

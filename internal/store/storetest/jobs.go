@@ -615,3 +615,29 @@ func testReleaseJob(t *testing.T, s Store) {
 	}
 	wantErr(t, "ReleaseJob(nope)", s.ReleaseJob(ctx, "nope", "second"), job.ErrLeaseLost)
 }
+
+// testQueuedJobs: jobs not started and not expired, counted by kind.
+func testQueuedJobs(t *testing.T, s Store) {
+	ctx := t.Context()
+	for i, k := range []job.Kind{project.JobTrain, project.JobTrain, project.JobExport, project.JobDeploy} {
+		j := newJob(fmt.Sprintf("j%d", i), k, "p", t0)
+		if err := s.CreateJob(ctx, j, nil, job.Limits{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	short := newJob("expired", project.JobImport, "p", t0)
+	short.Expires = t0.Add(time.Minute)
+	if err := s.CreateJob(ctx, short, nil, job.Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	// A claimed job is running, no longer queued.
+	if _, err := s.ClaimJobs(ctx, job.ClaimParams{Owner: "o", Now: t0, LeaseUntil: t0.Add(time.Minute), Limit: 1, MaxAttempts: 3,
+		ExcludeKinds: []job.Kind{project.JobTrain, project.JobExport, project.JobImport}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.QueuedJobs(ctx, t0.Add(2*time.Minute))
+	want := map[job.Kind]int{project.JobTrain: 2, project.JobExport: 1}
+	if err != nil || diff(want, got) != "" {
+		t.Errorf("QueuedJobs = %v, %v; want %v", got, err, want)
+	}
+}

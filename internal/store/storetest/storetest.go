@@ -64,6 +64,7 @@ var tests = []struct {
 	{"DeleteExpiredJobs", testDeleteExpiredJobs},
 	{"TrimFinishedJobs", testTrimFinishedJobs},
 	{"ListJobs", testListJobs},
+	{"QueuedJobs", testQueuedJobs},
 	{"JobResult", testJobResult},
 	{"Models", testModels},
 	{"ModelQuota", testModelQuota},
