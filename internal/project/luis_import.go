@@ -59,6 +59,15 @@ const maxLUISLabelsPerUtterance = 200
 // the caller, which takes it from the URL (§0 #18); the CLU limits are not
 // applied here (the import job does, §1.1).
 func ImportLUIS(data []byte, o *LUISImportOptions) (*File, []job.Warning, error) {
+	f, w, e := convertLUIS(data, o)
+	if e != nil {
+		return nil, nil, e
+	}
+	return f, w.list(), nil
+}
+
+// convertLUIS is ImportLUIS with the warnings uncounted.
+func convertLUIS(data []byte, o *LUISImportOptions) (*File, *luisWarnings, *azerr.Error) {
 	app, e := decodeLUIS(data)
 	if e != nil {
 		return nil, nil, e
@@ -72,7 +81,7 @@ func ImportLUIS(data []byte, o *LUISImportOptions) (*File, []job.Warning, error)
 	}
 	c := newLUISConv(app, patterns)
 	f := c.convert()
-	return f, c.warn.list(), nil
+	return f, &c.warn, nil
 }
 
 // luisModelKind is the kind of a top-level LUIS model.
