@@ -186,6 +186,11 @@ type luisLabel struct {
 	Children []luisLabel `json:"children"`
 }
 
+// maxLUISDepth bounds the nesting of a LUIS file: real apps nest about a
+// dozen levels (labels of a 4-level entity tree), and children decode
+// level by level, so a deeper file would cost time quadratic in its depth.
+const maxLUISDepth = 64
+
 // luisInvalid is the synchronous 400 of a LUIS import (§1.1): target names
 // the member, the message says how to fix it.
 func luisInvalid(target, format string, args ...any) *azerr.Error {
@@ -201,7 +206,10 @@ func decodeLUIS(data []byte) (*luisApp, *azerr.Error) {
 		return nil, luisInvalid("body", "The request body is empty; send the LUIS application file (JSON) exported from LUIS.")
 	}
 	if e := CheckUnicode(data); e != nil {
-		return nil, e
+		return nil, luisInvalid("body", "%s", e.Message)
+	}
+	if jsonDepth(data) > maxLUISDepth {
+		return nil, luisInvalid("body", "The request body nests arrays and objects more than %d levels deep; LUIS application files nest far less.", maxLUISDepth)
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil || top == nil {

@@ -340,6 +340,12 @@ func uniqueName(taken map[string]bool, candidates ...string) string {
 // --- Intents (R1) ---
 
 func (c *luisConv) convertIntents() {
+	if !slices.ContainsFunc(c.app.Intents, func(in luisIntent) bool { return in.Name == NoneIntent }) {
+		// Every LUIS export has None; for a file without it, None is
+		// declared first, as ExportLUIS declares it (§5.1 E3), so that
+		// the two round-trip.
+		c.addIntent(NoneIntent)
+	}
 	for _, in := range c.app.Intents {
 		if _, dup := c.intentOf[in.Name]; dup {
 			continue
@@ -372,11 +378,6 @@ func (c *luisConv) intentFor(luisName string) string {
 	}
 	if n, ok := c.intentOf[luisName]; ok {
 		return n
-	}
-	if luisName == NoneIntent && !c.intentsT[strings.ToLower(NoneIntent)] {
-		// CLU's implicit None needs no declaration.
-		c.intentOf[luisName] = NoneIntent
-		return NoneIntent
 	}
 	n := c.addIntent(luisName)
 	c.warn.add("LuisIntentsAdded", n)
@@ -616,7 +617,7 @@ func (c *luisConv) createLeaves(n *luisNode) {
 		regular := n.parent.name + "." + n.name
 		var more []string
 		path := regular
-		for p := n.parent.parent; p != nil; p = p.parent {
+		for p := n.parent.parent; p != nil && len(more) < 8; p = p.parent {
 			path = p.name + "." + path
 			more = append(more, path)
 		}

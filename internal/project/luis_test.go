@@ -92,7 +92,7 @@ func TestImportLUISMappings(t *testing.T) {
 				for _, i := range f.Assets.Intents {
 					in = append(in, i.Category)
 				}
-				if want := []string{"BookFlight", "BookFlight_1", "untitled"}; !slices.Equal(in, want) {
+				if want := []string{"None", "BookFlight", "BookFlight_1", "untitled"}; !slices.Equal(in, want) {
 					t.Errorf("intents = %q, want %q", in, want)
 				}
 			},
@@ -275,5 +275,18 @@ func TestImportLUISMappings(t *testing.T) {
 				t.Errorf("validate = %v", e)
 			}
 		})
+	}
+}
+
+func TestDecodeLUISDepth(t *testing.T) {
+	deep := `{"luis_schema_version":"7.0.0","culture":"en-us","entities":[{"name":"a","children":` +
+		strings.Repeat(`[{"name":"b","children":`, 70) + `[]` + strings.Repeat(`}]`, 70) + `}]}`
+	_, _, err := ImportLUIS([]byte(deep), nil)
+	var e *azerr.Error
+	if !errors.As(err, &e) || e.Target != "body" {
+		t.Errorf("ImportLUIS(70 levels of children) = %v, want a 400 naming the body", err)
+	}
+	if got := jsonDepth([]byte(`{"a":"[[{\"","b":[[]]}`)); got != 3 {
+		t.Errorf("jsonDepth = %d, want 3 (brackets in strings do not count)", got)
 	}
 }
