@@ -231,3 +231,30 @@ func TestLUISImportTrainPredict(t *testing.T) {
 		t.Errorf("entities = %v, want an Airport from the LUIS list entity", pred["entities"])
 	}
 }
+
+// TestPhraseListsRoundTrip: phrase lists a LUIS import keeps come out of a
+// CLU export as assets.phraseLists and go back in with a CLU import; a
+// project without them has no such member.
+func TestPhraseListsRoundTrip(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	if j := importLUIS(t, srv, "hr", "&format=Luis", luisApp(t, "hr-review.v7.json")); j["status"] != "succeeded" {
+		t.Fatalf("import: job %v", j)
+	}
+	clu := export(t, srv, "hr", v3)
+	var f map[string]any
+	if err := json.Unmarshal(clu, &f); err != nil {
+		t.Fatal(err)
+	}
+	lists, _ := f["assets"].(map[string]any)["phraseLists"].([]any)
+	if len(lists) != 4 {
+		t.Fatalf("exported phraseLists = %v, want 4 lists", lists)
+	}
+	importProject(t, srv, "copy", withName(t, clu, "copy"))
+	jsonEqual(t, export(t, srv, "copy", v3), withName(t, clu, "copy"))
+
+	importProject(t, srv, "snips", withName(t, smokeSnips(t), "snips"))
+	if b := export(t, srv, "snips", v3); strings.Contains(string(b), `"phraseLists"`) {
+		t.Error("a CLU project without phrase lists exports a phraseLists member")
+	}
+}

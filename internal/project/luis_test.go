@@ -290,3 +290,52 @@ func TestDecodeLUISDepth(t *testing.T) {
 		t.Errorf("jsonDepth = %d, want 3 (brackets in strings do not count)", got)
 	}
 }
+
+// TestPhraseListsReachTraining checks that trainingData passes the
+// project's phrase lists to the engine.
+func TestPhraseListsReachTraining(t *testing.T) {
+	a := &Assets{
+		ProjectKind: KindConversation,
+		Intents:     []Intent{{Category: "Order"}},
+		Utterances:  []Utterance{{Text: "a large pizza", Intent: "Order"}},
+		PhraseLists: []PhraseList{{Name: "sizes", Phrases: []string{"large", "small"}, Interchangeable: true}, {Name: "food", Phrases: []string{"pizza"}}},
+	}
+	d, e := trainingData(&Project{Name: "p", Language: "en"}, a, []int{0})
+	if e != nil {
+		t.Fatal(e)
+	}
+	if len(d.PhraseLists) != 2 || d.PhraseLists[0].Name != "sizes" || !d.PhraseLists[0].Interchangeable ||
+		!slices.Equal(d.PhraseLists[0].Phrases, []string{"large", "small"}) || d.PhraseLists[1].Interchangeable {
+		t.Errorf("trainingData phrase lists = %+v, want the project's two", d.PhraseLists)
+	}
+}
+
+// TestValidatePhraseLists checks the rules of assets.phraseLists.
+func TestValidatePhraseLists(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		lists  []PhraseList
+		kind   Kind
+		target string
+	}{
+		{"valid", []PhraseList{{Name: "a", Phrases: []string{"x"}}}, KindConversation, ""},
+		{"no name", []PhraseList{{Phrases: []string{"x"}}}, KindConversation, "/assets/phraseLists/0/name"},
+		{"twice", []PhraseList{{Name: "a", Phrases: []string{"x"}}, {Name: "A", Phrases: []string{"y"}}}, KindConversation, "/assets/phraseLists/1/name"},
+		{"no phrases", []PhraseList{{Name: "a"}}, KindConversation, "/assets/phraseLists/0/phrases"},
+		{"empty phrase", []PhraseList{{Name: "a", Phrases: []string{" "}}}, KindConversation, "/assets/phraseLists/0/phrases/0"},
+		{"orchestration", []PhraseList{{Name: "a", Phrases: []string{"x"}}}, KindOrchestration, "/assets/phraseLists"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &File{ProjectFileVersion: string(V20230401), StringIndexType: Utf16CodeUnit,
+				Metadata: FileMetadata{ProjectKind: tc.kind, ProjectName: "p", Language: "en"},
+				Assets:   &Assets{ProjectKind: tc.kind, PhraseLists: tc.lists}}
+			e := DefaultLimits.validate(f, "p", V20230401)
+			switch {
+			case tc.target == "" && e != nil:
+				t.Errorf("validate = %v, want nil", e)
+			case tc.target != "" && (e == nil || e.Target != tc.target):
+				t.Errorf("validate = %v, want an error at %s", e, tc.target)
+			}
+		})
+	}
+}
