@@ -396,10 +396,12 @@ func luisPresent(raw []byte) bool {
 func (c *luisConv) declareModels() {
 	a := c.app
 	add := func(name string, m *luisModel) {
-		if _, dup := c.models[name]; !dup {
-			m.entity = -1
-			c.models[name] = m
+		if _, dup := c.models[name]; dup {
+			c.warn.add("LuisDuplicateModelsDropped", name)
+			return
 		}
+		m.entity = -1
+		c.models[name] = m
 	}
 	for i := range a.Entities {
 		e := &a.Entities[i]
@@ -588,13 +590,11 @@ func (c *luisConv) createEntities() {
 			if m.entity >= 0 {
 				src := &c.entities[m.entity]
 				dst := &c.entities[idx]
-				if src.List != nil {
-					dst.List = &List{Sublists: slices.Clone(src.List.Sublists)}
-				}
+				// The components are shared, not copied: nothing changes
+				// them any more, and a file with many roles on a long
+				// list then costs memory per role, not per synonym.
+				dst.List, dst.Regex = src.List, src.Regex
 				dst.Prebuilts = slices.Clone(src.Prebuilts)
-				if src.Regex != nil {
-					dst.Regex = &Regex{Expressions: slices.Clone(src.Regex.Expressions)}
-				}
 				dst.RequiredComponents = slices.Clone(src.RequiredComponents)
 			}
 			if m.roles == nil {
@@ -937,8 +937,7 @@ func (c *luisConv) nestLabels(flat []luisLabel) []luisLabel {
 		return *l.StartPos, *l.EndPos, true
 	}
 	childName := func(l luisLabel) string {
-		if p, k, ok := strings.Cut(l.Entity, "::"); ok {
-			_ = p
+		if _, k, ok := strings.Cut(l.Entity, "::"); ok {
 			return k
 		}
 		return l.Entity
@@ -998,8 +997,7 @@ func (c *luisConv) nestLabels(flat []luisLabel) []luisLabel {
 	build = func(i int) luisLabel {
 		l := flat[i]
 		l.Children = nil
-		if p, k, ok := strings.Cut(l.Entity, "::"); ok && parent[i] != -1 {
-			_ = p
+		if _, k, ok := strings.Cut(l.Entity, "::"); ok && parent[i] != -1 {
 			l.Entity = k
 		}
 		for _, k := range kids[i] {

@@ -60,6 +60,9 @@ func (s *Projects) runLUISImport(ctx context.Context, j *job.Run, f *importPaylo
 	v := APIVersion(j.APIVersion)
 	file.ProjectFileVersion = string(v)
 	file.Metadata.ProjectName = j.Project
+	if e := s.cfg.Limits.counts(file.Assets); e != nil {
+		return nil, luisLimitError(e, warn.count("LuisRolesConverted"))
+	}
 	if e := s.cfg.Limits.validate(file, j.Project, v); e != nil {
 		return nil, luisLimitError(e, warn.count("LuisRolesConverted"))
 	}
@@ -79,6 +82,27 @@ func (s *Projects) runLUISImport(ctx context.Context, j *job.Run, f *importPaylo
 		return nil, err
 	}
 	return &job.Outcome{Warnings: warn.list()}, nil
+}
+
+// counts checks the number of intents, entities and utterances alone: a
+// converted app far over a limit fails before the whole project is checked.
+func (l Limits) counts(a *Assets) *azerr.Error {
+	for _, c := range []struct {
+		what     string
+		n, limit int
+		target   string
+	}{
+		{"intents", len(a.Intents), l.Intents, "/assets/intents"},
+		{"entities", len(a.Entities), l.Entities, "/assets/entities"},
+		{"utterances", len(a.Utterances), l.Utterances, "/assets/utterances"},
+	} {
+		if c.n > c.limit {
+			msg := fmt.Sprintf("The project has %d %s; the limit is %d.", c.n, c.what, c.limit)
+			return &azerr.Error{Code: azerr.QuotaExceeded, Target: c.target, Message: msg,
+				Details: []*azerr.Error{{Code: azerr.QuotaExceeded, Target: c.target, Message: msg}}}
+		}
+	}
+	return nil
 }
 
 // luisLimitError is the job error of a converted project that breaks a CLU

@@ -12,6 +12,7 @@ import (
 // Parley are Parley's own, docs/compatibility.md).
 var luisWarningText = []struct{ code, what string }{
 	{"LuisSchemaVersionUpgraded", "LUIS schema version upgraded in memory to 7.0.0 before the conversion"},
+	{"LuisDuplicateModelsDropped", "models named like an earlier model of the file were not imported; the first of a name is kept (Parley)"},
 	{"LuisParentEntitiesDropped", "machine-learned entities with children not imported; their leaf children were imported as '<parent>.<child>' entities"},
 	{"LuisParentLabelsDropped", "labels of parent entities had no labelled child and were not imported"},
 	{"LuisCompositesConverted", "composite entities imported as entities with a learned component only"},
