@@ -161,13 +161,15 @@ func ExportLUIS(p *Project, a *Assets) ([]byte, []job.Warning, error) {
 		}
 		for _, sl := range l.Sublists {
 			values := []string{}
+			seen := map[string]bool{}
 			for _, syn := range sl.Synonyms {
 				if !sameLang(syn.Language) {
 					w.add("LuisExportLanguageDropped", syn.Language)
 					continue
 				}
 				for _, v := range syn.Values {
-					if !slices.Contains(values, v) {
+					if !seen[v] {
+						seen[v] = true
 						values = append(values, v)
 					}
 				}

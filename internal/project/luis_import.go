@@ -149,6 +149,7 @@ type luisConv struct {
 	intentOf map[string]string // LUIS intent name -> CLU name
 	intentsT map[string]bool   // intent names, lower-cased
 	hasUtt   map[string]bool   // CLU intents with utterances
+	byName   map[string]int    // entity names -> index, once created (entityIndex)
 }
 
 func newLUISConv(app *luisApp, patterns string) *luisConv {
@@ -265,11 +266,17 @@ func (c *luisConv) dropUnusedPatternAny() {
 	c.entities, c.labelled = ents, labelled
 }
 
+// entityIndex returns the index of the entity of that name, -1 if none. It
+// indexes the entities on first use: call it once they are all created.
 func (c *luisConv) entityIndex(name string) int {
-	for i := range c.entities {
-		if c.entities[i].Category == name {
-			return i
+	if c.byName == nil {
+		c.byName = make(map[string]int, len(c.entities))
+		for i := range c.entities {
+			c.byName[c.entities[i].Category] = i
 		}
+	}
+	if i, ok := c.byName[name]; ok {
+		return i
 	}
 	return -1
 }
@@ -693,12 +700,7 @@ func (c *luisConv) addList(idx int, l *luisClosedList) {
 		e.List = &List{}
 	}
 	for _, sl := range l.SubLists {
-		var values []string
-		for _, v := range sl.List {
-			if strings.TrimSpace(v) != "" && !slices.Contains(values, v) {
-				values = append(values, v)
-			}
-		}
+		values := dedupe(sl.List)
 		if sl.CanonicalForm != "" && !slices.ContainsFunc(values, func(v string) bool { return strings.EqualFold(v, sl.CanonicalForm) }) {
 			values = append(values, sl.CanonicalForm)
 		}
@@ -1024,13 +1026,11 @@ func (c *luisConv) convertPhraseLists() []PhraseList {
 			c.warn.add("LuisPhraseListsDropped", pl.Name)
 			continue
 		}
-		var phrases []string
-		for _, w := range strings.Split(pl.Words, ",") {
-			w = strings.TrimSpace(w)
-			if w != "" && !slices.Contains(phrases, w) {
-				phrases = append(phrases, w)
-			}
+		words := strings.Split(pl.Words, ",")
+		for i := range words {
+			words[i] = strings.TrimSpace(words[i])
 		}
+		phrases := dedupe(words)
 		if len(phrases) == 0 {
 			c.warn.add("LuisPhraseListsDropped", pl.Name)
 			continue
@@ -1041,6 +1041,19 @@ func (c *luisConv) convertPhraseLists() []PhraseList {
 		}
 		out = append(out, PhraseList{Name: name, Phrases: phrases, Interchangeable: pl.Mode})
 		c.warn.add("LuisPhraseListsKept", name)
+	}
+	return out
+}
+
+// dedupe returns the non-blank values in order, each once.
+func dedupe(values []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(values))
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
 	}
 	return out
 }
