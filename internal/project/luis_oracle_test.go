@@ -271,3 +271,14 @@ func TestLUISWorkedExample(t *testing.T) {
 		t.Errorf("warnings = %q, want %q", codes, wantCodes)
 	}
 }
+
+// BenchmarkImportLUIS converts the largest test app.
+func BenchmarkImportLUIS(b *testing.B) {
+	data := readLUIS(b, "pizza-nested.v7.json")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ImportLUIS(data, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
