@@ -72,3 +72,19 @@ func TestLUISRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestLUISImportEveryVersion: the converted project is valid in every
+// api-version an import job may carry.
+func TestLUISImportEveryVersion(t *testing.T) {
+	f, _, err := ImportLUIS(readLUIS(t, "contoso-all-entity-types.v3.2.json"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Metadata.ProjectName = "p"
+	for _, v := range APIVersions {
+		f.ProjectFileVersion = string(v)
+		if e := DefaultLimits.validate(f, "p", v); e != nil {
+			t.Errorf("validate(%s) = %v", v, e)
+		}
+	}
+}
