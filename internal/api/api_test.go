@@ -523,7 +523,7 @@ func TestImportErrors(t *testing.T) {
 		}), 400, "InvalidArgument", "/assets/intents/0/category"},
 		{"name differs from path", "", withName(t, good, "Other"), 400, "InvalidArgument", "/metadata/projectName"},
 		{"wrong type", "", edit(func(m map[string]any) { utt(m, 0)["text"] = 5 }), 400, "InvalidArgument", "/assets/utterances/0/text"},
-		{"format Luis", "&format=Luis", good, 400, "InvalidArgument", "format"},
+		{"CLU file as format Luis", "&format=Luis", good, 400, "InvalidArgument", "luis_schema_version"},
 		{"unknown format", "&format=Yaml", good, 400, "InvalidArgument", "format"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -566,7 +566,7 @@ func TestExportOptions(t *testing.T) {
 		{"no stringIndexType", v3, 400, "InvalidArgument"},
 		{"Utf8 before 2024", v3 + "&stringIndexType=Utf8CodeUnit", 400, "InvalidArgument"},
 		{"unknown stringIndexType", v3 + "&stringIndexType=Bytes", 400, "InvalidArgument"},
-		{"format Luis", v3 + "&stringIndexType=Utf16CodeUnit&format=Luis", 400, "InvalidArgument"},
+		{"unknown format", v3 + "&stringIndexType=Utf16CodeUnit&format=Yaml", 400, "InvalidArgument"},
 		{"unknown model", v3 + "&stringIndexType=Utf16CodeUnit&trainedModelLabel=m1", 404, "NotFound"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

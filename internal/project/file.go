@@ -35,6 +35,10 @@ type Assets struct {
 	Intents     []Intent    `json:"intents,omitzero"`
 	Entities    []Entity    `json:"entities,omitzero"`
 	Utterances  []Utterance `json:"utterances,omitzero"`
+	// PhraseLists is a Parley extension (phrase lists kept by a LUIS
+	// import, luis_phraselists.go); absent when empty, so CLU files are
+	// unchanged.
+	PhraseLists []PhraseList `json:"phraseLists,omitempty"`
 }
 
 // Intent is an intent of a project.

@@ -29,6 +29,7 @@ const (
 type exportArgs struct {
 	StringIndexType IndexType `json:"stringIndexType"`
 	ModelLabel      string    `json:"modelLabel,omitempty"` // export the snapshot of this trained model
+	Format          string    `json:"format,omitempty"`     // formatLuis: a LUIS application (luis_jobs.go)
 }
 
 func (exportArgs) Kind() job.Kind { return JobExport }

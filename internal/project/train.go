@@ -450,6 +450,7 @@ func trainingData(p *Project, a *Assets, trainIdx []int) (nlu.TrainingData, *aze
 		}
 		d.Entities = append(d.Entities, def)
 	}
+	d.PhraseLists = enginePhraseLists(a)
 	return d, nil
 }
 

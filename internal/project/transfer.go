@@ -21,15 +21,17 @@ type ExportOptions struct {
 	TrainedModelLabel string
 }
 
-// checkFormat accepts the format query parameter of :import and :export.
-func checkFormat(format string) *azerr.Error {
+// checkFormat accepts the format query parameter of :import and :export,
+// in any casing (LUIS.md §0 #3): Conversation (or clu, or none) and Luis.
+// It reports whether the format is Luis.
+func checkFormat(format string) (bool, *azerr.Error) {
 	switch {
-	case format == "", strings.EqualFold(format, "Conversation"):
-		return nil
+	case format == "", strings.EqualFold(format, "Conversation"), strings.EqualFold(format, "clu"):
+		return false, nil
 	case strings.EqualFold(format, "Luis"):
-		return azerr.Invalid("format", "format=Luis is not supported by Parley yet; use format=Conversation.")
+		return true, nil
 	}
-	return azerr.Invalid("format", "format %q is not one of Conversation, Luis.", format)
+	return false, azerr.Invalid("format", "format %q is not one of Conversation, Luis.", format)
 }
 
 // StartExport implements ConversationalAnalysisAuthoring_Export.
@@ -41,11 +43,16 @@ func (s *Projects) StartExport(ctx context.Context, name string, o ExportOptions
 	case !o.APIVersion.ValidIndexType(idx):
 		return nil, azerr.Invalid("stringIndexType", "stringIndexType %q is not supported in api-version %s; use Utf16CodeUnit.", o.StringIndexType, o.APIVersion)
 	}
-	if e := checkFormat(o.Format); e != nil {
+	luis, e := checkFormat(o.Format)
+	if e != nil {
 		return nil, e
 	}
-	if _, err := s.lookupProject(ctx, name); err != nil {
+	p, err := s.lookupProject(ctx, name)
+	if err != nil {
 		return nil, err
+	}
+	if luis && p.Kind != KindConversation {
+		return nil, azerr.Invalid("format", "The project %q is a %s project; only Conversation projects export as LUIS applications (format=Luis). Use format=Conversation.", name, p.Kind)
 	}
 	if o.TrainedModelLabel != "" {
 		if _, err := s.lookupModel(ctx, name, o.TrainedModelLabel); err != nil {
@@ -53,6 +60,9 @@ func (s *Projects) StartExport(ctx context.Context, name string, o ExportOptions
 		}
 	}
 	args := exportArgs{StringIndexType: idx, ModelLabel: o.TrainedModelLabel}
+	if luis {
+		args.Format = formatLuis
+	}
 	return s.enqueue(ctx, s.newJob(args, name, o.APIVersion), args)
 }
 
@@ -63,17 +73,27 @@ type ImportOptions struct {
 	// CopyToken, when set, is the credential of the request: a copy access
 	// token of the project (AuthorizeCopy), used up by this import.
 	CopyToken string
+	// LUISPatterns is the luisPatterns query parameter of a format=Luis
+	// import (a Parley extension, CheckLUISPatterns).
+	LUISPatterns string
 }
 
 // StartImport implements ConversationalAnalysisAuthoring_Import. It checks
 // the whole file before it answers, so a bad file is a 400 naming what is
 // wrong, and the job only stores a file known to be valid.
 func (s *Projects) StartImport(ctx context.Context, name string, body []byte, o ImportOptions) (*job.Job, error) {
-	if e := checkFormat(o.Format); e != nil {
+	luis, e := checkFormat(o.Format)
+	if e != nil {
 		return nil, e
 	}
 	if e := checkProjectName("projectName", name); e != nil {
 		return nil, e
+	}
+	if luis {
+		return s.startLUISImport(ctx, name, body, o)
+	}
+	if o.LUISPatterns != "" {
+		return nil, azerr.Invalid("luisPatterns", "luisPatterns applies to format=Luis imports only; remove it or add format=Luis.")
 	}
 	f, e := decodeFile(body)
 	if e != nil {
@@ -125,6 +145,9 @@ func (s *Projects) runExport(ctx context.Context, j *job.Run, args exportArgs) (
 		return nil, err
 	}
 	v := APIVersion(j.APIVersion)
+	if args.Format == formatLuis && args.ModelLabel == "" {
+		return exportLUISOutcome(p, c.Assets)
+	}
 	if args.ModelLabel != "" {
 		// The snapshot of a trained model, stored whole with the model.
 		b, err := s.store.GetModelData(ctx, j.Project, args.ModelLabel, PartSnapshot)
@@ -139,6 +162,9 @@ func (s *Projects) runExport(ctx context.Context, j *job.Run, args exportArgs) (
 		}
 		p = snap.project(p.Name, p.Created, p.Modified)
 		c = Content{Assets: snap.assets()}
+		if args.Format == formatLuis {
+			return exportLUISOutcome(p, c.Assets)
+		}
 	}
 	if c.Blob != "" && !needsShape(c.Assets, v, args.StringIndexType) {
 		// The result references the assets blob instead of copying it;
@@ -161,6 +187,10 @@ func (s *Projects) runExport(ctx context.Context, j *job.Run, args exportArgs) (
 type importPayload struct {
 	Metadata FileMetadata    `json:"metadata"`
 	Assets   json.RawMessage `json:"assets"`
+	// LUIS is set on the payload of a format=Luis import, whose App is
+	// the LUIS file, converted by the job (luis_jobs.go).
+	LUIS *luisImportMeta `json:"parleyLuisImport,omitempty"`
+	App  json.RawMessage `json:"app,omitempty"`
 }
 
 // assets returns the stored assets; nil when the file had none.
@@ -183,6 +213,9 @@ func (s *Projects) runImport(ctx context.Context, j *job.Run, args importArgs) (
 	var f importPayload
 	if err := json.Unmarshal(args.file, &f); err != nil {
 		return nil, fmt.Errorf("import job %s: payload: %w", j.ID, err)
+	}
+	if f.LUIS != nil {
+		return s.runLUISImport(ctx, j, &f)
 	}
 	now := s.now()
 	err := s.store.ReplaceProject(ctx, f.project(j.Project, now, now), f.assets(), s.cfg.Limits.Projects)

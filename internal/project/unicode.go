@@ -32,7 +32,7 @@ func CheckUnicode(data []byte) *azerr.Error {
 		}
 		return unicodeError(data, off, "The request body holds a byte (0x%02X) that is not UTF-8 at byte offset %d%s; send the body encoded as UTF-8.", data[off])
 	}
-	for i := 0; ; {
+	for i := 0; i < len(data); {
 		j := bytes.IndexByte(data[i:], '\\')
 		if j < 0 {
 			return nil
@@ -55,6 +55,7 @@ func CheckUnicode(data []byte) *azerr.Error {
 		}
 		i += 6
 	}
+	return nil
 }
 
 // hex4 decodes the escape \uXXXX at data[i:], if that is what is there.

@@ -269,6 +269,7 @@ func (l Limits) validateAssets(p *problems, f *File, v APIVersion) {
 			}
 		}
 	}
+	validatePhraseLists(p, a)
 	if regexes > l.RegexesPerProject {
 		p.quota("/assets/entities", "The project has %d regular expressions; the limit is %d.", regexes, l.RegexesPerProject)
 	}
