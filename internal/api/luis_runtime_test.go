@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/internal/api/apitest"
+	"github.com/parley-dev/parley/internal/project"
 )
 
 // The LUIS apps of these tests: CLU project files shaped like the LUIS
@@ -24,7 +25,31 @@ import (
 const (
 	giveApp     = "0b6c2f7e-3d1a-4f6e-9a8b-1c2d3e4f5a6b" // app1: the GET examples'
 	giveAppPost = "1d7e9f0a-2b3c-4d5e-8f9a-0b1c2d3e4f5a" // app2: the POST example's
+	prebuiltApp = "2e8f0a1b-3c4d-4e5f-9a0b-1c2d3e4f5a6c" // app3: LUIS's prebuilt entities
 )
+
+// luisPrebuiltProject is app3: LUIS's prebuilt entities, named as a LUIS
+// import names them, and a CLU-style entity with a prebuilt component.
+const luisPrebuiltProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit",
+"metadata":{"projectKind":"Conversation","projectName":"luisprebuilt","multilingual":false,"language":"en-us","settings":{"confidenceThreshold":0}},
+"assets":{"projectKind":"Conversation","intents":[{"category":"ask"},{"category":"None"}],
+"entities":[
+ {"category":"age","prebuilts":[{"category":"Quantity.Age"}]},
+ {"category":"dimension","prebuilts":[{"category":"Quantity.Dimension"}]},
+ {"category":"temperature","prebuilts":[{"category":"Quantity.Temperature"}]},
+ {"category":"percentage","prebuilts":[{"category":"Quantity.Percentage"}]},
+ {"category":"ordinal","prebuilts":[{"category":"Quantity.Ordinal"}]},
+ {"category":"ordinalV2","prebuilts":[{"category":"Quantity.Ordinal"}]},
+ {"category":"email","prebuilts":[{"category":"Email"}]},
+ {"category":"url","prebuilts":[{"category":"URL"}]},
+ {"category":"phonenumber","prebuilts":[{"category":"Phone Number"}]},
+ {"category":"TravelDate","prebuilts":[{"category":"DateTime"}]}],
+"utterances":[
+ {"text":"how old is he","intent":"ask","dataset":"Train"},
+ {"text":"what is the temperature","intent":"ask","dataset":"Train"},
+ {"text":"hello there","intent":"None","dataset":"Train"},
+ {"text":"tell me a joke","intent":"None","dataset":"Train"},
+ {"text":"how far is it","intent":"ask","dataset":"Test"}]}}`
 
 // giveProject is app1: Bank is a list that knows HSBC, frank a learned entity.
 const giveProject = `{"projectFileVersion":"2023-04-01","stringIndexType":"Utf16CodeUnit",
@@ -84,6 +109,7 @@ func luisApps(t *testing.T) *apitest.Server {
 	srv := apitest.New(t, &apitest.Options{AutoRun: true})
 	setupLUISApp(t, srv, "give", giveProject, giveApp, "production", "staging")
 	setupLUISApp(t, srv, "givepost", givePostProject, giveAppPost, "production")
+	setupLUISApp(t, srv, "luisprebuilt", luisPrebuiltProject, prebuiltApp, "production")
 	return srv
 }
 
@@ -259,6 +285,7 @@ func TestLUIS(t *testing.T) {
 	t.Run("SpecExamples", func(t *testing.T) { testLUISSpecExamples(t, srv) })
 	t.Run("V3", func(t *testing.T) { testLUISV3(t, srv) })
 	t.Run("V2", func(t *testing.T) { testLUISV2(t, srv) })
+	t.Run("Prebuilt", func(t *testing.T) { testLUISPrebuilt(t, srv) })
 	t.Run("Errors", func(t *testing.T) { testLUISErrors(t, srv) })
 	t.Run("Keys", func(t *testing.T) { testLUISKeys(t, srv) })
 	t.Run("ExternalAndDynamic", func(t *testing.T) { testLUISExternalAndDynamic(t, srv) })
@@ -752,4 +779,83 @@ func cmpSpan(o1, o2, n1, n2 int) int {
 func predictIn(t *testing.T, srv *apitest.Server, project, deployment, text string) map[string]any {
 	t.Helper()
 	return predict(t, srv, project, deployment, text, "Utf16CodeUnit")
+}
+
+// testLUISPrebuilt: each LUIS prebuilt entity in LUIS's shapes, v3 and v2
+// (LUIS's reference pages, luis-reference-prebuilt-*.md).
+func testLUISPrebuilt(t *testing.T, srv *apitest.Server) {
+	for _, tc := range []struct {
+		query, entity string
+		v3            any    // the first v3 value
+		typ           string // v3 $instance type and v2 type
+		v2            any    // v2 resolution
+	}{
+		{"he is 30 years old", "age", map[string]any{"number": 30.0, "units": "Year"}, "builtin.age", map[string]any{"unit": "Year", "value": "30"}},
+		{"it is 2 miles away", "dimension", map[string]any{"number": 2.0, "units": "Mile"}, "builtin.dimension", map[string]any{"unit": "Mile", "value": "2"}},
+		{"set it to 70 degrees fahrenheit", "temperature", map[string]any{"number": 70.0, "units": "F"}, "builtin.temperature", map[string]any{"unit": "F", "value": "70"}},
+		{"set the temperature to 30 degrees", "temperature", map[string]any{"number": 30.0, "units": "Degree"}, "builtin.temperature", map[string]any{"unit": "Degree", "value": "30"}},
+		{"give me 10 percent", "percentage", 10.0, "builtin.percentage", map[string]any{"value": "10%"}},
+		{"Order the second option", "ordinal", 2.0, "builtin.ordinal", map[string]any{"value": "2"}},
+		{"Order the second option", "ordinalV2", map[string]any{"offset": 2.0, "relativeTo": "start"}, "builtin.ordinalV2", map[string]any{"offset": "2", "relativeTo": "start"}},
+		{"what is the second to last choice", "ordinalV2", map[string]any{"offset": -1.0, "relativeTo": "end"}, "builtin.ordinalV2.relative", map[string]any{"offset": "-1", "relativeTo": "end"}},
+		{"mail patti@contoso.com", "email", "patti@contoso.com", "builtin.email", map[string]any{"value": "patti@contoso.com"}},
+		{"see https://www.contoso.com/help", "url", "https://www.contoso.com/help", "builtin.url", map[string]any{"value": "https://www.contoso.com/help"}},
+		{"call 425-555-1234", "phonenumber", "425-555-1234", "builtin.phonenumber", map[string]any{"value": "425-555-1234"}},
+		{"fly on may 2nd 2019", "TravelDate", map[string]any{"type": "date", "values": []any{map[string]any{"timex": "2019-05-02", "resolution": []any{map[string]any{"value": "2019-05-02"}}}}},
+			"TravelDate", map[string]any{"values": []any{map[string]any{"timex": "2019-05-02", "type": "date", "value": "2019-05-02"}}}},
+	} {
+		t.Run(tc.entity+"/"+tc.query, func(t *testing.T) {
+			p := v3Predict(t, srv, prebuiltApp, tc.query, "verbose", "true")
+			ents := obj(t, p["entities"], "entities")
+			vs, _ := ents[tc.entity].([]any)
+			if len(vs) == 0 || !reflect.DeepEqual(vs[0], tc.v3) {
+				t.Fatalf("v3 %s = %v, want first %v (entities %v)", tc.entity, ents[tc.entity], tc.v3, ents)
+			}
+			in := obj(t, arr(t, obj(t, ents["$instance"], "$instance")[tc.entity], "instances")[0], "instance")
+			wantModel := "Prebuilt Entity Extractor"
+			if !strings.HasPrefix(tc.typ, "builtin.") {
+				wantModel = "Entity Extractor"
+			}
+			if in["type"] != tc.typ || in["modelType"] != wantModel {
+				t.Errorf("v3 $instance.%s[0] = %v, want type %s, modelType %s", tc.entity, in, tc.typ, wantModel)
+			}
+			body := luisJSON(t, luisDo(t, srv, "GET", v2Path(prebuiltApp, url.Values{"q": {tc.query}}), nil), http.StatusOK)
+			var got any
+			for _, e := range arr(t, body["entities"], "entities") {
+				if m := obj(t, e, "entity"); m["type"] == tc.typ {
+					got = m["resolution"]
+					break
+				}
+			}
+			if !reflect.DeepEqual(got, tc.v2) {
+				t.Errorf("v2 %s resolution = %v, want %v (entities %v)", tc.typ, got, tc.v2, body["entities"])
+			}
+		})
+	}
+}
+
+// TestLUISRuntimeOnly: parley serve --models has no projects, so no app ids.
+func TestLUISRuntimeOnly(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	importProject(t, srv, "luisprebuilt", []byte(luisPrebuiltProject))
+	finish(t, srv, train(t, srv, "luisprebuilt", "m", "manual"))
+	if j := finish(t, srv, start(t, srv, "PUT", "/projects/luisprebuilt/exported-models/ex?"+vExported, `{"trainedModelLabel":"m"}`)); j["status"] != "succeeded" {
+		t.Fatalf("export job = %v", j)
+	}
+	resp := srv.Do("GET", "/projects/luisprebuilt/exported-models/ex/model?"+vExported, nil)
+	wantStatus(t, resp, http.StatusOK)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "luisprebuilt"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "luisprebuilt", "ex"+project.ModelFileExt), apitest.ReadBody(t, resp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rt := apitest.NewRuntimeOnly(t, dir)
+	resp = luisDo(t, rt, "GET", v3Path(prebuiltApp, "production", url.Values{"query": {"hi"}}), nil)
+	body := luisJSON(t, resp, http.StatusNotImplemented)
+	if e := obj(t, body["error"], "error"); e["code"] != "NotImplemented" || !strings.Contains(e["message"].(string), "--models") {
+		t.Errorf("runtime-only LUIS prediction: %v, want NotImplemented naming --models", e)
+	}
 }
