@@ -10,7 +10,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/parley-dev/parley/internal/nlu"
 	"github.com/parley-dev/parley/internal/project"
 	"github.com/parley-dev/parley/internal/wire"
 )
@@ -73,7 +72,8 @@ func luisEntities(text string, p *project.Prediction) []luisFound {
 		sub := luisText(text, e.Offset, e.Length)
 		switch {
 		case len(e.Prebuilt) > 0:
-			luisPrebuilt(&f, e.Prebuilt[0], sub)
+			pm := e.Prebuilt[0]
+			luisPrebuilt(&f, pm.Component, pm.Result.TypeName, pm.Result.Resolution, sub)
 		case e.ListKey != "":
 			f.modelTypeID, f.typ = luisListExtractor, e.Category
 			f.keys = []string{e.ListKey}
@@ -94,12 +94,12 @@ func luisText(text string, off, n int) string {
 	return sub
 }
 
-// luisPrebuilt fills a value found by a prebuilt component: LUIS's own
-// shapes, from the recogniser's result (Recognizers-Text's shape, which
-// LUIS's prebuilt entities were made of).
-func luisPrebuilt(f *luisFound, pm nlu.PrebuiltMatch, sub string) {
-	res, tn := pm.Result.Resolution, pm.Result.TypeName
-	luisName := luisPrebuiltNames[strings.ToLower(pm.Component)]
+// luisPrebuilt fills a value found by a prebuilt component (its catalogue
+// category, and the recogniser's type name and resolution, in
+// Recognizers-Text's shape, which LUIS's prebuilt entities were made of):
+// LUIS's own shapes.
+func luisPrebuilt(f *luisFound, component, tn string, res map[string]any, sub string) {
+	luisName := luisPrebuiltNames[strings.ToLower(component)]
 	str := func(k string) string { s, _ := res[k].(string); return s }
 	num := func(k string) (float64, bool) {
 		switch v := res[k].(type) {
