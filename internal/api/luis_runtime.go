@@ -134,7 +134,8 @@ type luisQuery struct {
 	dynamic             []wire.LUISDynamicList
 }
 
-// luisProject finds the deployment a request's app id and slot name.
+// luisProject returns the project and deployment that a request's app id
+// and slot name stand for.
 func (s *Server) luisProject(r *http.Request, slot string) (string, string, error) {
 	appID := r.PathValue("appId")
 	name, err := s.svc.Runtime.LUISProject(r.Context(), appID)

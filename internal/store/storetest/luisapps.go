@@ -22,6 +22,10 @@ func init() {
 			name string
 			fn   func(*testing.T, Store)
 		}{"ConcurrentLUISAppIDs", testConcurrentLUISAppIDs},
+		struct {
+			name string
+			fn   func(*testing.T, Store)
+		}{"UnstorableLUISKeys", testUnstorableLUISKeys},
 	)
 }
 
@@ -159,4 +163,22 @@ func testConcurrentLUISAppIDs(t *testing.T, s Store) {
 	if won != 1 {
 		t.Errorf("%d projects got app id %s, want 1", won, appA)
 	}
+}
+
+// testUnstorableLUISKeys: names and ids no store can hold (NUL, invalid
+// UTF-8) match nothing, as for the other methods (testUnstorableKeys).
+func testUnstorableLUISKeys(t *testing.T, s Store) {
+	ctx := t.Context()
+	createProject(t, s, "p", t0)
+	setAppID(t, s, "p", appA, true)
+	for _, bad := range []string{"p\x00", "\xff", "a\x00b"} {
+		if id, err := s.LUISAppID(ctx, bad); err != nil || id != "" {
+			t.Errorf("LUISAppID(%q) = %q, %v; want \"\", nil", bad, id, err)
+		}
+		_, err := s.ProjectByLUISAppID(ctx, bad)
+		wantErr(t, "ProjectByLUISAppID(unstorable)", err, project.ErrNotFound)
+		_, err = s.SetLUISAppID(ctx, bad, appB, true)
+		wantErr(t, "SetLUISAppID(unstorable project)", err, project.ErrNotFound)
+	}
+	wantAppOwner(t, s, appA, "p")
 }
