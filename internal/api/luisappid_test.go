@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/parley-dev/parley/internal/api/apitest"
@@ -126,5 +127,23 @@ func TestEnsureLUISAppID(t *testing.T) {
 	}
 	if got := getJSON(t, srv, "/projects/a?"+v3); got["luisAppId"] != luisApp {
 		t.Errorf("GET project a luisAppId = %v, want %s", got["luisAppId"], luisApp)
+	}
+}
+
+// TestLUISAppIDSurvivesImport: importing a project file again replaces the
+// content, not the app id, and the export does not carry it (it is no
+// member of the CLU project file).
+func TestLUISAppIDSurvivesImport(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, nil)
+	file := []byte(luisPrebuiltProject)
+	importProject(t, srv, "luisprebuilt", file)
+	wantStatus(t, patchProject(t, srv, "luisprebuilt", map[string]any{"luisAppId": luisApp}), http.StatusOK)
+	importProject(t, srv, "luisprebuilt", file)
+	if got := getJSON(t, srv, "/projects/luisprebuilt?"+v3); got["luisAppId"] != luisApp {
+		t.Errorf("after a second import luisAppId = %v, want %s kept", got["luisAppId"], luisApp)
+	}
+	if out := export(t, srv, "luisprebuilt", v3); strings.Contains(string(out), luisApp) {
+		t.Errorf("the exported project file carries the app id: %s", out)
 	}
 }
