@@ -114,7 +114,7 @@ func luisApps(t *testing.T) *apitest.Server {
 }
 
 // setupLUISApp imports, trains and deploys a project and gives it a LUIS app id.
-func setupLUISApp(t *testing.T, srv *apitest.Server, name, file, appID string, deployments ...string) {
+func setupLUISApp(t testing.TB, srv *apitest.Server, name, file, appID string, deployments ...string) {
 	t.Helper()
 	importProject(t, srv, name, []byte(file))
 	j := finish(t, srv, train(t, srv, name, "m", "manual"))
