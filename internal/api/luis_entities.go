@@ -99,7 +99,6 @@ func luisText(text string, off, n int) string {
 // Recognizers-Text's shape, which LUIS's prebuilt entities were made of):
 // LUIS's own shapes.
 func luisPrebuilt(f *luisFound, component, tn string, res map[string]any, sub string) {
-	luisName := luisPrebuiltNames[strings.ToLower(component)]
 	str := func(k string) string { s, _ := res[k].(string); return s }
 	num := func(k string) (float64, bool) {
 		switch v := res[k].(type) {
@@ -116,8 +115,10 @@ func luisPrebuilt(f *luisFound, component, tn string, res map[string]any, sub st
 	switch {
 	case tn == "number":
 		if v, ok := num("value"); ok {
-			f.v3 = v
-			f.v2 = map[string]any{"subtype": str("subtype"), "value": str("value")}
+			f.v3, f.v2 = v, map[string]any{"value": str("value")}
+			if st := str("subtype"); st != "" {
+				f.v2.(map[string]any)["subtype"] = st
+			}
 		}
 	case tn == "percentage":
 		if v, ok := num("value"); ok {
@@ -133,7 +134,6 @@ func luisPrebuilt(f *luisFound, component, tn string, res map[string]any, sub st
 			if tn == "ordinal.relative" {
 				builtin = "ordinalV2.relative"
 			}
-			luisName = "ordinalV2"
 			f.v3 = map[string]any{"offset": off, "relativeTo": rel}
 			f.v2 = map[string]any{"offset": str("offset"), "relativeTo": rel}
 		default:
@@ -151,11 +151,28 @@ func luisPrebuilt(f *luisFound, component, tn string, res map[string]any, sub st
 		f.v3, f.v2 = luisDateTime(tn, res)
 	}
 	f.modelTypeID, f.typ = luisEntityExtractor, f.name
-	if luisName != "" && strings.EqualFold(f.name, luisName) {
-		f.modelTypeID, f.typ = luisPrebuiltExtractor, "builtin."+builtin
-	} else if strings.EqualFold(f.name, "datetime") && luisName == "datetimeV2" {
+	if isLUISPrebuilt(f.name, component) {
 		f.modelTypeID, f.typ = luisPrebuiltExtractor, "builtin."+builtin
 	}
+}
+
+// isLUISPrebuilt reports whether an entity with a prebuilt component is
+// LUIS's prebuilt entity of that component: named as LUIS names it (a LUIS
+// import keeps the name), ordinal and ordinalV2 both for Quantity.Ordinal,
+// and the deprecated datetime for DateTime.
+func isLUISPrebuilt(name, component string) bool {
+	luisName := luisPrebuiltNames[strings.ToLower(component)]
+	switch {
+	case luisName == "":
+		return false
+	case strings.EqualFold(name, luisName):
+		return true
+	case luisName == "ordinal":
+		return strings.EqualFold(name, "ordinalV2")
+	case luisName == "datetimeV2":
+		return strings.EqualFold(name, "datetime")
+	}
+	return false
 }
 
 // luisDateTime maps a DateTimeV2 result: v3 groups the values by TIMEX,

@@ -797,6 +797,7 @@ func testLUISPrebuilt(t *testing.T, srv *apitest.Server) {
 		{"give me 10 percent", "percentage", 10.0, "builtin.percentage", map[string]any{"value": "10%"}},
 		{"Order the second option", "ordinal", 2.0, "builtin.ordinal", map[string]any{"value": "2"}},
 		{"Order the second option", "ordinalV2", map[string]any{"offset": 2.0, "relativeTo": "start"}, "builtin.ordinalV2", map[string]any{"offset": "2", "relativeTo": "start"}},
+		{"pick the last one", "ordinal", map[string]any{"offset": 0.0, "relativeTo": "end"}, "builtin.ordinalV2.relative", map[string]any{"offset": "0", "relativeTo": "end"}},
 		{"what is the second to last choice", "ordinalV2", map[string]any{"offset": -1.0, "relativeTo": "end"}, "builtin.ordinalV2.relative", map[string]any{"offset": "-1", "relativeTo": "end"}},
 		{"mail patti@contoso.com", "email", "patti@contoso.com", "builtin.email", map[string]any{"value": "patti@contoso.com"}},
 		{"see https://www.contoso.com/help", "url", "https://www.contoso.com/help", "builtin.url", map[string]any{"value": "https://www.contoso.com/help"}},
