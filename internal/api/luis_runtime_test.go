@@ -860,3 +860,31 @@ func TestLUISRuntimeOnly(t *testing.T) {
 		t.Errorf("runtime-only LUIS prediction: %v, want NotImplemented naming --models", e)
 	}
 }
+
+// TestLUISThreshold: the project's confidence threshold (captured at
+// training) makes the top intent None on the LUIS routes as on CLU's, the
+// scores left as they are.
+func TestLUISThreshold(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t, &apitest.Options{AutoRun: true})
+	file := strings.Replace(luisPrebuiltProject, `"settings":{"confidenceThreshold":0}`, `"settings":{"confidenceThreshold":1}`, 1)
+	setupLUISApp(t, srv, "luisprebuilt", file, prebuiltApp, "production")
+	query := "how old is he"
+	clu := predictIn(t, srv, "luisprebuilt", "production", query)
+	if clu["topIntent"] != "None" {
+		t.Fatalf("CLU topIntent = %v with threshold 1, want None", clu["topIntent"])
+	}
+	p := v3Predict(t, srv, prebuiltApp, query, "show-all-intents", "true")
+	intents := obj(t, p["intents"], "intents")
+	if p["topIntent"] != "None" || len(intents) != 2 || obj(t, intents["ask"], "ask")["score"].(float64) <= obj(t, intents["None"], "None")["score"].(float64) {
+		t.Errorf("v3: topIntent %v, intents %v; want None on top though ask scores higher", p["topIntent"], intents)
+	}
+	p = v3Predict(t, srv, prebuiltApp, query)
+	if intents := obj(t, p["intents"], "intents"); len(intents) != 1 || intents["None"] == nil {
+		t.Errorf("v3 without show-all-intents: intents %v, want None only", intents)
+	}
+	v2 := luisJSON(t, luisDo(t, srv, "GET", v2Path(prebuiltApp, url.Values{"q": {query}}), nil), http.StatusOK)
+	if top := obj(t, v2["topScoringIntent"], "topScoringIntent"); top["intent"] != "None" {
+		t.Errorf("v2: topScoringIntent %v, want None", top)
+	}
+}
