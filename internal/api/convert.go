@@ -24,6 +24,7 @@ func toProjectMetadata(p *project.Project) wire.ProjectMetadata {
 		Multilingual:              p.Multilingual,
 		Description:               p.Description,
 		Language:                  p.Language,
+		LUISAppID:                 p.LUISAppID,
 	}
 	if p.Settings != nil {
 		// The project file's encoding of the settings, members beside

@@ -151,6 +151,16 @@ func decodePatch(body []byte) (*project.Patch, *azerr.Error) {
 			p.Settings = map[string]json.RawMessage{}
 		}
 	}
+	if raw, ok := m["luisAppId"]; ok {
+		// Parley's extension (issue 12): the project's LUIS app id, null
+		// to remove it. The service checks that a string is a GUID.
+		p.LUISAppID.Set = true
+		if string(raw) != "null" {
+			if err := json.Unmarshal(raw, &p.LUISAppID.Value); err != nil || p.LUISAppID.Value == "" {
+				return nil, azerr.Invalid("luisAppId", "luisAppId must be a LUIS application id (a GUID such as \"86226c53-b7a6-416f-876b-226b2b5ab07b\"), or null to remove it.")
+			}
+		}
+	}
 	return p, nil
 }
 

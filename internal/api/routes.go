@@ -114,6 +114,7 @@ func (s *Server) register(mux *http.ServeMux) {
 		mux.HandleFunc(rt.method+" "+runtimePrefix+rt.path, s.dispatchIn(rt, project.APIVersion.KnownRuntime))
 		methods[runtimePrefix+rt.path] = append(methods[runtimePrefix+rt.path], rt.method)
 	}
+	s.registerLUIS(mux, methods) // luis_runtime.go
 	mux.HandleFunc("GET "+healthPath, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -166,6 +166,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		key := r.Header.Get("Ocp-Apim-Subscription-Key")
+		if key == "" && strings.HasPrefix(r.URL.Path, "/luis/") {
+			// Old LUIS URLs carry the key in the query (v2 spec examples,
+			// the LUIS portal's endpoint URLs): accepted on the LUIS routes
+			// only. The request log records the path, never the query.
+			key = r.URL.Query().Get("subscription-key")
+		}
 		if cr, ok := copyTokenRequest(r, key); ok && !s.validKey(key) {
 			next.ServeHTTP(w, cr) // the import's handler checks the token (copy.go)
 			return

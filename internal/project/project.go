@@ -30,6 +30,10 @@ type Project struct {
 	Modified                  time.Time
 	LastTrained               time.Time // zero until the first training
 	LastDeployed              time.Time // zero until the first deployment
+	// LUISAppID is the project's LUIS app id, "" when it has none: the
+	// services fill it in GetProject and UpsertProject; stores keep it
+	// apart from the metadata (LUISAppStore) and leave it empty.
+	LUISAppID string
 }
 
 // Settings is a project's settings object.
@@ -195,6 +199,8 @@ type Store interface {
 	// ResourceStore keeps resource assignments (resources.go).
 	ResourceStore
 	ExportedModelStore
+	// LUISAppStore keeps the projects' LUIS app ids (luisapp.go).
+	LUISAppStore
 }
 
 // ErrDeploymentNotFound: no deployment of that name in the project.

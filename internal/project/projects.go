@@ -16,7 +16,14 @@ func (s *Projects) ListProjects(ctx context.Context, offset, limit int) ([]*Proj
 
 // GetProject implements ConversationalAnalysisAuthoring_GetProject.
 func (s *Projects) GetProject(ctx context.Context, name string) (*Project, error) {
-	return s.lookupProject(ctx, name)
+	p, err := s.lookupProject(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if p.LUISAppID, err = s.store.LUISAppID(ctx, name); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // lookupProject returns a project, or the ProjectNotFound error the client sees.
@@ -47,6 +54,9 @@ type Patch struct {
 	// resets it. SettingsNull is a settings member that was null.
 	Settings     map[string]json.RawMessage
 	SettingsNull bool
+	// LUISAppID is Parley's extension member luisAppId (luisapp.go): a
+	// GUID gives the project that LUIS app id, null removes it.
+	LUISAppID Optional[string]
 }
 
 // UpsertProject implements ConversationalAnalysisAuthoring_CreateProject
@@ -111,6 +121,17 @@ func (s *Projects) UpsertProject(ctx context.Context, name string, patch *Patch,
 	if e := checkMetadata("", p.Description, p.StorageInputContainerName, p.Settings); e != nil {
 		return nil, false, e
 	}
+	var appID string
+	if patch.LUISAppID.Set && patch.LUISAppID.Value != "" {
+		id, ok := ParseLUISAppID(patch.LUISAppID.Value)
+		if !ok {
+			return nil, false, invalidLUISAppID(patch.LUISAppID.Value)
+		}
+		if err := s.checkLUISAppIDFree(ctx, name, id); err != nil {
+			return nil, false, err
+		}
+		appID = id
+	}
 	p.Modified = now
 	if old == nil {
 		err = s.store.CreateProject(ctx, p, s.cfg.Limits.Projects)
@@ -120,15 +141,35 @@ func (s *Projects) UpsertProject(ctx context.Context, name string, patch *Patch,
 		case errors.Is(err, ErrExists):
 			// Created meanwhile by another request: apply the patch to it.
 			return s.UpsertProject(ctx, name, patch, v)
+		case err != nil:
+			return nil, false, err
 		}
-		return p, true, err
+		if err := s.patchLUISAppID(ctx, p, patch, appID); err != nil {
+			return nil, false, err
+		}
+		return p, true, nil
 	}
 	if err := s.store.UpdateProject(ctx, p); errors.Is(err, ErrNotFound) {
 		return nil, false, projectNotFound(name)
 	} else if err != nil {
 		return nil, false, err
 	}
+	if err := s.patchLUISAppID(ctx, p, patch, appID); err != nil {
+		return nil, false, err
+	}
 	return p, false, nil
+}
+
+// patchLUISAppID applies the luisAppId member of a patch (appID is its
+// canonical value, "" for null) and sets p.LUISAppID to the project's id.
+func (s *Projects) patchLUISAppID(ctx context.Context, p *Project, patch *Patch, appID string) error {
+	var err error
+	if patch.LUISAppID.Set {
+		p.LUISAppID, err = s.setLUISAppID(ctx, p.Name, appID, true)
+	} else {
+		p.LUISAppID, err = s.store.LUISAppID(ctx, p.Name)
+	}
+	return err
 }
 
 // mergeSettings applies a merge patch to a settings object.

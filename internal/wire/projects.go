@@ -18,6 +18,11 @@ type ProjectMetadata struct {
 	Multilingual              bool            `json:"multilingual"`
 	Description               string          `json:"description,omitempty"`
 	Language                  string          `json:"language"`
+	// LUISAppID is a Parley extension (docs/compatibility.md, "LUIS
+	// prediction endpoint"): the LUIS app id the LUIS prediction routes
+	// find the project by. Sent only when set, so that answers for projects
+	// without one stay as Azure's.
+	LUISAppID string `json:"luisAppId,omitempty"`
 }
 
 // SupportedLanguage is an entry of the spec's SupportedLanguages.

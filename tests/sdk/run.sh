@@ -2,8 +2,10 @@
 # End-to-end test with the official Azure SDK for Python
 # (azure-ai-language-conversations 1.1.0b4, from Debian's python3-azure):
 # builds parley, runs the real binary on a free loopback port with a temporary
-# data directory, and runs authoring_e2e.py, resources_e2e.py and
-# versions_e2e.py against it.
+# data directory, and runs authoring_e2e.py, resources_e2e.py,
+# versions_e2e.py and luis_e2e.py (the LUIS prediction endpoint with the LUIS
+# runtime SDK, azure-cognitiveservices-language-luis, also in python3-azure)
+# against it.
 #
 # Usage: bash tests/sdk/run.sh   (from anywhere)
 set -euo pipefail
@@ -86,3 +88,4 @@ echo "sdk: parley is up at $endpoint"
 PARLEY_ENDPOINT="$endpoint" PARLEY_KEY="$key" "$py" "$here/authoring_e2e.py"
 PARLEY_ENDPOINT="$endpoint" PARLEY_KEY="$key" "$py" "$here/resources_e2e.py"
 PARLEY_ENDPOINT="$endpoint" PARLEY_KEY="$key" "$py" "$here/versions_e2e.py"
+PARLEY_ENDPOINT="$endpoint" PARLEY_KEY="$key" "$py" "$here/luis_e2e.py"
