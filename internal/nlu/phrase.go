@@ -74,6 +74,9 @@ type phraseSet struct {
 	// scale is the weight of the classifier's phrase-list feature group
 	// (groupPhrase), stored so that a later default leaves this model be.
 	scale float32
+	// copies is how many classifier features a list's symbol is (stored
+	// for the same reason).
+	copies int
 	// Trie over phraseWord hashes: node 0 is the root; child maps
 	// trieKey(node, word) to a node; ends[node] lists, sorted, the lists
 	// with a phrase that ends at node.
@@ -95,7 +98,7 @@ func compilePhraseLists(lists []PhraseList, fold textFold) (*phraseSet, error) {
 	if len(lists) == 0 {
 		return nil, nil
 	}
-	p := &phraseSet{scale: phraseScale}
+	p := &phraseSet{scale: phraseScale, copies: symbolCopies}
 	for _, l := range lists {
 		c := phraseList{name: l.Name, interchangeable: l.Interchangeable}
 		seen := map[string]bool{}
@@ -227,17 +230,19 @@ var tagPhrase = hashTag("pl")
 // the list fires, and the word an interchangeable list's phrase becomes.
 func phraseSymbol(l int32) uint64 { return mix(tagPhrase, uint64(l)) }
 
-// symbolCopies is how many classifier features a list's symbol is. A word
-// is its unigram and some twenty character n-grams, and feature dropout
-// (0.7) seldom drops them all; one feature would be dropped at 70% of the
-// steps and learn too little. symbolCopies features, each dropped on its
-// own, make the symbol about as sure to be seen as a word.
-const symbolCopies = 8
+// symbolCopies is how many classifier features a list's symbol is by
+// default. A word is its unigram and some twenty character n-grams, and
+// feature dropout (0.7) seldom drops them all; one feature would be
+// dropped at 70% of the steps and learn too little. symbolCopies features,
+// each dropped on its own, make the symbol about as sure to be seen as a
+// word. (8 and 16 tie on the toy tests; 16 was no worse than 4 or 8 on
+// the LUIS apps of TestPhraseListQualityLUIS, within one utterance.)
+const symbolCopies = 16
 
-// appendSymbol appends the classifier features of a list's symbol sym, in
-// groupPhrase.
-func appendSymbol(dst []uint64, groups []uint8, sym uint64) ([]uint64, []uint8) {
-	for k := range uint64(symbolCopies) {
+// appendSymbol appends the copies classifier features of a list's symbol
+// sym, in groupPhrase.
+func appendSymbol(dst []uint64, groups []uint8, sym uint64, copies int) ([]uint64, []uint8) {
+	for k := range uint64(copies) {
 		dst = append(dst, mix(sym, k))
 		groups = append(groups, groupPhrase)
 	}
@@ -256,13 +261,13 @@ func phraseSymbolWord(l int32) string { return "\x01pl" + strconv.Itoa(int(l)) }
 // other lists keep their own features too.
 func (p *phraseSet) intentFeatures(toks []token, pm []phraseMatch, spec featureSpec, dst []uint64, groups []uint8) ([]uint64, []uint8) {
 	subst := p.substitutions(pm)
-	dst, groups = intentFeaturesSub(toks, subst, spec, dst, groups)
+	dst, groups = intentFeaturesSub(toks, subst, p.copies, spec, dst, groups)
 	for _, m := range pm {
 		if len(subst) > 0 && m == subst[0] {
 			subst = subst[1:]
 			continue
 		}
-		dst, groups = appendSymbol(dst, groups, phraseSymbol(m.list))
+		dst, groups = appendSymbol(dst, groups, phraseSymbol(m.list), p.copies)
 	}
 	return dst, groups
 }
@@ -336,9 +341,11 @@ func (p *phraseSet) tagFeatures(f [][]uint64, pm []phraseMatch) {
 	}
 }
 
-// encode writes the lists and the scale (the "phrases" section).
+// encode writes the lists, the scale and the copies (the "phrases"
+// section).
 func (p *phraseSet) encode(e *encoder) {
 	e.f32s([]float32{p.scale})
+	e.uint(uint64(p.copies))
 	e.uint(uint64(len(p.lists)))
 	for _, l := range p.lists {
 		e.str(l.name)
@@ -363,6 +370,12 @@ func decodePhrases(s *decoder) *phraseSet {
 		return nil
 	}
 	p.scale = sc[0]
+	c := s.uint()
+	if c == 0 || c > 64 {
+		s.fail("phrases")
+		return nil
+	}
+	p.copies = int(c)
 	n := s.count(1)
 	if n == 0 || n > MaxPhraseLists {
 		s.fail("phrases")
