@@ -350,6 +350,7 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 		tg.gaz.maxLen = max(tg.gaz.maxLen, len(words))
 	}
 	golds := make([][]int, len(exs))
+	expanded := map[[3]int32]bool{} // list, tag, fold: phrases already added
 	for i, ex := range exs {
 		toks := docs[i]
 		golds[i] = goldTags(toks, ex.Spans, catIndex)
@@ -374,7 +375,9 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 			// A span that is a phrase of an interchangeable list makes every
 			// phrase of the list a value of the entity: they are synonyms.
 			for _, m := range subst {
-				if int(m.start) == a && int(m.end) == b {
+				k := [3]int32{m.list, int32(t), int32(i % gazFolds)}
+				if int(m.start) == a && int(m.end) == b && !expanded[k] {
+					expanded[k] = true
 					for _, ph := range phrases.lists[m.list].phrases {
 						ws := make([]string, len(ph))
 						for k, w := range ph {
