@@ -84,9 +84,11 @@ type phraseSet struct {
 	ends  [][]int32
 }
 
-// phraseScale is the default weight of the classifier's phrase-list
-// features, relative to the word unigrams' 1 and bigrams' 2: a match says
-// as much about the intent as a bigram does.
+// phraseScale is the default weight of each of the classifier's
+// phrase-list features, the word unigrams' weight (bigrams have 2). With
+// symbolCopies of them, a match weighs about what a word with its
+// character n-grams does. 0.5 lost the toy tests; 2 was no better on the
+// LUIS apps.
 const phraseScale = 1
 
 // compilePhraseLists checks lists and prepares them under fold. It returns

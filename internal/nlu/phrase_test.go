@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -407,4 +408,30 @@ func TestPhraseMatchLinear(t *testing.T) {
 			t.Errorf("%d tokens: %d matches, want %d", n, len(got), want)
 		}
 	}
+}
+
+// TestPhraseListConcurrentPredict: a model with phrase lists is safe for
+// concurrent use, as every model is (run with -race).
+func TestPhraseListConcurrentPredict(t *testing.T) {
+	m := trainOrder(t, orderLists(), Options{Seed: 1})
+	var texts []string
+	for _, q := range phraseQueries {
+		texts = append(texts, q.text)
+	}
+	texts = append(texts, "a pizza with anchovies", "the pizza with olives please")
+	want := make([]Prediction, len(texts))
+	for i, q := range texts {
+		want[i] = m.Predict(q, "", nil)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i, q := range texts {
+				if got := m.Predict(q, "", nil); !equalPredictions(got, want[i]) {
+					t.Errorf("concurrent Predict(%q) = %+v, want %+v", q, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
