@@ -183,3 +183,86 @@ func BenchmarkPredictPrebuilt(b *testing.B) {
 		})
 	}
 }
+
+// benchPhraseLists makes n phrase lists of size phrases from the words of
+// d's utterances, in order of first appearance: every fifth phrase is two
+// consecutive words, and every other list is interchangeable. The words
+// are the training data's own, so the lists match in the queries.
+func benchPhraseLists(d TrainingData, n, size int) []PhraseList {
+	var words []string
+	seen := map[string]bool{}
+	for _, ex := range d.Examples {
+		for _, t := range tokenize(ex.Text) {
+			if w := strings.ToLower(t.Text); !seen[w] {
+				seen[w] = true
+				words = append(words, w)
+			}
+		}
+	}
+	lists := make([]PhraseList, n)
+	k := 0
+	for i := range lists {
+		lists[i] = PhraseList{Name: fmt.Sprint("list", i), Interchangeable: i%2 == 0}
+		for j := range size {
+			p := words[k%len(words)]
+			if j%5 == 4 {
+				p += " " + words[(k+1)%len(words)]
+			}
+			lists[i].Phrases = append(lists[i].Phrases, p)
+			k++
+		}
+	}
+	return lists
+}
+
+// BenchmarkPredictPhraseLists is a prediction on SNIPS queries by a model
+// trained without phrase lists and by one with 20 lists of 50 phrases
+// (issue 12). Compare the two with benchstat -col /phraselists.
+func BenchmarkPredictPhraseLists(b *testing.B) {
+	d, test := loadSplit(b, smokeFile("snips2017.smoke.clu.json"))
+	for _, tc := range []struct {
+		name  string
+		lists []PhraseList
+	}{{"phraselists=0", nil}, {"phraselists=20x50", benchPhraseLists(d, 20, 50)}} {
+		d := d
+		d.PhraseLists = tc.lists
+		m, err := Train(context.Background(), d, Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				m.Predict(test[i%len(test)].Text, "en-us", nil)
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkPhraseMatch is the phrase-list matching alone, with 20 lists of
+// 50 phrases, on queries of 20 and 2,000 tokens, with its time per token
+// (matching is linear in the query: at most MaxPhraseTokens trie steps a
+// token).
+func BenchmarkPhraseMatch(b *testing.B) {
+	d, test := loadSplit(b, smokeFile("snips2017.smoke.clu.json"))
+	p, err := compilePhraseLists(benchPhraseLists(d, 20, 50), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all []token
+	for _, ex := range test {
+		all = append(all, tokenize(ex.Text)...)
+	}
+	for _, n := range []int{20, 2000} {
+		toks := slices.Repeat(all, n/len(all)+1)[:n]
+		b.Run(fmt.Sprint("tokens=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				p.match(toks)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/token")
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // The model blob is the magic string, a format version, then named
@@ -212,7 +213,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		e.int(c.spec.maxN)
 		e.int(c.spec.wordN)
 		e.int(c.spec.crossChar)
-		e.f32s(c.groupScale[:])
+		e.f32s(c.groupScale[:storedGroups])
 		e.u64s(c.hashes)
 		e.u8s(c.groups)
 		e.f32s(c.idf)
@@ -242,6 +243,11 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 			e.i32s(t.gaz.cats)
 			e.int(t.gaz.maxLen)
 		})
+	}
+	if m.phrases != nil {
+		// Written only with phrase lists, so that a model without them
+		// keeps the bytes it had before they existed.
+		e.section("phrases", m.phrases.encode)
 	}
 	return e.b, nil
 }
@@ -384,6 +390,8 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 			}
 			t.buildIndex()
 			n.tagger = t
+		case "phrases":
+			n.phrases = decodePhrases(s)
 		}
 		if s.err != nil {
 			return fmt.Errorf("section %q: %w", name, s.err)
@@ -406,8 +414,32 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	for _, x := range n.entities {
 		x.buildListIndex(n.fold) // after every section: the recipe's may come later
 	}
+	if err := n.attachPhrases(); err != nil {
+		return err
+	}
 	n.warnings = append(n.warnings, regexWarnings...)
 	*m = n
+	return nil
+}
+
+// attachPhrases gives the decoded phrase lists to the parts that use them.
+// A classifier with phrase-list features needs the lists: a blob that has
+// such features without its "phrases" section is damaged.
+func (m *Model) attachPhrases() error {
+	if m.phrases == nil {
+		if slices.Contains(m.clf.groups, groupPhrase) {
+			return fmt.Errorf("%w: phrase-list features without phrase lists", ErrFormat)
+		}
+		return nil
+	}
+	m.clf.phrases = m.phrases
+	m.clf.groupScale[groupPhrase] = m.phrases.scale
+	if m.oos != nil {
+		m.oos.phrases = m.phrases
+	}
+	if m.tagger != nil {
+		m.tagger.phrases = m.phrases
+	}
 	return nil
 }
 

@@ -92,6 +92,45 @@
 // of that kind overlaps it). Different entities are never deduplicated
 // against each other.
 //
+// # Phrase lists
+//
+// TrainingData.PhraseLists are LUIS's phrase lists: groups of words and
+// phrases that mean alike, used as features, never as entities. A phrase
+// is tokenised as text is, folded by the model's Options.NormalizeCasing
+// and FoldDiacritics, and lower-cased whatever the options (as list
+// components compare), so "CV" matches "cv" always and "résumé" matches
+// "resume" only under FoldDiacritics; digits match as written. Phrases
+// match whole tokens: a token trie over the lists finds every phrase at
+// every position, overlapping, in at most MaxPhraseTokens trie steps per
+// query token, so matching is linear in the query.
+//
+// Every match of a phrase fires its list's symbol: in the intent
+// classifier, 16 hashed features in a group of their own (so that feature
+// dropout, which seldom hides all of a word's character n-grams, does not
+// hide the list either); in the out-of-scope detector, a word; in the
+// tagger, the list as a one-token phrase, or as the beginning or inside of
+// a longer one, on the tokens it covers. An interchangeable list's phrases
+// are synonyms: besides, the leftmost-longest non-overlapping phrases of
+// such lists stand in for their tokens, as one word that is the list's
+// symbol — in the classifier's unigrams and word bigrams (with no
+// character n-grams), in the out-of-scope detector's words, and in the
+// tagger's word and context-word features (with no prefixes and
+// suffixes); and a labelled span that is such a phrase makes every phrase
+// of its list a gazetteer value of the span's entity. So "scrap the
+// order" is the same query as "cancel the order" to the classifier and
+// the out-of-scope detector when both verbs are in one interchangeable
+// list, while a list that is not interchangeable only adds its symbol and
+// the words keep their own features. Each list applies to every intent and
+// entity.
+//
+// The limits are exported: MaxPhraseLists lists, MaxPhrasesPerList phrases
+// in a list, MaxPhrases in all, MaxPhraseTokens tokens in a phrase. Train
+// refuses lists over them with an error (CheckPhraseLists applies the same
+// checks to an import); empty and duplicate phrases are ignored. The blob
+// holds the lists, as folded words, in a "phrases" section written only
+// when there are lists, so a model trained without them has the bytes and
+// the predictions it had before phrase lists existed.
+//
 // # Determinism and models
 //
 // Training is deterministic for a seed: all randomness comes from

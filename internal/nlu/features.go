@@ -59,8 +59,14 @@ const (
 	groupWord = iota
 	groupBigram
 	groupChar
+	groupPhrase // phrase-list features (phrase.go); only models with phrase lists have them
 	numGroups
 )
+
+// storedGroups is the number of group scales the classifier section holds:
+// the phrase group's scale lives in the "phrases" section, so that the
+// classifier section of a model without phrase lists keeps its bytes.
+const storedGroups = groupPhrase
 
 var (
 	tagUni  = hashTag("w")
@@ -79,10 +85,29 @@ type featureSpec struct {
 // their groups: lower-cased word n-grams (with sentence boundaries), and
 // character n-grams of each word with word-boundary marks.
 func intentFeatures(toks []token, spec featureSpec, dst []uint64, groups []uint8) ([]uint64, []uint8) {
+	return intentFeaturesSub(toks, nil, 0, spec, dst, groups)
+}
+
+// intentFeaturesSub is intentFeatures with the phrases of subst (matches of
+// interchangeable phrase lists, sorted and not overlapping) standing in for
+// their tokens: a phrase is one word, its list's symbol (copies features
+// in groupPhrase, see appendSymbol) with no character n-grams, and the word
+// n-grams run over the symbol.
+// Cross-word character n-grams still see the tokens.
+func intentFeaturesSub(toks []token, subst []phraseMatch, copies int, spec featureSpec, dst []uint64, groups []uint8) ([]uint64, []uint8) {
 	var rs []rune
 	hw := make([]uint64, 0, len(toks)+2)
 	hw = append(hw, hashString(fnvOffset, "\x02"))
-	for _, t := range toks {
+	for i := 0; i < len(toks); i++ {
+		if len(subst) > 0 && int(subst[0].start) == i {
+			sym := phraseSymbol(subst[0].list)
+			dst, groups = appendSymbol(dst, groups, sym, copies)
+			hw = append(hw, sym)
+			i = int(subst[0].end) - 1
+			subst = subst[1:]
+			continue
+		}
+		t := toks[i]
 		w := normWord(t.Text)
 		dst = append(dst, hashString(tagUni, w))
 		groups = append(groups, groupWord)

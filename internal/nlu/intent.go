@@ -20,6 +20,7 @@ type classifier struct {
 	w          []float32          // len(hashes) rows of len(classes) weights
 	b          []float32          // bias per class
 	index      map[uint64]int32   // hash -> row, rebuilt on load
+	phrases    *phraseSet         // the model's phrase lists; nil when it has none
 }
 
 // sparse is a sparse feature vector.
@@ -37,10 +38,11 @@ type featureBuf struct {
 	vec    sparse
 }
 
-// vectorize maps tokens to a normalised sparse vector over the known rows;
-// unknown features are dropped.
-func (c *classifier) vectorize(toks []token, fb *featureBuf) sparse {
-	fb.hashes, fb.groups = intentFeatures(toks, c.spec, fb.hashes[:0], fb.groups[:0])
+// vectorize maps tokens, with their phrase-list matches pm, to a
+// normalised sparse vector over the known rows; unknown features are
+// dropped.
+func (c *classifier) vectorize(toks []token, pm []phraseMatch, fb *featureBuf) sparse {
+	fb.hashes, fb.groups = c.features(toks, pm, fb.hashes[:0], fb.groups[:0])
 	fb.rows = fb.rows[:0]
 	for _, h := range fb.hashes {
 		if r, ok := c.index[h]; ok {
@@ -49,6 +51,16 @@ func (c *classifier) vectorize(toks []token, fb *featureBuf) sparse {
 	}
 	fb.vec.idx, fb.vec.val = weigh(fb.rows, c.idf, c.groups, &c.groupScale, fb.vec.idx[:0], fb.vec.val[:0])
 	return fb.vec
+}
+
+// features appends the hashed features of an utterance and their groups:
+// intentFeatures, or the phrase lists' version of them when there are
+// matches.
+func (c *classifier) features(toks []token, pm []phraseMatch, dst []uint64, groups []uint8) ([]uint64, []uint8) {
+	if len(pm) > 0 {
+		return c.phrases.intentFeatures(toks, pm, c.spec, dst, groups)
+	}
+	return intentFeatures(toks, c.spec, dst, groups)
 }
 
 // weigh turns a bag of rows into sublinear TF-IDF weights, scaled per group
@@ -78,10 +90,10 @@ func weigh(rows []int32, idf []float32, groups []uint8, scale *[numGroups]float3
 }
 
 // predict returns a probability per class.
-func (c *classifier) predict(toks []token, lora bool) []float64 {
+func (c *classifier) predict(toks []token, pm []phraseMatch, lora bool) []float64 {
 	fb := featurePool.Get().(*featureBuf)
 	defer featurePool.Put(fb)
-	x := c.vectorize(toks, fb)
+	x := c.vectorize(toks, pm, fb)
 	k := len(c.classes)
 	z := make([]float64, k)
 	for j := range z {
@@ -146,9 +158,14 @@ func defaultIntentConfig(o Options) intentConfig {
 }
 
 // trainIntents trains the intent classifier and the out-of-scope detector.
-func trainIntents(ctx context.Context, exs []Example, docs [][]token, intents []string, o Options, report func(float64)) (*classifier, *oosDetector, error) {
+// pms holds the phrase-list matches of each document of docs (nil without
+// phrase lists).
+func trainIntents(ctx context.Context, exs []Example, docs [][]token, pms [][]phraseMatch, phrases *phraseSet, intents []string, o Options, report func(float64)) (*classifier, *oosDetector, error) {
 	cfg := defaultIntentConfig(o)
-	c := &classifier{spec: cfg.spec, groupScale: cfg.groupScale, index: map[uint64]int32{}}
+	c := &classifier{spec: cfg.spec, groupScale: cfg.groupScale, index: map[uint64]int32{}, phrases: phrases}
+	if phrases != nil {
+		c.groupScale[groupPhrase] = phrases.scale
+	}
 	classOf := map[string]int{}
 	for _, name := range intents {
 		for _, ex := range exs {
@@ -172,7 +189,11 @@ func trainIntents(ctx context.Context, exs []Example, docs [][]token, intents []
 	var hs []uint64
 	var gs []uint8
 	for i, toks := range docs {
-		hs, gs = intentFeatures(toks, c.spec, hs[:0], gs[:0])
+		var pm []phraseMatch
+		if pms != nil {
+			pm = pms[i]
+		}
+		hs, gs = c.features(toks, pm, hs[:0], gs[:0])
 		rows := make([]int32, len(hs))
 		for j, h := range hs {
 			r, ok := c.index[h]
@@ -215,7 +236,7 @@ func trainIntents(ctx context.Context, exs []Example, docs [][]token, intents []
 			return nil, nil, err
 		}
 	}
-	oos := trainOOS(docs, exs)
+	oos := trainOOS(docs, pms, phrases, exs)
 	return c, oos, nil
 }
 

@@ -91,13 +91,27 @@ type TrainingData struct {
 	Examples []Example
 	// PhraseLists are groups of words and phrases that mean alike (LUIS's
 	// phrase lists, kept by a LUIS import): features of the intent
-	// classifier and the entity tagger, never entities themselves.
+	// classifier, the out-of-scope detector and the entity tagger, never
+	// entities themselves. Train refuses lists over the limits that
+	// CheckPhraseLists checks (MaxPhraseLists and the others). Nil and
+	// empty mean none: the model is the model trained without them.
 	PhraseLists []PhraseList
 }
 
-// PhraseList is one phrase list: a name and its phrases. Interchangeable
-// lists (LUIS's "synonyms") make their phrases one feature; the others give
-// each phrase's words a feature of the list too.
+// PhraseList is one phrase list (LUIS's phraselists[i]): a name, which the
+// engine only keeps, and its phrases, each a word or a sequence of words
+// (LUIS's comma-separated "words", split). Phrases match whole tokens,
+// ignoring case always and diacritics under Options.FoldDiacritics; empty
+// and duplicate phrases are ignored. Every match of a phrase fires a
+// feature of its list. In an Interchangeable list (LUIS's "mode": true,
+// synonyms) the phrases are moreover one word to the models: a phrase
+// stands for its list in place of its own words, so what is learnt from
+// one phrase holds for all; a span labelled with one phrase makes all of
+// them values of the entity for the tagger. In the other lists each phrase
+// keeps its own features as well. The list applies to every intent and
+// entity (LUIS's enabledForAllModels); the caller passes only the lists
+// that are activated. A list's position in TrainingData.PhraseLists is its
+// identity in the model.
 type PhraseList struct {
 	Name            string
 	Phrases         []string
@@ -191,6 +205,7 @@ type Model struct {
 	warnings []string
 	recipe   int
 	fold     textFold
+	phrases  *phraseSet // nil when trained without phrase lists
 }
 
 // Recipe returns the engine version that trained the model.
@@ -229,10 +244,20 @@ func Train(ctx context.Context, d TrainingData, o Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m.phrases, err = compilePhraseLists(d.PhraseLists, m.fold); err != nil {
+		return nil, err
+	}
 
 	docs := make([][]token, len(d.Examples))
 	for i, ex := range d.Examples {
 		docs[i] = m.fold.apply(tokenize(ex.Text))
+	}
+	var pms [][]phraseMatch // nil without phrase lists, so that nothing changes
+	if m.phrases != nil {
+		pms = make([][]phraseMatch, len(docs))
+		for i, toks := range docs {
+			pms[i] = m.phrases.match(toks)
+		}
 	}
 
 	prog := newProgress(o.Progress)
@@ -241,11 +266,11 @@ func Train(ctx context.Context, d TrainingData, o Options) (*Model, error) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		m.clf, m.oos, clfErr = trainIntents(ctx, d.Examples, docs, m.intents, o, prog.part(0.495))
+		m.clf, m.oos, clfErr = trainIntents(ctx, d.Examples, docs, pms, m.phrases, m.intents, o, prog.part(0.495))
 	}()
 	go func() {
 		defer wg.Done()
-		m.tagger, tagErr = trainTagger(ctx, d.Examples, docs, d.Entities, o, prog.part(0.495))
+		m.tagger, tagErr = trainTagger(ctx, d.Examples, docs, pms, m.phrases, d.Entities, o, prog.part(0.495))
 	}()
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -279,25 +304,26 @@ func (m *Model) Predict(text, language string, o *PredictOptions) Prediction {
 		language = m.language
 	}
 	toks := m.fold.apply(tokenize(text))
+	pm := m.phrases.match(toks)
 	var p Prediction
-	p.Intents = m.scoreIntents(toks)
+	p.Intents = m.scoreIntents(toks, pm)
 	var learned []Entity
 	if m.tagger != nil {
-		learned = m.tagger.predict(toks)
+		learned = m.tagger.predict(toks, pm)
 	}
 	p.Entities = m.resolveEntities(text, toks, language, learned, o)
 	return p
 }
 
-func (m *Model) scoreIntents(toks []token) []IntentScore {
+func (m *Model) scoreIntents(toks []token, pm []phraseMatch) []IntentScore {
 	out := make([]IntentScore, len(m.intents))
 	for i, name := range m.intents {
 		out[i].Intent = name
 	}
-	probs := m.clf.predict(toks, m.recipe >= RecipeLoraNorm) // over m.clf.classes
+	probs := m.clf.predict(toks, pm, m.recipe >= RecipeLoraNorm) // over m.clf.classes
 	inDomain := 1.0
 	if m.oos != nil {
-		inDomain = m.oos.score(toks)
+		inDomain = m.oos.score(toks, pm)
 	}
 	for c, name := range m.clf.classes {
 		i := slices.Index(m.intents, name)

@@ -389,6 +389,12 @@ func FuzzUnmarshal(f *testing.F) {
 	}
 	b, _ := m.MarshalBinary()
 	f.Add(b)
+	d.PhraseLists = []PhraseList{{Name: "go", Phrases: []string{"go", "go to"}, Interchangeable: true}, {Name: "stop", Phrases: []string{"stop"}}}
+	if m, err = Train(context.Background(), d, Options{Seed: 1}); err != nil {
+		f.Fatal(err)
+	}
+	b, _ = m.MarshalBinary()
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Model
 		if m.UnmarshalBinary(b) == nil {

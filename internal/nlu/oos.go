@@ -23,6 +23,7 @@ type oosDetector struct {
 	width    float32   // logistic scale
 	index    map[uint64]int32
 	scratchP sync.Pool
+	phrases  *phraseSet // the model's phrase lists; nil when it has none
 }
 
 // oosWords returns the hashes of the words of a query that count for
@@ -68,12 +69,19 @@ func (o *oosDetector) tfidf(ws []uint64) (idx []int32, val []float32, norm float
 	return idx, val, math.Sqrt(norm)
 }
 
-func trainOOS(docs [][]token, exs []Example) *oosDetector {
-	o := &oosDetector{index: map[uint64]int32{}}
+// trainOOS fits the detector on docs; pms holds each document's
+// phrase-list matches (nil without phrase lists).
+func trainOOS(docs [][]token, pms [][]phraseMatch, phrases *phraseSet, exs []Example) *oosDetector {
+	o := &oosDetector{index: map[uint64]int32{}, phrases: phrases}
 	var df []int32
 	wordsOf := make([][]uint64, len(docs))
 	for i, toks := range docs {
-		ws := oosWords(toks, nil)
+		var ws []uint64
+		if pms != nil {
+			ws = phrases.oosWords(toks, pms[i], nil)
+		} else {
+			ws = oosWords(toks, nil)
+		}
 		wordsOf[i] = ws
 		u := slices.Clone(ws)
 		slices.Sort(u)
@@ -179,9 +187,15 @@ func (o *oosDetector) nearest(ws []uint64, acc []float32, skip func(int32) bool)
 	return best
 }
 
-// score is the probability that the query is in the model's domain.
-func (o *oosDetector) score(toks []token) float64 {
-	ws := oosWords(toks, nil)
+// score is the probability that the query, with its phrase-list matches
+// pm, is in the model's domain.
+func (o *oosDetector) score(toks []token, pm []phraseMatch) float64 {
+	var ws []uint64
+	if o.phrases != nil {
+		ws = o.phrases.oosWords(toks, pm, nil)
+	} else {
+		ws = oosWords(toks, nil)
+	}
 	acc, _ := o.scratchP.Get().(*[]float32)
 	if acc == nil || len(*acc) != o.numDocs {
 		buf := make([]float32, o.numDocs)

@@ -28,6 +28,7 @@ type tagger struct {
 	// exp(trans) (0 where BIO forbids the transition) and exp(final), both
 	// shifted by the largest weight; rebuilt on load.
 	expTrans, expFinal []float64
+	phrases            *phraseSet // the model's phrase lists; nil when it has none
 }
 
 func (tg *tagger) numTags() int { return 1 + 2*len(tg.cats) }
@@ -131,7 +132,10 @@ func shape(s string) string {
 }
 
 // tokenFeatures returns the feature hashes of every token of a sentence.
-func tokenFeatures(toks []token, gm []gazMatch, cats int) [][]uint64 {
+// sub, when not nil, gives the word of a token that stands for a phrase
+// list ("" for the others): it replaces the token's word in every word
+// feature, and the token has no prefix and suffix features.
+func tokenFeatures(toks []token, gm []gazMatch, cats int, sub []string) [][]uint64 {
 	n := len(toks)
 	words := make([]string, n+4)
 	shapes := make([]string, n+4)
@@ -139,6 +143,9 @@ func tokenFeatures(toks []token, gm []gazMatch, cats int) [][]uint64 {
 	shapes[1], shapes[n+2] = "<s>", "</s>"
 	for i, t := range toks {
 		words[i+2] = normWord(t.Text)
+		if sub != nil && sub[i] != "" {
+			words[i+2] = sub[i]
+		}
 		shapes[i+2] = shape(t.Text)
 	}
 	hw := make([]uint64, len(words))
@@ -160,6 +167,9 @@ func tokenFeatures(toks []token, gm []gazMatch, cats int) [][]uint64 {
 			mix(tagSp1, hashString(hashString(fnvOffset, shapes[p]), shapes[p+1])),
 		)
 		rs = append(rs[:0], []rune(words[p])...)
+		if sub != nil && sub[i] != "" {
+			rs = rs[:0]
+		}
 		for k := 1; k <= 4 && k < len(rs); k++ {
 			f = append(f, mix(tagPre+uint64(k), hashString(fnvOffset, string(rs[:k]))))
 			f = append(f, mix(tagSuf+uint64(k), hashString(fnvOffset, string(rs[len(rs)-k:]))))
@@ -279,10 +289,11 @@ func goldTags(toks []token, spans []Span, catIndex map[string]int) []int {
 
 const gazFolds = 5
 
-// trainTagger trains the entity tagger on the labelled spans. It returns nil
-// when no example has a span of a known category.
-func trainTagger(ctx context.Context, exs []Example, docs [][]token, defs []EntityDef, o Options, report func(float64)) (*tagger, error) {
-	tg := &tagger{index: map[uint64]int32{}}
+// trainTagger trains the entity tagger on the labelled spans. pms holds the
+// phrase-list matches of each document (nil without phrase lists). It
+// returns nil when no example has a span of a known category.
+func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phraseMatch, phrases *phraseSet, defs []EntityDef, o Options, report func(float64)) (*tagger, error) {
+	tg := &tagger{index: map[uint64]int32{}, phrases: phrases}
 	catIndex := map[string]int{}
 	addCat := func(name string) {
 		if _, ok := catIndex[name]; !ok {
@@ -339,9 +350,14 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, defs []Enti
 		tg.gaz.maxLen = max(tg.gaz.maxLen, len(words))
 	}
 	golds := make([][]int, len(exs))
+	expanded := map[[3]int32]bool{} // list, tag, fold: phrases already added
 	for i, ex := range exs {
 		toks := docs[i]
 		golds[i] = goldTags(toks, ex.Spans, catIndex)
+		var subst []phraseMatch
+		if pms != nil {
+			subst = phrases.substitutions(pms[i])
+		}
 		for a := 0; a < len(toks); a++ {
 			t := golds[i][a]
 			if t == 0 || t%2 == 0 {
@@ -356,6 +372,21 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, defs []Enti
 				words = append(words, normWord(tk.Text))
 			}
 			add(words, (t-1)/2, 1<<(i%gazFolds))
+			// A span that is a phrase of an interchangeable list makes every
+			// phrase of the list a value of the entity: they are synonyms.
+			for _, m := range subst {
+				k := [3]int32{m.list, int32(t), int32(i % gazFolds)}
+				if int(m.start) == a && int(m.end) == b && !expanded[k] {
+					expanded[k] = true
+					for _, ph := range phrases.lists[m.list].phrases {
+						ws := make([]string, len(ph))
+						for k, w := range ph {
+							ws[k] = normWord(w)
+						}
+						add(ws, (t-1)/2, 1<<(i%gazFolds))
+					}
+				}
+			}
 		}
 	}
 	for _, d := range defs {
@@ -418,7 +449,14 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, defs []Enti
 		for j, t := range docs[i] {
 			words[j] = normWord(t.Text)
 		}
-		hs := tokenFeatures(docs[i], tg.gaz.matches(words, lookup), len(tg.cats))
+		var sub []string
+		if pms != nil && len(pms[i]) > 0 {
+			sub = phrases.tagWords(len(docs[i]), pms[i])
+		}
+		hs := tokenFeatures(docs[i], tg.gaz.matches(words, lookup), len(tg.cats), sub)
+		if pms != nil && len(pms[i]) > 0 {
+			phrases.tagFeatures(hs, pms[i])
+		}
 		rows := make([][]int32, len(hs))
 		for j, fs := range hs {
 			rows[j] = make([]int32, len(fs))
@@ -565,14 +603,22 @@ func (tg *tagger) buildIndex() {
 	}
 }
 
-// emissions returns the emission scores of a sentence (n x T).
-func (tg *tagger) emissions(toks []token) []float32 {
+// emissions returns the emission scores of a sentence (n x T) with its
+// phrase-list matches pm.
+func (tg *tagger) emissions(toks []token, pm []phraseMatch) []float32 {
 	T := tg.numTags()
 	words := make([]string, len(toks))
 	for j, t := range toks {
 		words[j] = normWord(t.Text)
 	}
-	fs := tokenFeatures(toks, tg.gaz.matches(words, tg.gaz.lookup), len(tg.cats))
+	var sub []string
+	if len(pm) > 0 {
+		sub = tg.phrases.tagWords(len(toks), pm)
+	}
+	fs := tokenFeatures(toks, tg.gaz.matches(words, tg.gaz.lookup), len(tg.cats), sub)
+	if len(pm) > 0 {
+		tg.phrases.tagFeatures(fs, pm)
+	}
 	em := make([]float32, len(toks)*T)
 	for j, hs := range fs {
 		e := em[j*T : (j+1)*T]
@@ -589,15 +635,16 @@ func (tg *tagger) emissions(toks []token) []float32 {
 	return em
 }
 
-// predict returns the learned entity spans of a sentence, each scored by
-// the smallest marginal probability of its tags.
-func (tg *tagger) predict(toks []token) []Entity {
+// predict returns the learned entity spans of a sentence, with its
+// phrase-list matches pm, each scored by the smallest marginal probability
+// of its tags.
+func (tg *tagger) predict(toks []token, pm []phraseMatch) []Entity {
 	n := len(toks)
 	if n == 0 {
 		return nil
 	}
 	T := tg.numTags()
-	em := tg.emissions(toks)
+	em := tg.emissions(toks, pm)
 	path := viterbi(em, n, T, tg.trans, tg.final)
 	if !slices.ContainsFunc(path, func(t int) bool { return t != 0 }) {
 		return nil
