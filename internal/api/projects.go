@@ -198,6 +198,7 @@ func (s *Server) importProject(w http.ResponseWriter, r *http.Request, v project
 	j, err := s.svc.Projects.StartImport(r.Context(), r.PathValue("projectName"), body, project.ImportOptions{
 		APIVersion: v, Format: r.URL.Query().Get("format"), CopyToken: copyToken(r),
 		LUISPatterns: r.URL.Query().Get("luisPatterns"),
+		LUISAppID:    r.URL.Query().Get("luisAppId"),
 	})
 	if err != nil {
 		s.writeError(w, r, err)

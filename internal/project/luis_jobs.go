@@ -17,6 +17,9 @@ const formatLuis = "Luis"
 // its options.
 type luisImportMeta struct {
 	Patterns string `json:"patterns"`
+	// AppID is the luisAppId query parameter, canonical; "" keeps the
+	// project's id, or draws one.
+	AppID string `json:"appId,omitempty"`
 }
 
 // startLUISImport starts a format=Luis import (LUIS.md §1.1): the file's
@@ -33,7 +36,18 @@ func (s *Projects) startLUISImport(ctx context.Context, name string, body []byte
 	if _, e := decodeLUIS(body); e != nil {
 		return nil, e
 	}
-	meta, err := json.Marshal(luisImportMeta{Patterns: patterns})
+	var appID string
+	if o.LUISAppID != "" {
+		id, ok := ParseLUISAppID(o.LUISAppID)
+		if !ok {
+			return nil, invalidLUISAppID(o.LUISAppID)
+		}
+		if err := s.checkLUISAppIDFree(ctx, name, id); err != nil {
+			return nil, err
+		}
+		appID = id
+	}
+	meta, err := json.Marshal(luisImportMeta{Patterns: patterns, AppID: appID})
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +85,11 @@ func (s *Projects) runLUISImport(ctx context.Context, j *job.Run, f *importPaylo
 	if err != nil {
 		return nil, fmt.Errorf("import job %s: %w", j.ID, err)
 	}
+	if f.LUIS.AppID != "" { // taken since the request: fail before anything changes
+		if err := s.checkLUISAppIDFree(ctx, j.Project, f.LUIS.AppID); err != nil {
+			return nil, err
+		}
+	}
 	now := s.now()
 	m := file.Metadata
 	p := &Project{Name: j.Project, Kind: m.ProjectKind, Language: m.Language, Description: m.Description,
@@ -79,6 +98,11 @@ func (s *Projects) runLUISImport(ctx context.Context, j *job.Run, f *importPaylo
 	if errors.Is(err, ErrQuota) {
 		return nil, azerr.New(azerr.QuotaExceeded, "The resource already has %d projects, the limit; delete one before importing a new project.", s.cfg.Limits.Projects)
 	} else if err != nil {
+		return nil, err
+	}
+	// The app id the LUIS endpoints find the project by (GET project shows
+	// it): the one asked for, else the project's own, else a new one.
+	if _, err := s.EnsureLUISAppID(ctx, j.Project, f.LUIS.AppID); err != nil {
 		return nil, err
 	}
 	return &job.Outcome{Warnings: warn.list()}, nil

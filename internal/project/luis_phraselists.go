@@ -65,6 +65,9 @@ func validatePhraseLists(p *problems, a *Assets) {
 				p.invalid(fmt.Sprintf("%s/phrases/%d", t, j), "A phrase of the phrase list %q is empty.", pl.Name)
 			case utf8.RuneCountInString(ph) > maxPhraseLength:
 				p.invalid(fmt.Sprintf("%s/phrases/%d", t, j), "A phrase of the phrase list %q is longer than %d characters.", pl.Name, maxPhraseLength)
+			case nlu.CheckPhraseLists([]nlu.PhraseList{{Name: pl.Name, Phrases: []string{ph}}}) != nil:
+				// the engine's own bound, so that training never refuses a stored project
+				p.invalid(fmt.Sprintf("%s/phrases/%d", t, j), "A phrase of the phrase list %q has more than %d words; split it into shorter phrases.", pl.Name, nlu.MaxPhraseTokens)
 			}
 		}
 	}

@@ -324,6 +324,7 @@ func TestValidatePhraseLists(t *testing.T) {
 		{"no phrases", []PhraseList{{Name: "a"}}, KindConversation, "/assets/phraseLists/0/phrases"},
 		{"empty phrase", []PhraseList{{Name: "a", Phrases: []string{" "}}}, KindConversation, "/assets/phraseLists/0/phrases/0"},
 		{"orchestration", []PhraseList{{Name: "a", Phrases: []string{"x"}}}, KindOrchestration, "/assets/phraseLists"},
+		{"too many words for the engine", []PhraseList{{Name: "a", Phrases: []string{"x", strings.Repeat("word ", 17)}}}, KindConversation, "/assets/phraseLists/0/phrases/1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &File{ProjectFileVersion: string(V20230401), StringIndexType: Utf16CodeUnit,

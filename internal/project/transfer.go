@@ -76,6 +76,10 @@ type ImportOptions struct {
 	// LUISPatterns is the luisPatterns query parameter of a format=Luis
 	// import (a Parley extension, CheckLUISPatterns).
 	LUISPatterns string
+	// LUISAppID is the luisAppId query parameter of a format=Luis import (a
+	// Parley extension): the LUIS app id to give the project, so that a
+	// bot's LUIS URL keeps working; default the project's own, or a new one.
+	LUISAppID string
 }
 
 // StartImport implements ConversationalAnalysisAuthoring_Import. It checks
@@ -91,6 +95,9 @@ func (s *Projects) StartImport(ctx context.Context, name string, body []byte, o 
 	}
 	if luis {
 		return s.startLUISImport(ctx, name, body, o)
+	}
+	if o.LUISAppID != "" {
+		return nil, azerr.Invalid("luisAppId", "luisAppId applies to format=Luis imports only; remove it, add format=Luis, or set it by PATCH of the project.")
 	}
 	if o.LUISPatterns != "" {
 		return nil, azerr.Invalid("luisPatterns", "luisPatterns applies to format=Luis imports only; remove it or add format=Luis.")
