@@ -16,14 +16,18 @@ import (
 // (botbuilder-ai 4.23.3, tests/botbuilder) against the LUIS endpoint, with
 // its v3 and v2 options, and checks the RecognizerResults a bot reads. It
 // needs node on PATH and PARLEY_BOTBUILDER_NODE_MODULES naming the
-// node_modules that `npm install --ignore-scripts` made in tests/botbuilder;
+// node_modules that `npm ci --ignore-scripts` made in tests/botbuilder
+// (scripts/test does);
 // without them it skips, and says so.
 func TestLUISRecognizerBotBuilder(t *testing.T) {
 	t.Parallel()
 	modules := os.Getenv("PARLEY_BOTBUILDER_NODE_MODULES")
 	node, err := exec.LookPath("node")
 	if modules == "" || err != nil {
-		t.Skip("set PARLEY_BOTBUILDER_NODE_MODULES to the node_modules of tests/botbuilder (npm install --ignore-scripts there) and put node on PATH to run Bot Framework's LuisRecognizer")
+		if os.Getenv("PARLEY_TEST_STRICT") == "1" { // CI: scripts/test installs them
+			t.Fatal("PARLEY_TEST_STRICT=1 but node or PARLEY_BOTBUILDER_NODE_MODULES is missing: scripts/test runs npm ci in tests/botbuilder")
+		}
+		t.Skip("set PARLEY_BOTBUILDER_NODE_MODULES to the node_modules of tests/botbuilder (npm ci --ignore-scripts there) and put node on PATH to run Bot Framework's LuisRecognizer")
 	}
 	srv := apitest.New(t, &apitest.Options{AutoRun: true})
 	setupLUISApp(t, srv, "give", giveProject, giveApp, "production", "staging")
