@@ -132,6 +132,14 @@ func renderMatrix(routes []route, d *deviations) string {
 		p(" %s |\n", exampleCell(rt.Operation, d))
 	}
 
+	p("\n## LUIS migration\n\n")
+	p("What Parley serves of LUIS, retired in October 2025, for apps moving to CLU and for bots that\n")
+	p("still call LUIS; each row's details are in compatibility.md.\n\n")
+	p("| Feature | Request | Parley | Details |\n| --- | --- | --- | --- |\n")
+	for _, f := range luisFeatures {
+		p("| %s | %s | %s | [compatibility.md](compatibility.md#%s) |\n", f.feature, f.request, f.parley, f.anchor)
+	}
+
 	p("\n## Deviations from the spec's examples\n\n")
 	p("Differences between a replayed example's response and Parley's answer that the\n")
 	p("suite allows. Volatile values (job and model ids, times, the host, training durations,\n")
@@ -187,6 +195,17 @@ func exampleCell(operation string, d *deviations) string {
 		return "–"
 	}
 	return strings.Join(cells, "; ")
+}
+
+// luisFeatures are the LUIS rows of the matrix. The LUIS routes live in
+// internal/api/luis_runtime.go, outside the CLU route table.
+var luisFeatures = []struct{ feature, request, parley, anchor string }{
+	{"Import a LUIS app (JSON, schemas 3.x to 7.x)", "`POST /projects/{projectName}/:import?format=Luis`", "yes, every CLU api-version; warnings per kind of loss; `luisPatterns`, `luisAppId`", "luis-import-and-export"},
+	{"Export as a LUIS app (7.0.0)", "`POST /projects/{projectName}/:export?format=Luis`", "yes; warnings for what LUIS cannot hold", "luis-import-and-export"},
+	{"`.lu` (LUDown) files", "`parley import FILE.lu`, `parley convert`, `parley export --format lu`", "yes, in the CLI", "lu-files"},
+	{"LUIS v3 prediction by slot", "`GET`, `POST /luis/prediction/v3.0/apps/{appId}/slots/{slotName}/predict`", "yes; slots `production` and `staging` are the deployments of those names", "luis-prediction-endpoint"},
+	{"LUIS v3 prediction by version", "`GET`, `POST /luis/prediction/v3.0/apps/{appId}/versions/{versionId}/predict`", "404, LUIS-shaped: Parley has no LUIS versions; use a slot", "luis-prediction-endpoint"},
+	{"LUIS v2 prediction", "`GET`, `POST /luis/v2.0/apps/{appId}`", "yes; `staging=true` is the staging deployment", "luis-prediction-endpoint"},
 }
 
 func orDash(s string) string {
