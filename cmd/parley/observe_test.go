@@ -124,7 +124,7 @@ func TestMetricsAndAccessLog(t *testing.T) {
 		{"parley_job_duration_seconds", map[string]string{"kind": "deploy"}, 1},
 		{"parley_job_wait_seconds", map[string]string{"kind": "train"}, 1},
 		{"parley_predictions_total", map[string]string{"project": "metrics-smoke", "deployment": "production", "outcome": "ok"}, 3},
-		{"parley_predictions_total", map[string]string{"project": "metrics-smoke", "deployment": "nowhere", "outcome": "error"}, 1},
+		{"parley_predictions_total", map[string]string{"project": "_other", "deployment": "_other", "outcome": "error"}, 1},
 		{"parley_prediction_duration_seconds", map[string]string{"project": "metrics-smoke", "deployment": "production"}, 3},
 		{"parley_models_loaded", nil, 1},
 		{"parley_models_loaded_bytes", nil, 1000},

@@ -132,7 +132,7 @@ func (m *Metrics) ObserveJob(kind, status string, attempt int, d, waited time.Du
 
 // ObservePrediction counts a prediction of a deployment.
 func (m *Metrics) ObservePrediction(project, deployment string, d time.Duration, err error) {
-	project, deployment = m.pair(project, deployment)
+	project, deployment = m.pair(project, deployment, err == nil)
 	outcome := "ok"
 	if err != nil {
 		outcome = "error"
@@ -143,18 +143,19 @@ func (m *Metrics) ObservePrediction(project, deployment string, d time.Duration,
 	}
 }
 
-// pair returns the labels of a (project, deployment) pair: themselves while
-// fewer than MaxDeploymentSeries pairs have been seen, else Other. Names a
-// request sends for deployments that do not exist count too, so an error
-// outcome is labelled the same way.
-func (m *Metrics) pair(project, deployment string) (string, string) {
+// pair returns the labels of a (project, deployment) pair: themselves once
+// a prediction of the pair succeeded (it names a real deployment) while
+// fewer than MaxDeploymentSeries pairs have, else Other. A failed prediction
+// of a pair never seen (a name a client made up) is Other, so that clients
+// cannot grow the series with names of deployments that do not exist.
+func (m *Metrics) pair(project, deployment string, ok bool) (string, string) {
 	k := [2]string{project, deployment}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.pairs[k] {
 		return project, deployment
 	}
-	if len(m.pairs) >= MaxDeploymentSeries {
+	if !ok || len(m.pairs) >= MaxDeploymentSeries {
 		return Other, Other
 	}
 	m.pairs[k] = true
