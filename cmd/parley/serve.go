@@ -82,6 +82,7 @@ func serveFlags(args []string, stderr io.Writer) (server.Config, error) {
 	fs.Int64Var(&cfg.ModelMemory, "model-memory", project.DefaultModelMemory, "bytes of trained models kept loaded for predictions, least recently used evicted first")
 	fs.StringVar(&cfg.MetricsListen, "metrics-listen", envOr("PARLEY_METRICS_LISTEN", ""), "serve /metrics on this address instead, without a key, for a Prometheus on a private network (PARLEY_METRICS_LISTEN); default /metrics on --listen, behind the key")
 	metricsOn := fs.Bool("metrics", true, "serve Prometheus metrics at /metrics")
+	fs.DurationVar(&cfg.DeploymentPoll, "deployment-poll", project.DefaultDeploymentPoll, "how often to check the store for deployments changed by other replicas: the bound on how late a deploy or swap reaches this one (its own apply at once)")
 	fs.StringVar(&cfg.PprofListen, "pprof", envOr("PARLEY_PPROF", ""), "serve Go's pprof profiles at /debug/pprof/ on this loopback address, such as 127.0.0.1:6060 (PARLEY_PPROF)")
 	logFormat := fs.String("log-format", envOr("PARLEY_LOG_FORMAT", "text"), "log lines as text or json (PARLEY_LOG_FORMAT)")
 	fs.BoolVar(&cfg.AccessLog, "access-log", true, "log one line per request (request id, operation, method, path without secrets, status, bytes, duration, x-ms-client-request-id)")

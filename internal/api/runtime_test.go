@@ -226,7 +226,24 @@ func TestPredictionErrors(t *testing.T) {
 // threshold of training time applies; delete and the deployment limit.
 func TestDeploymentLifecycle(t *testing.T) {
 	t.Parallel()
-	srv := apitest.New(t, nil)
+	forDeploymentCache(t, func(t *testing.T, watch bool) {
+		testDeploymentLifecycle(t, apitest.New(t, &apitest.Options{WatchDeployments: watch, DeploymentPoll: time.Hour}))
+	})
+}
+
+// forDeploymentCache runs f with deployments read from the store on every
+// prediction, and kept in memory as parley serve does (with a poll too slow
+// to matter: this process's own changes must apply at once).
+func forDeploymentCache(t *testing.T, f func(t *testing.T, watch bool)) {
+	for _, watch := range []bool{false, true} {
+		t.Run(map[bool]string{false: "store", true: "cached"}[watch], func(t *testing.T) {
+			t.Parallel()
+			f(t, watch)
+		})
+	}
+}
+
+func testDeploymentLifecycle(t *testing.T, srv *apitest.Server) {
 	// A threshold no score can reach: topIntent is always None.
 	high := strings.Replace(offsetsProject, `"confidenceThreshold":0`, `"confidenceThreshold":1`, 1)
 	importProject(t, srv, "offsets", []byte(high))
@@ -286,7 +303,12 @@ func TestDeploymentLifecycle(t *testing.T) {
 // the two models (run it with -race).
 func TestSwapUnderLoad(t *testing.T) {
 	t.Parallel()
-	srv := apitest.New(t, &apitest.Options{AutoRun: true})
+	forDeploymentCache(t, func(t *testing.T, watch bool) {
+		testSwapUnderLoad(t, apitest.New(t, &apitest.Options{AutoRun: true, WatchDeployments: watch, DeploymentPoll: time.Hour}))
+	})
+}
+
+func testSwapUnderLoad(t *testing.T, srv *apitest.Server) {
 	importProject(t, srv, "p", withName(t, smokeSnips(t), "p"))
 	finish(t, srv, train(t, srv, "p", "snips", "manual"))
 	importProject(t, srv, "p", withName(t, testdata(t, "datasets", "smoke", "banking77.smoke.clu.json"), "p"))

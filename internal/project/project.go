@@ -187,6 +187,11 @@ type Store interface {
 	ListDeployments(ctx context.Context, project string) ([]*Deployment, error)
 	// GetDeployment returns a deployment; ErrDeploymentNotFound.
 	GetDeployment(ctx context.Context, project, name string) (*Deployment, error)
+	// DeploymentsVersion returns a number that changes whenever any
+	// deployment changes (a deploy, swap or delete, or its project's
+	// deletion), in the transaction of the change: the runtime rereads the
+	// deployments it keeps in memory when it moves.
+	DeploymentsVersion(ctx context.Context) (int64, error)
 	// DeploymentEngine returns the engine model a deployment serves, with
 	// its ModelID; ErrDeploymentNotFound.
 	DeploymentEngine(ctx context.Context, project, name string) (modelID string, engine []byte, err error)

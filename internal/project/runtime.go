@@ -197,7 +197,8 @@ func (s *core) referenceFunc(o *PredictOptions) func() time.Time {
 }
 
 // Predict answers a query with the model a deployment serves. Each call
-// reads which model the deployment names, so a redeploy or swap applies to
+// looks up which model the deployment names (in memory while the runtime
+// watches deployments, deploycache.go), so a redeploy or swap applies to
 // the next request while requests in flight finish on the model they got.
 // o may be nil.
 func (s *Runtime) Predict(ctx context.Context, project, deployment, text, language string, o *PredictOptions) (p *Prediction, err error) {
@@ -208,7 +209,7 @@ func (s *Runtime) Predict(ctx context.Context, project, deployment, text, langua
 	if s.dir != nil {
 		return s.predictFromDir(ctx, project, deployment, text, language, o)
 	}
-	d, err := s.store.GetDeployment(ctx, project, deployment)
+	d, err := s.deployment(ctx, project, deployment)
 	if errors.Is(err, ErrDeploymentNotFound) {
 		if _, err := s.lookupProject(ctx, project); err != nil {
 			return nil, err

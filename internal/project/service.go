@@ -71,12 +71,13 @@ func (s *Services) Ready(ctx context.Context) error {
 // core is what the services share: the store, the job store, the clock and
 // the limits.
 type core struct {
-	store    Store
-	jobs     job.Store
-	notify   func()
-	cfg      Config
-	finished *job.FinishedCache
-	training *memoryGate
+	store       Store // wrapped: this process's deployment changes reach deployments
+	deployments *deploymentCache
+	jobs        job.Store
+	notify      func()
+	cfg         Config
+	finished    *job.FinishedCache
+	training    *memoryGate
 }
 
 // New returns the services; notify is called after a job is created, to
@@ -106,7 +107,11 @@ func New(store Store, jobs job.Store, notify func(), cfg Config) *Services {
 	if notify == nil {
 		notify = func() {}
 	}
-	c := &core{store: store, jobs: jobs, notify: notify, cfg: cfg, finished: job.NewFinishedCache(10_000),
+	deployments := &deploymentCache{entries: map[[2]string]*Deployment{}}
+	if store != nil {
+		store = changeNotifyingStore{Store: store, changed: deployments.changed}
+	}
+	c := &core{store: store, deployments: deployments, jobs: jobs, notify: notify, cfg: cfg, finished: job.NewFinishedCache(10_000),
 		training: newMemoryGate(cfg.TrainingMemory)}
 	return &Services{Projects: &Projects{c}, Training: &Training{c}, Deployments: &Deployments{c}, Runtime: &Runtime{core: c, models: newModelCache(cfg.ModelMemory)}}
 }

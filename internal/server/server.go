@@ -84,6 +84,10 @@ type Config struct {
 	// key. NoMetrics turns /metrics off.
 	MetricsListen string
 	NoMetrics     bool
+	// DeploymentPoll is how often the runtime reads the store's deployments
+	// version to learn of other replicas' deploys (zero:
+	// project.DefaultDeploymentPoll); this process's own apply at once.
+	DeploymentPoll time.Duration
 	// PprofListen, when set, serves net/http/pprof on this loopback address.
 	PprofListen string
 	// AccessLog writes one log line per request at level Info (else Debug).
@@ -214,7 +218,8 @@ type Server struct {
 	handler http.Handler
 	certs   *certReloader // nil: plain http
 	metrics *metrics.Metrics
-	side    []*http.Server // the metrics and pprof listeners
+	side    []*http.Server     // the metrics and pprof listeners
+	unwatch context.CancelFunc // stops the runtime's deployment watcher
 
 	http   *http.Server
 	ln     net.Listener
@@ -326,6 +331,7 @@ func (s *Server) Start(ctx context.Context, ln net.Listener) {
 	if s.runner != nil {
 		s.runner.Start(context.WithoutCancel(ctx))
 	}
+	s.WatchDeployments(ctx)
 	log := s.cfg.Logger
 	limited := newConnLimiter(ln, s.cfg.MaxConns)
 	s.http = &http.Server{
@@ -352,6 +358,18 @@ func (s *Server) Start(ctx context.Context, ln net.Listener) {
 	}
 	log.Info("parley serving", "addr", s.Scheme()+"://"+s.Addr(), "store", where)
 	s.startSide(log)
+}
+
+// WatchDeployments makes predictions take deployments from memory, read
+// again when the store says they changed (project.Runtime.WatchDeployments),
+// until Close. Start calls it; in-process tests may.
+func (s *Server) WatchDeployments(ctx context.Context) {
+	if s.service == nil || s.unwatch != nil {
+		return
+	}
+	var wctx context.Context
+	wctx, s.unwatch = context.WithCancel(context.WithoutCancel(ctx))
+	s.service.Runtime.WatchDeployments(wctx, s.cfg.DeploymentPoll)
 }
 
 // Addr is the address the server listens on, once started.
@@ -381,6 +399,9 @@ func (s *Server) Close() error {
 		defer cancel()
 		s.stopSide(ctx)
 		return s.http.Shutdown(ctx)
+	}
+	if s.unwatch != nil {
+		s.unwatch()
 	}
 	if s.store == nil {
 		return nil

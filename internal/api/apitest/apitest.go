@@ -58,7 +58,13 @@ type Options struct {
 	RetryAfter   int
 	Keys         []string // default: Key
 	AutoRun      bool     // run jobs in the background, as the real server does
-	Dir          string   // data directory; default t.TempDir()
+	// WatchDeployments keeps deployments in memory for predictions, as the
+	// real server does (server.WatchDeployments), checking the store every
+	// DeploymentPoll (zero: the default). Tests that change the store
+	// behind the services' back leave it off.
+	WatchDeployments bool
+	DeploymentPoll   time.Duration
+	Dir              string // data directory; default t.TempDir()
 	// Store is a PostgreSQL URL to run on instead of SQLite (server.Config.Store);
 	// Server.Store is then nil.
 	Store    string
@@ -97,7 +103,7 @@ func New(t testing.TB, opts *Options) *Server {
 	app, err := server.New(context.Background(), server.Config{
 		DataDir: dir, Store: opts.Store, Keys: keys, PageSize: opts.PageSize, MaxBodyBytes: opts.MaxBodyBytes,
 		RetryAfter: opts.RetryAfter, Limits: opts.Limits, Jobs: opts.Jobs, Now: clock.Now,
-		JobPollInterval: 10 * time.Millisecond, Observer: opts.Observer, TimeZone: opts.TimeZone,
+		JobPollInterval: 10 * time.Millisecond, Observer: opts.Observer, TimeZone: opts.TimeZone, DeploymentPoll: opts.DeploymentPoll,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -108,6 +114,9 @@ func New(t testing.TB, opts *Options) *Server {
 	s := &Server{Server: srv, Store: sq, Runner: app.Runner(), Clock: clock, Services: app.Services(), t: t}
 	if opts.AutoRun {
 		s.Runner.Start(context.Background())
+	}
+	if opts.WatchDeployments {
+		app.WatchDeployments(context.Background())
 	}
 	t.Cleanup(func() {
 		srv.Close()

@@ -75,6 +75,16 @@ func (s *Store) ListDeployments(ctx context.Context, projectName string) ([]*pro
 	return out, nil
 }
 
+// DeploymentsVersion implements project.Store: a counter the triggers on
+// deployments bump (migration deployment_version).
+func (s *Store) DeploymentsVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.pool.QueryRow(ctx, `SELECT version FROM deployment_version WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("deployments version: %w", err)
+	}
+	return v, nil
+}
+
 // GetDeployment implements project.Store.
 func (s *Store) GetDeployment(ctx context.Context, projectName, name string) (*project.Deployment, error) {
 	if !storable(projectName, name) {

@@ -312,3 +312,50 @@ func testSetModelEvaluation(t *testing.T, s Store) {
 		t.Errorf("evaluation after refused updates = %q", b)
 	}
 }
+
+// testDeploymentsVersion: the version moves with every change of a
+// deployment, by any path, and with nothing else.
+func testDeploymentsVersion(t *testing.T, s Store) {
+	ctx := t.Context()
+	version := func() int64 {
+		t.Helper()
+		v, err := s.DeploymentsVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	last := version()
+	moved := func(what string, want bool) {
+		t.Helper()
+		v := version()
+		if (v != last) != want {
+			t.Errorf("DeploymentsVersion after %s: %d, then %d; want moved %v", what, last, v, want)
+		}
+		last = v
+	}
+	createProject(t, s, "p", t0)
+	createProject(t, s, "q", t0)
+	moved("creating projects", false)
+	saveDeployment(t, s, newDeployment("p", "one", "m1", t0), "engine 1")
+	moved("a deploy", true)
+	saveDeployment(t, s, newDeployment("p", "two", "m2", t0), "engine 2")
+	saveDeployment(t, s, newDeployment("q", "three", "m3", t0), "engine 3")
+	moved("more deploys", true)
+	saveDeployment(t, s, newDeployment("p", "one", "m2", t0.Add(time.Minute)), "engine 2")
+	moved("a redeploy", true)
+	if err := s.SwapDeployments(ctx, "p", "one", "two"); err != nil {
+		t.Fatal(err)
+	}
+	moved("a swap", true)
+	createJob(t, s, "j1", t0)
+	moved("a job", false)
+	if err := s.DeleteDeployment(ctx, "p", "two"); err != nil {
+		t.Fatal(err)
+	}
+	moved("a deletion", true)
+	if err := s.DeleteProject(ctx, "q"); err != nil {
+		t.Fatal(err)
+	}
+	moved("deleting a project with a deployment", true)
+}

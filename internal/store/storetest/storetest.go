@@ -72,6 +72,7 @@ var tests = []struct {
 	{"Deployments", testDeployments},
 	{"DeploymentQuota", testDeploymentQuota},
 	{"SwapDeployments", testSwapDeployments},
+	{"DeploymentsVersion", testDeploymentsVersion},
 	{"ConcurrentClaims", testConcurrentClaims},
 	{"ConcurrentJobLimits", testConcurrentJobLimits},
 	{"ConcurrentQuotas", testConcurrentQuotas},
