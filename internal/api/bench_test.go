@@ -135,7 +135,7 @@ func deployDataset(b *testing.B, srv *apitest.Server, file string) (name string,
 func BenchmarkPredict(b *testing.B) {
 	for _, file := range []string{"snips2017.clu.json", "banking77.clu.json"} {
 		b.Run(strings.TrimSuffix(file, ".clu.json"), func(b *testing.B) {
-			srv := apitest.New(b, &apitest.Options{AutoRun: true})
+			srv := apitest.New(b, &apitest.Options{AutoRun: true, WatchDeployments: true}) // deployments in memory, as parley serve keeps them
 			name, queries := deployDataset(b, srv, file)
 			ctx := context.Background()
 			var before, after goruntime.MemStats

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -205,13 +206,20 @@ func allowed(a, b int) bool {
 	return a == b || a == b-1 // I-x follows B-x or I-x
 }
 
-// viterbi returns the best tag sequence for emission scores em (n x T).
-func viterbi(em []float32, n, T int, trans, final []float32) []int {
+// viterbi returns the best tag sequence for emission scores em (n x T),
+// in scratch's memory when scratch is not nil.
+func viterbi(em []float32, n, T int, trans, final []float32, scratch *tagScratch) []int {
 	if n == 0 {
 		return nil
 	}
-	score := make([]float32, n*T)
-	back := make([]int32, n*T)
+	var score []float32
+	var back []int32
+	var path []int
+	if scratch != nil {
+		score, back, path = scratch.viterbi(n, T)
+	} else {
+		score, back, path = make([]float32, n*T), make([]int32, n*T), make([]int, n)
+	}
 	negInf := float32(math.Inf(-1))
 	for t := range T {
 		if allowed(T, t) {
@@ -250,7 +258,6 @@ func viterbi(em []float32, n, T int, trans, final []float32) []int {
 			best, arg = s, t
 		}
 	}
-	path := make([]int, n)
 	path[n-1] = arg
 	for i := n - 1; i > 0; i-- {
 		path[i-1] = int(back[i*T+path[i]])
@@ -512,7 +519,7 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 					}
 				}
 			}
-			pred := viterbi(em, n, T, tw[:(T+1)*T], tw[(T+1)*T:])
+			pred := viterbi(em, n, T, tw[:(T+1)*T], tw[(T+1)*T:], nil)
 			gold := golds[i]
 			upd := func(arr []float32, acc []float64, idx int, d float32) {
 				arr[idx] += d
@@ -605,7 +612,7 @@ func (tg *tagger) buildIndex() {
 
 // emissions returns the emission scores of a sentence (n x T) with its
 // phrase-list matches pm.
-func (tg *tagger) emissions(toks []token, pm []phraseMatch) []float32 {
+func (tg *tagger) emissions(toks []token, pm []phraseMatch, scratch *tagScratch) []float32 {
 	T := tg.numTags()
 	words := make([]string, len(toks))
 	for j, t := range toks {
@@ -619,7 +626,7 @@ func (tg *tagger) emissions(toks []token, pm []phraseMatch) []float32 {
 	if len(pm) > 0 {
 		tg.phrases.tagFeatures(fs, pm)
 	}
-	em := make([]float32, len(toks)*T)
+	em := scratch.emissions(len(toks), T)
 	for j, hs := range fs {
 		e := em[j*T : (j+1)*T]
 		for _, h := range hs {
@@ -644,12 +651,14 @@ func (tg *tagger) predict(toks []token, pm []phraseMatch) []Entity {
 		return nil
 	}
 	T := tg.numTags()
-	em := tg.emissions(toks, pm)
-	path := viterbi(em, n, T, tg.trans, tg.final)
+	scratch := getTagScratch()
+	defer putTagScratch(scratch)
+	em := tg.emissions(toks, pm, scratch)
+	path := viterbi(em, n, T, tg.trans, tg.final, scratch)
 	if !slices.ContainsFunc(path, func(t int) bool { return t != 0 }) {
 		return nil
 	}
-	marg := marginals(em, n, T, tg.expTrans, tg.expFinal)
+	marg := marginals(em, n, T, tg.expTrans, tg.expFinal, scratch)
 	var out []Entity
 	for a := 0; a < n; a++ {
 		t := path[a]
@@ -678,8 +687,10 @@ func (tg *tagger) predict(toks []token, pm []phraseMatch) []Entity {
 // exponentiated transition weights. It works in probability space with
 // every row rescaled, which is exact because every path takes one emission
 // per position and the same number of transitions.
-func marginals(em []float32, n, T int, tr, final []float64) []float64 {
-	e := make([]float64, n*T)
+//
+// The result is in scratch's memory: it is valid until scratch is used again.
+func marginals(em []float32, n, T int, tr, final []float64, scratch *tagScratch) []float64 {
+	e, alpha, beta, next := scratch.marginals(n, T)
 	for i := range n {
 		row := em[i*T : (i+1)*T]
 		m := slices.Max(row)
@@ -698,8 +709,6 @@ func marginals(em []float32, n, T int, tr, final []float64) []float64 {
 			}
 		}
 	}
-	alpha := make([]float64, n*T)
-	beta := make([]float64, n*T)
 	for t := range T {
 		alpha[t] = e[t] * tr[T*T+t]
 	}
@@ -722,7 +731,6 @@ func marginals(em []float32, n, T int, tr, final []float64) []float64 {
 	}
 	copy(beta[(n-1)*T:], final)
 	normalize(beta[(n-1)*T:])
-	next := make([]float64, T)
 	for i := n - 2; i >= 0; i-- {
 		for t := range T {
 			next[t] = e[(i+1)*T+t] * beta[(i+1)*T+t]
@@ -738,7 +746,7 @@ func marginals(em []float32, n, T int, tr, final []float64) []float64 {
 		}
 		normalize(cur)
 	}
-	out := make([]float64, n*T)
+	out := e // the emissions are read no more
 	for i := range n {
 		for t := range T {
 			out[i*T+t] = alpha[i*T+t] * beta[i*T+t]
@@ -746,4 +754,59 @@ func marginals(em []float32, n, T int, tr, final []float64) []float64 {
 		normalize(out[i*T : (i+1)*T])
 	}
 	return out
+}
+
+// tagScratch is the memory of one prediction's tagging: the emission,
+// Viterbi and forward-backward arrays, reused across predictions through
+// tagScratchPool so that tagging allocates nothing in the steady state.
+type tagScratch struct {
+	f32  []float32
+	i32  []int32
+	ints []int
+	f64  []float64
+}
+
+var tagScratchPool = sync.Pool{New: func() any { return new(tagScratch) }}
+
+// maxPooledScratch is the largest scratch (in float64s) kept for reuse: a
+// rare very long query does not pin its memory.
+const maxPooledScratch = 1 << 17
+
+func getTagScratch() *tagScratch { return tagScratchPool.Get().(*tagScratch) }
+
+func putTagScratch(s *tagScratch) {
+	if cap(s.f64) <= maxPooledScratch && cap(s.f32) <= 2*maxPooledScratch {
+		tagScratchPool.Put(s)
+	}
+}
+
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
+// emissions returns zeroed room for n x T emission scores.
+func (s *tagScratch) emissions(n, T int) []float32 {
+	s.f32 = grow(s.f32, 2*n*T)
+	em := s.f32[:n*T]
+	clear(em)
+	return em
+}
+
+// viterbi returns Viterbi's score, back-pointer and path arrays; score is
+// the second half of f32, after the emissions.
+func (s *tagScratch) viterbi(n, T int) ([]float32, []int32, []int) {
+	s.f32 = grow(s.f32, 2*n*T)
+	s.i32 = grow(s.i32, n*T)
+	s.ints = grow(s.ints, n)
+	return s.f32[n*T : 2*n*T], s.i32, s.ints
+}
+
+// marginals returns forward-backward's arrays, alpha and beta zeroed.
+func (s *tagScratch) marginals(n, T int) (e, alpha, beta, next []float64) {
+	s.f64 = grow(s.f64, 3*n*T+T)
+	clear(s.f64)
+	return s.f64[:n*T], s.f64[n*T : 2*n*T], s.f64[2*n*T : 3*n*T], s.f64[3*n*T:]
 }
