@@ -141,9 +141,9 @@ func trainOOS(docs [][]token, pms [][]phraseMatch, phrases *phraseSet, exs []Exa
 	// the nearest other utterance with different text.
 	step := max(1, len(docs)/2000)
 	var sims []float64
-	acc := make([]float32, o.numDocs)
+	sc := &oosScratch{acc: make([]float32, o.numDocs)}
 	for i := 0; i < len(docs); i += step {
-		s := o.nearest(wordsOf[i], acc, func(d int32) bool { return exs[d].Text == exs[i].Text })
+		s := o.nearest(wordsOf[i], sc, func(d int32) bool { return exs[d].Text == exs[i].Text })
 		sims = append(sims, s)
 	}
 	slices.Sort(sims)
@@ -158,15 +158,24 @@ func trainOOS(docs [][]token, pms [][]phraseMatch, phrases *phraseSet, exs []Exa
 	return o
 }
 
+// oosScratch is the memory of one nearest search: acc has one entry per
+// document, all zero between searches; touched lists the entries a search
+// made non-zero.
+type oosScratch struct {
+	acc     []float32
+	touched []int32
+}
+
 // nearest returns the highest cosine similarity between the words ws and a
-// training utterance other than those skip rejects. acc must have one entry
-// per document and be all zero; it is left all zero.
-func (o *oosDetector) nearest(ws []uint64, acc []float32, skip func(int32) bool) float64 {
+// training utterance other than those skip rejects, in sc's memory (left
+// as it found it).
+func (o *oosDetector) nearest(ws []uint64, sc *oosScratch, skip func(int32) bool) float64 {
 	idx, val, norm := o.tfidf(slices.Clone(ws))
 	if norm == 0 {
 		return 0
 	}
-	var touched []int32
+	acc, touched := sc.acc, sc.touched[:0]
+	defer func() { sc.touched = touched[:0] }()
 	for a, r := range idx {
 		v := val[a] / float32(norm)
 		for p := o.postOff[r]; p < o.postOff[r+1]; p++ {
@@ -196,12 +205,11 @@ func (o *oosDetector) score(toks []token, pm []phraseMatch) float64 {
 	} else {
 		ws = oosWords(toks, nil)
 	}
-	acc, _ := o.scratchP.Get().(*[]float32)
-	if acc == nil || len(*acc) != o.numDocs {
-		buf := make([]float32, o.numDocs)
-		acc = &buf
+	sc, _ := o.scratchP.Get().(*oosScratch)
+	if sc == nil || len(sc.acc) != o.numDocs {
+		sc = &oosScratch{acc: make([]float32, o.numDocs)}
 	}
-	s := o.nearest(ws, *acc, nil)
-	o.scratchP.Put(acc)
+	s := o.nearest(ws, sc, nil)
+	o.scratchP.Put(sc)
 	return 1 / (1 + math.Exp(-(s-float64(o.center))/float64(o.width)))
 }
