@@ -1,0 +1,260 @@
+package lu
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+)
+
+// span is a labelled value in an utterance: start and end are inclusive
+// offsets in runes of the utterance's text, as bf-lu's visitor computes
+// them before they are counted in UTF-16 units.
+type span struct {
+	entity, role string
+	start, end   int
+}
+
+// ref is an entity an utterance names without a value, {name} or
+// {name:role}, which makes the utterance a pattern.
+type ref struct {
+	entity, role string
+}
+
+// parsedUtterance is one "- ..." line of an intent, read.
+type parsedUtterance struct {
+	text  string // the text, labels replaced by their values
+	spans []span // labelled values, children before their parents
+	refs  []ref  // entities named without a value
+}
+
+// exprNode is a piece of an {expression}: text, or an entity.
+type exprNode struct {
+	text string
+	ent  *exprEntity
+}
+
+type exprEntity struct {
+	name, role string
+	hasValue   bool
+	value      []exprNode
+	parent     *exprEntity
+}
+
+var errUnbalanced = errors.New("a } closes no {; escape a literal brace as \\}")
+
+// parseUtterance reads the text after an utterance's marker. It follows
+// the lexer of the LUDown grammar: outside expressions, \{ and \} are the
+// braces themselves, and {…} with balanced braces is an expression; inside
+// one, {name=value}, {name:role=value}, {@name=value} label a value,
+// {name} and {name:role} name an entity without one.
+func parseUtterance(raw string) (*parsedUtterance, error) {
+	rs := []rune(raw)
+	var out []rune
+	pu := &parsedUtterance{}
+	for i := 0; i < len(rs); {
+		c := rs[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(rs) {
+				out = append(out, c)
+				i++
+				continue
+			}
+			n := rs[i+1]
+			switch {
+			case n == '{' || n == '}':
+				out = append(out, n)
+			case n == '\\' && i+2 < len(rs) && rs[i+2] == '{' && exprEnd(rs, i+2) > 0:
+				out = append(out, n)
+			default:
+				out = append(out, c, n)
+			}
+			i += 2
+		case c == '{':
+			end := exprEnd(rs, i)
+			if end < 0 {
+				out = append(out, c)
+				i++
+				continue
+			}
+			nodes, err := tokenizeExpr(trimRunes(rs[i:end]))
+			if err != nil {
+				return nil, err
+			}
+			out = trimLeftRunes(out)
+			out = resolveExpr(nodes, pu, out)
+			i = end
+		default:
+			out = append(out, c)
+			i++
+		}
+	}
+	lead := len(out) - len(trimLeftRunes(out))
+	text := strings.TrimRightFunc(string(out[lead:]), isSpace)
+	pu.text = text
+	n := len([]rune(text))
+	for k := range pu.spans {
+		pu.spans[k].start -= lead
+		pu.spans[k].end -= lead
+		if pu.spans[k].end >= n {
+			pu.spans[k].end = n - 1
+		}
+	}
+	return pu, nil
+}
+
+// exprEnd returns the index after the } that balances the { at rs[i], or
+// -1 when the line ends first.
+func exprEnd(rs []rune, i int) int {
+	depth := 0
+	for j := i; j < len(rs); j++ {
+		switch rs[j] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		}
+	}
+	return -1
+}
+
+// tokenizeExpr splits an expression into text and entities, with the
+// rules of bf-lu's visitor: \{, \} and \\ escape; = starts a value unless
+// one is being read; : after a name starts a role; a value's leading
+// spaces are dropped.
+func tokenizeExpr(exp []rune) ([]exprNode, error) {
+	var top []exprNode
+	list := &top
+	var cur *exprEntity
+	var nameCap, valueCap, roleCap, escape bool
+	push := func(c rune) { *list = append(*list, exprNode{text: string(c)}) }
+	for i, c := range exp {
+		switch {
+		case c == '\\' && !escape && i+1 < len(exp) && (exp[i+1] == '{' || exp[i+1] == '}' || exp[i+1] == '\\'):
+			escape = true
+		case c == '{' && !escape:
+			e := &exprEntity{parent: cur}
+			*list = append(*list, exprNode{ent: e})
+			cur = e
+			nameCap, roleCap, valueCap = true, false, false
+		case c == '}' && !escape:
+			if cur == nil {
+				return nil, errUnbalanced
+			}
+			cur = cur.parent
+			if cur != nil {
+				list = &cur.value
+			} else {
+				list = &top
+			}
+			nameCap, roleCap, valueCap = false, false, false
+		case c == '=' && !valueCap:
+			if cur == nil {
+				return nil, errUnbalanced
+			}
+			cur.hasValue = true
+			cur.value = nil
+			list = &cur.value
+			nameCap, roleCap, valueCap = false, false, true
+		case c == ':' && !roleCap:
+			if cur != nil && cur.name != "" && nameCap {
+				roleCap, nameCap, valueCap = true, false, false
+			} else {
+				push(c)
+			}
+		default:
+			escape = false
+			switch {
+			case nameCap:
+				cur.name += string(c)
+			case valueCap:
+				if c != ' ' || len(*list) != 0 {
+					push(c)
+				}
+			case roleCap:
+				cur.role += string(c)
+			default:
+				push(c)
+			}
+		}
+	}
+	return top, nil
+}
+
+// resolveExpr appends the text of nodes to out, recording spans and refs.
+func resolveExpr(nodes []exprNode, pu *parsedUtterance, out []rune) []rune {
+	for _, n := range nodes {
+		if n.ent == nil {
+			out = append(out, []rune(n.text)...)
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimSpace(n.ent.name), "@")
+		name = strings.TrimSpace(name)
+		role := strings.TrimSpace(n.ent.role)
+		if !n.ent.hasValue {
+			s := "{" + name
+			if role != "" {
+				s += ":" + role
+			}
+			out = append(out, []rune(s+"}")...)
+			pu.refs = append(pu.refs, ref{entity: name, role: role})
+			continue
+		}
+		start := len(out)
+		out = resolveExpr(n.ent.value, pu, out)
+		out = trimLeftRunes(out)
+		pu.spans = append(pu.spans, span{entity: name, role: role, start: start, end: len(out) - 1})
+	}
+	return out
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' }
+
+func trimLeftRunes(rs []rune) []rune {
+	i := 0
+	for i < len(rs) && isSpace(rs[i]) {
+		i++
+	}
+	return rs[i:]
+}
+
+func trimRunes(rs []rune) []rune {
+	rs = trimLeftRunes(rs)
+	j := len(rs)
+	for j > 0 && isSpace(rs[j-1]) {
+		j--
+	}
+	return rs[:j]
+}
+
+// patternSyntax finds what makes a plain utterance a pattern: an [optional]
+// part or a (this|that) group, unescaped (bf-lu's isUtterancePattern).
+var patternSyntax = regexp.MustCompile(`\[.*[^\\]\]|\[\]|\(.*?\|(?:.*[^\\])?\)`)
+
+// isPattern reports whether a text without expressions is a pattern.
+func isPattern(text string) bool { return patternSyntax.MatchString(text) }
+
+// unescapeText turns \[ \] \( \) into the characters, as bf-lu does for
+// utterances that are not patterns.
+var escapedPunct = regexp.MustCompile(`\\[\[\]()]`)
+
+func unescapeText(s string) string {
+	return escapedPunct.ReplaceAllStringFunc(s, func(m string) string { return m[1:] })
+}
+
+// utf16Offsets converts rune offsets of text to UTF-16 offsets: the result
+// has an entry per rune, and one more for the end.
+func utf16Offsets(text string) []int {
+	offs := []int{0}
+	n := 0
+	for _, r := range text {
+		n += len(utf16.Encode([]rune{r}))
+		offs = append(offs, n)
+	}
+	return offs
+}
