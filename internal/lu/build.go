@@ -799,11 +799,10 @@ func (b *builder) oldEntity(s *section) error {
 			sl = &SubList{CanonicalForm: canon, List: []string{}}
 			l.SubLists = append(l.SubLists, sl)
 		}
+		// Unlike @ list bodies, a $ list's item is one synonym, commas and all.
 		for _, it := range s.items {
-			for _, syn := range strings.Split(it.text, ",") {
-				if syn = strings.TrimSpace(syn); syn != "" && !slices.Contains(sl.List, syn) {
-					sl.List = append(sl.List, syn)
-				}
+			if it.text != "" && !slices.Contains(sl.List, it.text) {
+				sl.List = append(sl.List, it.text)
 			}
 		}
 		return nil
