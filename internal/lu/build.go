@@ -1056,7 +1056,10 @@ func (b *builder) phraseListsForAll() {
 // nest turns an utterance's spans into labels in UTF-16 units, children
 // under the label of their parent entity.
 func (b *builder) nest(p pendingUtterance) error {
+	// Spans come children first; of labels over the same text, the one
+	// written outermost is the last.
 	spans := slices.Clone(p.spans)
+	slices.Reverse(spans)
 	sort.SliceStable(spans, func(i, j int) bool {
 		if spans[i].start != spans[j].start {
 			return spans[i].start < spans[j].start

@@ -133,14 +133,21 @@ func normalize(a *App) *App {
 		slices.Sort(r)
 		return r
 	}
+	// A phrase list enabled for all models is a feature of every model,
+	// listed or not; bf-lu lists it on the models of its own file only.
+	forAll := map[string]bool{}
+	for _, pl := range n.PhraseLists {
+		forAll[pl.Name] = pl.EnabledForAllModels
+	}
+	global := func(f *Feature) bool { return f.FeatureName != "" && forAll[f.FeatureName] }
 	slices.SortFunc(n.Intents, func(x, y *Intent) int { return byName(x.Name, y.Name) })
 	for _, in := range n.Intents {
-		in.Features = fixFeatures(in.Features)
+		in.Features = fixFeatures(slices.DeleteFunc(in.Features, global))
 	}
 	slices.SortFunc(n.Entities, func(x, y *Entity) int { return byName(x.Name, y.Name) })
 	for _, e := range n.Entities {
 		e.Children = fixChildren(e.Children)
-		e.Features = fixFeatures(e.Features)
+		e.Features = fixFeatures(slices.DeleteFunc(e.Features, global))
 		e.Roles = roles(e.Roles)
 	}
 	slices.SortFunc(n.Composites, func(x, y *Composite) int { return byName(x.Name, y.Name) })
@@ -151,6 +158,7 @@ func normalize(a *App) *App {
 	slices.SortFunc(n.ClosedLists, func(x, y *ClosedList) int { return byName(x.Name, y.Name) })
 	for _, c := range n.ClosedLists {
 		c.Roles = roles(c.Roles)
+		slices.SortFunc(c.SubLists, func(x, y *SubList) int { return byName(x.CanonicalForm, y.CanonicalForm) })
 	}
 	slices.SortFunc(n.RegexEntities, func(x, y *RegexEntity) int { return byName(x.Name, y.Name) })
 	for _, c := range n.RegexEntities {
