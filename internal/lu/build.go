@@ -27,6 +27,10 @@ var prebuiltNames = []string{
 	"temperature", "url",
 }
 
+// maxLabels bounds the labels of one utterance (LUIS itself allows far
+// fewer), which keeps nesting them cheap.
+const maxLabels = 1000
+
 // builder turns sections into an App.
 type builder struct {
 	app        *App
@@ -49,6 +53,24 @@ type builder struct {
 	amends     []amend                    // "@ name roles/features" lines
 	files      map[string]map[string]bool // "i:"/"e:"/"p:" + name -> files it is in
 	plForAll   map[string]bool            // phrase lists whose enabledForAllModels is decided
+	sets       sets                       // members of lists, to add each once in constant time
+}
+
+// sets holds, per list (keyed by a pointer to it), the members added.
+type sets map[any]map[string]bool
+
+// add records v in the set of owner, and reports whether it was new.
+func (s sets) add(owner any, v string) bool {
+	m := s[owner]
+	if m == nil {
+		m = map[string]bool{}
+		s[owner] = m
+	}
+	if m[v] {
+		return false
+	}
+	m[v] = true
+	return true
 }
 
 // amend is an "@ name hasRoles … usesFeatures …" line without a type: it
@@ -145,7 +167,7 @@ func newBuilder(culture string) *builder {
 		prebuilts: map[string]*PrebuiltEntity{}, composites: map[string]*Composite{},
 		patternAny: map[string]*PatternAny{}, phrases: map[string]*PhraseList{},
 		children: map[string]*Child{}, childOf: map[string]string{}, roleOwner: map[string]string{},
-		seen: map[string]bool{}, files: map[string]map[string]bool{}, plForAll: map[string]bool{},
+		seen: map[string]bool{}, files: map[string]map[string]bool{}, plForAll: map[string]bool{}, sets: sets{},
 	}
 }
 
@@ -286,7 +308,7 @@ func (b *builder) addRoles(entity string, dst *[]string, roles []string) {
 		if r == "" {
 			continue
 		}
-		if !slices.Contains(*dst, r) {
+		if b.sets.add(dst, r) {
 			*dst = append(*dst, r)
 		}
 		if _, ok := b.roleOwner[r]; !ok {
@@ -550,10 +572,10 @@ func (b *builder) entity(s *section) error {
 			if !strings.HasPrefix(h.definition, "[") || !strings.HasSuffix(h.definition, "]") {
 				return s.errorf("composite %q: write its children as = [child1, child2]", h.name)
 			}
-			addCompositeChildren(c, h.definition)
+			b.addCompositeChildren(c, h.definition)
 		}
 		for _, it := range s.items {
-			addCompositeChildren(c, it.text)
+			b.addCompositeChildren(c, it.text)
 		}
 		return nil
 	case kindPatternAny:
@@ -578,7 +600,7 @@ func (b *builder) entity(s *section) error {
 		if len(h.roles) > 0 {
 			return s.errorf("phrase list %q: phrase lists have no roles", h.name)
 		}
-		addWords(pl, s.items)
+		b.addWords(pl, s.items)
 		return nil
 	}
 	return nil
@@ -601,23 +623,23 @@ func (b *builder) ensureComposite(name string) *Composite {
 	return c
 }
 
-func addCompositeChildren(c *Composite, def string) {
+func (b *builder) addCompositeChildren(c *Composite, def string) {
 	def = strings.NewReplacer("[", "", "]", "").Replace(def)
 	for _, f := range strings.FieldsFunc(def, func(r rune) bool { return r == ',' || r == ';' }) {
-		if f = strings.TrimSpace(f); f != "" && !slices.Contains(c.Children, CompositeChild{Name: f}) {
+		if f = strings.TrimSpace(f); f != "" && b.sets.add(c, f) {
 			c.Children = append(c.Children, CompositeChild{Name: f})
 		}
 	}
 }
 
-func addWords(pl *PhraseList, items []item) {
+func (b *builder) addWords(pl *PhraseList, items []item) {
 	var words []string
 	if pl.Words != "" {
 		words = strings.Split(pl.Words, ",")
 	}
 	for _, it := range items {
 		for _, w := range strings.FieldsFunc(it.text, func(r rune) bool { return r == ',' || r == ';' }) {
-			if w = strings.TrimSpace(w); w != "" && !slices.Contains(words, w) {
+			if w = strings.TrimSpace(w); w != "" && b.sets.add(pl, w) {
 				words = append(words, w)
 			}
 		}
@@ -656,7 +678,7 @@ func (b *builder) listBody(l *ClosedList, items []item) error {
 			return it.errorf("list entity %q: synonym %q comes before any normalized value; write - value : first, then the synonyms under it", l.Name, it.text)
 		}
 		for _, syn := range strings.Split(it.text, ",") {
-			if syn = strings.TrimSpace(syn); syn != "" && !slices.Contains(cur.List, syn) {
+			if syn = strings.TrimSpace(syn); syn != "" && b.sets.add(cur, syn) {
 				cur.List = append(cur.List, syn)
 			}
 		}
@@ -768,7 +790,7 @@ func (b *builder) oldEntity(s *section) error {
 		if err := b.define(name, kindComposite, s.pos); err != nil {
 			return err
 		}
-		addCompositeChildren(b.ensureComposite(name), typ)
+		b.addCompositeChildren(b.ensureComposite(name), typ)
 		return b.noBody(s, "a composite entity")
 	case lw == "phraselist":
 		if err := b.define(name, kindPhraseList, s.pos); err != nil {
@@ -781,7 +803,7 @@ func (b *builder) oldEntity(s *section) error {
 			b.app.PhraseLists = append(b.app.PhraseLists, pl)
 		}
 		pl.Mode = pl.Mode || strings.Contains(strings.ToLower(rest), "interchangeable")
-		addWords(pl, s.items)
+		b.addWords(pl, s.items)
 		return nil
 	case strings.HasSuffix(typ, "="):
 		if err := b.define(name, kindList, s.pos); err != nil {
@@ -801,7 +823,7 @@ func (b *builder) oldEntity(s *section) error {
 		}
 		// Unlike @ list bodies, a $ list's item is one synonym, commas and all.
 		for _, it := range s.items {
-			if it.text != "" && !slices.Contains(sl.List, it.text) {
+			if it.text != "" && b.sets.add(sl, it.text) {
 				sl.List = append(sl.List, it.text)
 			}
 		}
@@ -843,11 +865,14 @@ func (b *builder) utterance(in *Intent, it item) error {
 	if pu.text == "" {
 		return it.errorf("empty utterance; write text after the -")
 	}
+	if len(pu.spans)+len(pu.refs) > maxLabels {
+		return it.errorf("%v: the utterance has %d labels, more than %d", ErrTooLarge, len(pu.spans)+len(pu.refs), maxLabels)
+	}
 	key := in.Name + "\x00" + pu.text
 	switch {
 	case len(pu.refs) > 0:
 		if len(pu.spans) > 0 {
-			return it.errorf("utterance %q mixes labelled entities {name=value} with entities without a value {name}; label all of them (an utterance) or none (a pattern)", it.text)
+			return it.at(pu.refs[0].entity).errorf("utterance %q mixes labelled entities {name=value} with entities without a value {name}; label all of them (an utterance) or none (a pattern)", it.text)
 		}
 		for _, r := range pu.refs {
 			if err := b.patternRef(it, r); err != nil {
@@ -874,7 +899,7 @@ func (b *builder) utterance(in *Intent, it item) error {
 	for k := range pu.spans {
 		sp := &pu.spans[k]
 		if sp.end < sp.start {
-			return it.errorf("no labelled value for entity %q in utterance %q; write {@%s=value}", sp.entity, it.text, sp.entity)
+			return it.at(sp.entity).errorf("no labelled value for entity %q in utterance %q; write {@%s=value}", sp.entity, it.text, sp.entity)
 		}
 		if err := b.labelEntity(it, sp, pu.spans); err != nil {
 			return err
@@ -913,7 +938,7 @@ func (b *builder) labelEntity(it item, sp *span, all []span) error {
 	}
 	switch k {
 	case kindPhraseList:
-		return it.errorf("%q is a phrase list, which cannot be labelled in an utterance", sp.entity)
+		return it.at(sp.entity).errorf("%q is a phrase list, which cannot be labelled in an utterance", sp.entity)
 	case kindPatternAny:
 		// A labelled pattern.any becomes a machine-learned entity, as in bf-lu.
 		pa := b.patternAny[sp.entity]
@@ -924,7 +949,7 @@ func (b *builder) labelEntity(it item, sp *span, all []span) error {
 		b.addRoles(sp.entity, &e.Roles, pa.Roles)
 	case kindList, kindPrebuilt, kindRegex:
 		if sp.role == "" && !inside(*sp, all) {
-			return it.errorf("%q is %s; label it only with a role ({@%s:ROLE=value}) or inside its parent's label", sp.entity, kindWord(k), sp.entity)
+			return it.at(sp.entity).errorf("%q is %s; label it only with a role ({@%s:ROLE=value}) or inside its parent's label", sp.entity, kindWord(k), sp.entity)
 		}
 	}
 	b.noteEntity(sp.entity, b.kind[sp.entity], it.file)
@@ -963,7 +988,7 @@ func (b *builder) patternRef(it item, r ref) error {
 		return nil
 	}
 	if slices.Contains(prebuiltNames, strings.ToLower(r.entity)) {
-		return it.errorf("pattern %q names the prebuilt entity %s, which is not defined; add @ prebuilt %s", it.text, r.entity, r.entity)
+		return it.at(r.entity).errorf("pattern %q names the prebuilt entity %s, which is not defined; add @ prebuilt %s", it.text, r.entity, r.entity)
 	}
 	if err := b.define(r.entity, kindPatternAny, it.pos); err != nil {
 		return err
@@ -1015,7 +1040,11 @@ func (b *builder) resolveFeatures() error {
 				}
 				return fu.errorf("%s uses the feature %q, which is not defined; define it as a phrase list, entity or intent", fu.owner, n)
 			}
-			if !slices.ContainsFunc(*fu.dst, func(x *Feature) bool { return x.name() == f.name() }) {
+			key := "m:" + f.ModelName
+			if f.FeatureName != "" {
+				key = "f:" + f.FeatureName
+			}
+			if b.sets.add(fu.dst, key) {
 				*fu.dst = append(*fu.dst, f)
 			}
 		}
@@ -1036,7 +1065,7 @@ func (b *builder) phraseListsForAll() {
 			continue
 		}
 		add := func(dst *[]*Feature) {
-			if !slices.ContainsFunc(*dst, func(f *Feature) bool { return f.FeatureName == pl.Name }) {
+			if b.sets.add(dst, "f:"+pl.Name) {
 				*dst = append(*dst, &Feature{FeatureName: pl.Name})
 			}
 		}

@@ -112,6 +112,23 @@ type item struct {
 	raw    string // what follows the marker, untrimmed
 }
 
+// at returns the place of the entity name in the item's text, preferring
+// a {@name or {name to a bare name, or of the item's marker when the text
+// has no name.
+func (it item) at(name string) pos {
+	p := it.pos
+	if name == "" {
+		return p
+	}
+	for _, lead := range []string{"{@", "{", ""} {
+		if i := strings.Index(it.raw, lead+name); i >= 0 {
+			p.col += 1 + utf8.RuneCountInString(it.raw[:i+len(lead)])
+			return p
+		}
+	}
+	return p
+}
+
 // section is an intent, an entity definition or a model-info line.
 type section struct {
 	kind  sectionKind

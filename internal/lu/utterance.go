@@ -36,7 +36,7 @@ type exprNode struct {
 }
 
 type exprEntity struct {
-	name, role string
+	name, role []rune
 	hasValue   bool
 	value      []exprNode
 	parent     *exprEntity
@@ -51,6 +51,8 @@ var errUnbalanced = errors.New("a } closes no {; escape a literal brace as \\}")
 // {name} and {name:role} name an entity without one.
 func parseUtterance(raw string) (*parsedUtterance, error) {
 	rs := []rune(raw)
+	match := matchBraces(rs)
+	exprEnd := func(rs []rune, i int) int { return match[i] }
 	var out []rune
 	pu := &parsedUtterance{}
 	for i := 0; i < len(rs); {
@@ -105,22 +107,25 @@ func parseUtterance(raw string) (*parsedUtterance, error) {
 	return pu, nil
 }
 
-// exprEnd returns the index after the } that balances the { at rs[i], or
-// -1 when the line ends first.
-func exprEnd(rs []rune, i int) int {
-	depth := 0
-	for j := i; j < len(rs); j++ {
-		switch rs[j] {
+// matchBraces returns, for each { of rs, the index after the } that
+// balances it, or -1 when the line ends first; as the grammar's lexer,
+// it counts every brace, escaped or not.
+func matchBraces(rs []rune) []int {
+	m := make([]int, len(rs))
+	var open []int
+	for j, r := range rs {
+		m[j] = -1
+		switch r {
 		case '{':
-			depth++
+			open = append(open, j)
 		case '}':
-			depth--
-			if depth == 0 {
-				return j + 1
+			if len(open) > 0 {
+				m[open[len(open)-1]] = j + 1
+				open = open[:len(open)-1]
 			}
 		}
 	}
-	return -1
+	return m
 }
 
 // tokenizeExpr splits an expression into text and entities, with the
@@ -162,7 +167,7 @@ func tokenizeExpr(exp []rune) ([]exprNode, error) {
 			list = &cur.value
 			nameCap, roleCap, valueCap = false, false, true
 		case c == ':' && !roleCap:
-			if cur != nil && cur.name != "" && nameCap {
+			if cur != nil && len(cur.name) > 0 && nameCap {
 				roleCap, nameCap, valueCap = true, false, false
 			} else {
 				push(c)
@@ -171,13 +176,13 @@ func tokenizeExpr(exp []rune) ([]exprNode, error) {
 			escape = false
 			switch {
 			case nameCap:
-				cur.name += string(c)
+				cur.name = append(cur.name, c)
 			case valueCap:
 				if c != ' ' || len(*list) != 0 {
 					push(c)
 				}
 			case roleCap:
-				cur.role += string(c)
+				cur.role = append(cur.role, c)
 			default:
 				push(c)
 			}
@@ -193,9 +198,9 @@ func resolveExpr(nodes []exprNode, pu *parsedUtterance, out []rune) []rune {
 			out = append(out, []rune(n.text)...)
 			continue
 		}
-		name := strings.TrimPrefix(strings.TrimSpace(n.ent.name), "@")
+		name := strings.TrimPrefix(strings.TrimSpace(string(n.ent.name)), "@")
 		name = strings.TrimSpace(name)
-		role := strings.TrimSpace(n.ent.role)
+		role := strings.TrimSpace(string(n.ent.role))
 		if !n.ent.hasValue {
 			s := "{" + name
 			if role != "" {
