@@ -76,7 +76,7 @@ func (s sets) add(owner any, v string) bool {
 // amend is an "@ name hasRoles … usesFeatures …" line without a type: it
 // adds to an entity defined elsewhere.
 type amend struct {
-	pos
+	*section
 	h *entityHead
 }
 
@@ -92,6 +92,38 @@ func (b *builder) applyAmends() error {
 		} else if len(a.h.roles) > 0 {
 			return a.errorf("%s %q has no roles", kindWord(k), a.h.name)
 		}
+		if k != kindPhraseList && (a.h.forAll != nil || a.h.disabled || a.h.interchangeable) {
+			return a.errorf("%s %q: enabledForAllModels, disabledForAllModels, disabled and interchangeable are for phrase lists", kindWord(k), a.h.name)
+		}
+		var err error
+		switch k {
+		case kindPhraseList:
+			pl := b.phrases[a.h.name]
+			if a.h.forAll != nil {
+				b.plForAll[a.h.name] = *a.h.forAll
+			}
+			if a.h.disabled {
+				pl.Activated = false
+			}
+			pl.Mode = pl.Mode || a.h.interchangeable
+			b.addWords(pl, a.items)
+		case kindList:
+			err = b.listBody(b.lists[a.h.name], a.items)
+		case kindML:
+			err = b.mlChildren(a.h.name, b.entities[a.h.name], a.items)
+		case kindComposite:
+			for _, it := range a.items {
+				b.addCompositeChildren(b.composites[a.h.name], it.text)
+			}
+		default:
+			err = b.noBody(a.section, kindWord(k))
+		}
+		if err != nil {
+			return err
+		}
+		if a.h.definition != "" {
+			return a.errorf("%q: a definition after = needs the entity's type; write @ TYPE %s = …", a.h.name, a.h.name)
+		}
 		if len(a.h.features) == 0 {
 			continue
 		}
@@ -104,7 +136,7 @@ func (b *builder) applyAmends() error {
 		default:
 			return a.errorf("%s %q cannot use features; only machine-learned entities, composites and intents can", kindWord(k), a.h.name)
 		}
-		b.features = append(b.features, featureUse{pos: a.pos, owner: "entity " + a.h.name, dst: dst, names: a.h.features})
+		b.features = append(b.features, featureUse{pos: a.section.pos, owner: "entity " + a.h.name, dst: dst, names: a.h.features})
 	}
 	return nil
 }
@@ -454,12 +486,12 @@ func parseEntityHead(s string, p pos) (*entityHead, error) {
 			mode = &h.roles
 		case lw == "usesfeature" || lw == "usesfeatures":
 			mode = &h.features
-		case h.typ == kindPhraseList && (lw == "enabledforallmodels" || lw == "disabledforallmodels"):
+		case (h.typ == kindPhraseList || h.typ == "") && (lw == "enabledforallmodels" || lw == "disabledforallmodels"):
 			v := lw == "enabledforallmodels"
 			h.forAll = &v
-		case h.typ == kindPhraseList && lw == "disabled":
+		case (h.typ == kindPhraseList || h.typ == "") && lw == "disabled":
 			h.disabled = true
-		case h.typ == kindPhraseList && lw == "interchangeable":
+		case (h.typ == kindPhraseList || h.typ == "") && lw == "interchangeable":
 			h.interchangeable = true
 		default:
 			*mode = append(*mode, w)
@@ -505,11 +537,11 @@ func (b *builder) entity(s *section) error {
 	if h.name == "" {
 		return s.errorf("@ %s without a name; write @ %s NAME", h.typ, h.typ)
 	}
+	if slices.Contains([]string{"hasrole", "hasroles", "usesfeature", "usesfeatures"}, strings.ToLower(h.name)) {
+		return s.errorf("entity line without a name: %q is a keyword; write @ TYPE NAME %s …", h.name, h.name)
+	}
 	if h.typ == "" {
-		if h.definition != "" || len(s.items) > 0 {
-			return s.errorf("unknown entity type %q; write @ TYPE NAME with TYPE one of ml, simple, list, regex, prebuilt, composite, patternany, phraselist, intent", h.name)
-		}
-		b.amends = append(b.amends, amend{s.pos, h})
+		b.amends = append(b.amends, amend{s, h})
 		return nil
 	}
 	if h.typ == kindIntentDef {
@@ -700,9 +732,13 @@ func (b *builder) mlChildren(parent string, e *Entity, items []item) error {
 			return it.errorf("entity %q: a machine-learned entity's body lists children as - @ ml NAME (or - @ LIST_OR_PREBUILT NAME); got %q", parent, it.text)
 		}
 		head := strings.TrimSpace(it.text[1:])
-		typ, rest := cutWord(head)
+		typ, rest, err := cutName(head)
+		if err != nil {
+			return it.errorf("%v", err)
+		}
 		rest = strings.TrimLeft(rest, " \t")
-		name, rest, err := cutName(rest)
+		var name string
+		name, rest, err = cutName(rest)
 		if err != nil {
 			return it.errorf("%v", err)
 		}
@@ -755,7 +791,25 @@ func (b *builder) oldEntity(s *section) error {
 	word, rest := cutWord(typ)
 	roles := oldRoles(rest)
 	lw := strings.ToLower(word)
+	// $list:value= and $list:value= Roles=a, b
+	isList := false
+	if i := strings.IndexByte(typ, '='); i > 0 && !strings.HasPrefix(typ, "/") && !strings.HasPrefix(typ, "[") {
+		after := strings.TrimSpace(typ[i+1:])
+		if la := strings.ToLower(after); after == "" || strings.HasPrefix(la, "roles") || strings.HasPrefix(la, "hasrole") {
+			isList, roles, typ = true, oldRoles(after), typ[:i+1]
+		}
+	}
 	switch {
+	case isList && strings.EqualFold(strings.TrimSpace(strings.TrimSuffix(typ, "=")), "qna-alterations"):
+		return nil // QnA Maker alterations, not part of a LUIS application
+	case slices.Contains(prebuiltNames, lw):
+		// $name:number, like $PREBUILT:number, uses the prebuilt entity.
+		if err := b.define(word, kindPrebuilt, s.pos); err != nil {
+			return err
+		}
+		e := b.ensurePrebuilt(word)
+		b.addRoles(word, &e.Roles, roles)
+		return b.noBody(s, "a prebuilt entity")
 	case strings.EqualFold(name, "prebuilt"):
 		if err := b.define(word, kindPrebuilt, s.pos); err != nil {
 			return err
@@ -805,11 +859,12 @@ func (b *builder) oldEntity(s *section) error {
 		pl.Mode = pl.Mode || strings.Contains(strings.ToLower(rest), "interchangeable")
 		b.addWords(pl, s.items)
 		return nil
-	case strings.HasSuffix(typ, "="):
+	case isList:
 		if err := b.define(name, kindList, s.pos); err != nil {
 			return err
 		}
 		l := b.ensureList(name)
+		b.addRoles(name, &l.Roles, roles)
 		canon := strings.TrimSpace(strings.TrimSuffix(typ, "="))
 		var sl *SubList
 		for _, x := range l.SubLists {

@@ -311,6 +311,10 @@ func parseFile(name string, src []byte, lim Limits) (*file, error) {
 	text = strings.ReplaceAll(text, "\r", "\n")
 	f := &file{name: name}
 	var cur *section // the section "- " lines belong to
+	// QnA Maker pairs (# ? question, - more questions, a ``` answer ```,
+	// **Filters:**, **Prompts:**) may share a .lu file with the LUIS
+	// content; like bf-lu's LUIS build, the converter skips them.
+	var inQnA, inFence bool
 	lines := strings.Split(text, "\n")
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
@@ -322,6 +326,25 @@ func parseFile(name string, src []byte, lim Limits) (*file, error) {
 		indent := utf8.RuneCountInString(line[:len(line)-len(trimmed)])
 		p.col = indent + 1
 		trimmed = strings.TrimRight(trimmed, " \t\u00a0")
+		if inFence {
+			if strings.Contains(trimmed, "```") {
+				inFence = false
+			}
+			continue
+		}
+		if inQnA {
+			if strings.HasPrefix(trimmed, "```") {
+				inFence = !strings.Contains(trimmed[3:], "```")
+				continue
+			}
+			if trimmed == "" || !strings.ContainsAny(trimmed[:1], "#@$[>") {
+				continue
+			}
+			inQnA = false
+		}
+		if strings.HasPrefix(trimmed, "<a ") && strings.HasSuffix(trimmed, "</a>") {
+			continue // the id of the QnA pair that follows
+		}
 		switch {
 		case trimmed == "":
 		case strings.HasPrefix(trimmed, "```"):
@@ -338,7 +361,8 @@ func parseFile(name string, src []byte, lim Limits) (*file, error) {
 		case trimmed[0] == '#':
 			rest := strings.TrimLeft(trimmed, "#")
 			if strings.HasPrefix(strings.TrimSpace(rest), "?") {
-				return nil, p.errorf("QnA Maker questions (# ?) are not supported in a LUIS .lu file; move them to a .qna file")
+				inQnA, cur = true, nil
+				continue
 			}
 			if len(trimmed)-len(rest) > 2 {
 				return nil, p.errorf("an intent line starts with # or ##, not %s", trimmed[:len(trimmed)-len(rest)])

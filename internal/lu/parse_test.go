@@ -93,6 +93,8 @@ func TestParseConstructs(t *testing.T) {
 		{"app version", "> !# @app.versionId = 2.0\n", "versionId", `"2.0"`},
 		{"schema version is always 7.0.0", "> !# @app.luis_schema_version = 3.2.0\n", "luis_schema_version", `"7.0.0"`},
 		{"CRLF and BOM", "\ufeff# A\r\n- hi\r\n", "utterances", `[{"text":"hi","intent":"A","entities":[]}]`},
+		{"QnA pairs are skipped", "<a id = \"1\"></a>\n# ? what\n- what is it\n**Filters:**\n- a = b\n```\n# an answer\n- not an utterance\n```\n# A\n- hi\n", "utterances",
+			`[{"text":"hi","intent":"A","entities":[]}]`},
 		{"reference links are skipped", "[ref]: http://example.com\n# A\n- hi\n", "intents", `[{"name":"A"}]`},
 	}
 	for _, tt := range tests {
@@ -119,7 +121,7 @@ func TestParseErrors(t *testing.T) {
 		{"text outside a list", "# A\n- hi\n  stray words\n", 3, 3, "did you miss '-'"},
 		{"line of nothing known", "stray\n", 1, 1, "invalid line"},
 		{"item before any section", "- hi\n", 1, 1, "outside an intent or entity"},
-		{"unknown entity type with body", "@ thing x\n    - a\n", 1, 1, "unknown entity type"},
+		{"unknown entity type with body", "@ thing x\n    - a\n", 1, 1, "not an entity type"},
 		{"typeless line of an undefined entity", "@ nothing hasRoles r\n", 1, 1, "not an entity type, nor an entity defined"},
 		{"same name, two kinds", "@ ml x\n@ list x\n", 2, 1, "defined as a list entity here and as a machine-learned entity at app.lu:1"},
 		{"child without @", "@ ml x\n    - child\n", 2, 5, "lists children as - @ ml NAME"},
@@ -140,7 +142,6 @@ func TestParseErrors(t *testing.T) {
 		{"roles on a phrase list", "@ phraselist pl hasRoles r\n", 1, 1, "phrase lists have no roles"},
 		{"body on a prebuilt", "@ prebuilt number\n    - x\n", 2, 5, "has no list of items"},
 		{"intent without name", "#\n", 1, 1, "intent line without a name"},
-		{"QnA question", "# ? what\n", 1, 1, "QnA Maker"},
 		{"QnA answer block", "```\nanswer\n```\n", 1, 1, "QnA Maker"},
 		{"bad model info", "> !# @app.name\n", 1, 1, "invalid model information"},
 		{"nested sections", "> !# @enableSections = true\n", 1, 1, "not supported"},
