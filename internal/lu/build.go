@@ -2,6 +2,7 @@ package lu
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +32,28 @@ var prebuiltNames = []string{
 // fewer), which keeps nesting them cheap.
 const maxLabels = 1000
 
+// invalidNameChars cannot be in intent and entity names (bf-lu's
+// InvalidCharsInIntentOrEntityName), nor braces, which end labels.
+const invalidNameChars = "<>*%&:\\${}"
+
+// phraseListName is how a phrase list's name must end (bf-lu checks the
+// end only: "Application Synonyms" passes, "pl*" does not).
+var phraseListName = regexp.MustCompile(`[a-zA-Z0-9@#_.,^\\\[\]]$`)
+
+// checkName refuses names LUIS and bf-lu refuse.
+func checkName(name, k string, p pos) error {
+	if k == kindPhraseList {
+		if !phraseListName.MatchString(name) {
+			return p.errorf("phrase list name %q must end with a letter a-z or A-Z, a digit, or one of @ # _ . , ^ \\ [ ]", name)
+		}
+		return nil
+	}
+	if strings.ContainsAny(name, invalidNameChars) {
+		return p.errorf("name %q holds one of < > * %% & : \\ $ { }, which intent and entity names cannot", name)
+	}
+	return nil
+}
+
 // builder turns sections into an App.
 type builder struct {
 	app        *App
@@ -54,6 +77,8 @@ type builder struct {
 	files      map[string]map[string]bool // "i:"/"e:"/"p:" + name -> files it is in
 	plForAll   map[string]bool            // phrase lists whose enabledForAllModels is decided
 	sets       sets                       // members of lists, to add each once in constant time
+	listed     map[string]bool            // intents in app.Intents
+	intentDefs []string                   // intents "@ intent" lines name
 }
 
 // sets holds, per list (keyed by a pointer to it), the members added.
@@ -199,7 +224,7 @@ func newBuilder(culture string) *builder {
 		prebuilts: map[string]*PrebuiltEntity{}, composites: map[string]*Composite{},
 		patternAny: map[string]*PatternAny{}, phrases: map[string]*PhraseList{},
 		children: map[string]*Child{}, childOf: map[string]string{}, roleOwner: map[string]string{},
-		seen: map[string]bool{}, files: map[string]map[string]bool{}, plForAll: map[string]bool{}, sets: sets{},
+		seen: map[string]bool{}, files: map[string]map[string]bool{}, plForAll: map[string]bool{}, sets: sets{}, listed: map[string]bool{},
 	}
 }
 
@@ -231,6 +256,9 @@ func build(files []*file, culture string) (*App, error) {
 				return nil, err
 			}
 		}
+	}
+	for _, name := range b.intentDefs {
+		b.ensureIntent(name, false)
 	}
 	if err := b.applyAmends(); err != nil {
 		return nil, err
@@ -301,8 +329,8 @@ func (b *builder) define(name, k string, p pos) error {
 	if name == "" {
 		return p.errorf("entity definition without a name")
 	}
-	if strings.ContainsAny(name, "{}") {
-		return p.errorf("entity name %q contains a brace; names cannot", name)
+	if err := checkName(name, k, p); err != nil {
+		return err
 	}
 	if old, ok := b.kind[name]; ok && old != k {
 		return p.errorf("entity %q is defined as %s here and as %s at %s:%d; give one of them another name", name, kindWord(k), kindWord(old), b.defined[name].file, b.defined[name].line)
@@ -349,13 +377,19 @@ func (b *builder) addRoles(entity string, dst *[]string, roles []string) {
 	}
 }
 
-func (b *builder) ensureIntent(name string) *Intent {
-	if in, ok := b.intents[name]; ok {
-		return in
+// ensureIntent returns the intent name, listing it in the application
+// unless unlisted: intents that only "@ intent" lines name are listed at the
+// end, so that intents keep the order of their # lines.
+func (b *builder) ensureIntent(name string, unlisted bool) *Intent {
+	in, ok := b.intents[name]
+	if !ok {
+		in = &Intent{Name: name}
+		b.intents[name] = in
 	}
-	in := &Intent{Name: name}
-	b.intents[name] = in
-	b.app.Intents = append(b.app.Intents, in)
+	if !unlisted && !b.listed[name] {
+		b.listed[name] = true
+		b.app.Intents = append(b.app.Intents, in)
+	}
 	return in
 }
 
@@ -545,7 +579,8 @@ func (b *builder) entity(s *section) error {
 		return nil
 	}
 	if h.typ == kindIntentDef {
-		in := b.ensureIntent(h.name)
+		in := b.ensureIntent(h.name, true)
+		b.intentDefs = append(b.intentDefs, h.name)
 		b.note("i:"+in.Name, s.file)
 		if len(h.roles) > 0 {
 			return s.errorf("intent %q: intents have no roles; write @ intent %s usesFeatures …", h.name, h.name)
@@ -902,7 +937,10 @@ func oldRoles(s string) []string {
 
 // intent reads a # Intent section: its utterances and patterns.
 func (b *builder) intent(s *section) error {
-	in := b.ensureIntent(s.head)
+	if err := checkName(s.head, kindIntentDef, s.pos); err != nil {
+		return err
+	}
+	in := b.ensureIntent(s.head, false)
 	b.note("i:"+in.Name, s.file)
 	for _, it := range s.items {
 		if err := b.utterance(in, it); err != nil {
@@ -912,7 +950,14 @@ func (b *builder) intent(s *section) error {
 	return nil
 }
 
+// linkRef is an utterance that is only a link, "[text](file.lu#Intent)":
+// bf-lu's deep reference to another file's utterances.
+var linkRef = regexp.MustCompile(`^\[[^\[]+\](\([^|]+\)|\[[^\[]+\])$`)
+
 func (b *builder) utterance(in *Intent, it item) error {
+	if linkRef.MatchString(it.text) {
+		return it.errorf("utterance references such as %s (another file's utterances) are not supported; copy the utterances here, or import the whole file with a [text](file.lu) line of its own", it.text)
+	}
 	pu, err := parseUtterance(it.raw)
 	if err != nil {
 		return it.errorf("utterance %q: %v", it.text, err)
@@ -923,7 +968,9 @@ func (b *builder) utterance(in *Intent, it item) error {
 	if len(pu.spans)+len(pu.refs) > maxLabels {
 		return it.errorf("%v: the utterance has %d labels, more than %d", ErrTooLarge, len(pu.spans)+len(pu.refs), maxLabels)
 	}
-	key := in.Name + "\x00" + pu.text
+	// Like bf-lu, an utterance or pattern text is kept once, in the first
+	// intent that has it (LUIS refuses one text in two intents).
+	key := pu.text
 	switch {
 	case len(pu.refs) > 0:
 		if len(pu.spans) > 0 {

@@ -307,6 +307,9 @@ func parseFile(name string, src []byte, lim Limits) (*file, error) {
 		return nil, &Error{File: name, Line: firstInvalidLine(src), Msg: "the file is not valid UTF-8; save it as UTF-8"}
 	}
 	text := strings.TrimPrefix(string(src), "\ufeff")
+	if strings.TrimSpace(text) == "" {
+		return nil, &Error{File: name, Msg: "the file is empty; add content to it or remove it"}
+	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	f := &file{name: name}

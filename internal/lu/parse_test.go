@@ -147,6 +147,7 @@ func TestParseErrors(t *testing.T) {
 		{"nested sections", "> !# @enableSections = true\n", 1, 1, "not supported"},
 		{"old-style unknown type", "$x:weird thing\n", 1, 1, "unknown entity type"},
 		{"invalid UTF-8", "# A\n- \xff\n", 2, 0, "not valid UTF-8"},
+		{"utterance reference", "# A\n- [all](./other.lu#B)\n", 2, 1, "utterance references"},
 		{"bad import line", "[x](\n", 1, 1, "invalid import"},
 	}
 	for _, tt := range tests {

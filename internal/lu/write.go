@@ -214,10 +214,11 @@ func features(fs []*Feature) string {
 	}
 	q := make([]string, len(fs))
 	for i, f := range fs {
-		q[i] = quoteName(f.name())
+		n := f.name()
 		if f.IsRequired {
-			q[i] += "*"
+			n += "*" // inside the quotes, as bf-lu writes it
 		}
+		q[i] = quoteName(n)
 	}
 	return " usesFeatures " + strings.Join(q, ", ")
 }
