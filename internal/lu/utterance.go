@@ -51,8 +51,7 @@ var errUnbalanced = errors.New("a } closes no {; escape a literal brace as \\}")
 // {name} and {name:role} name an entity without one.
 func parseUtterance(raw string) (*parsedUtterance, error) {
 	rs := []rune(raw)
-	match := matchBraces(rs)
-	exprEnd := func(rs []rune, i int) int { return match[i] }
+	exprEnd := newExprLexer(rs).end
 	var out []rune
 	pu := &parsedUtterance{}
 	for i := 0; i < len(rs); {
@@ -107,25 +106,73 @@ func parseUtterance(raw string) (*parsedUtterance, error) {
 	return pu, nil
 }
 
-// matchBraces returns, for each { of rs, the index after the } that
-// balances it, or -1 when the line ends first; as the grammar's lexer,
-// it counts every brace, escaped or not.
-func matchBraces(rs []rune) []int {
-	m := make([]int, len(rs))
-	var open []int
-	for j, r := range rs {
-		m[j] = -1
-		switch r {
-		case '{':
-			open = append(open, j)
-		case '}':
-			if len(open) > 0 {
-				m[open[len(open)-1]] = j + 1
-				open = open[:len(open)-1]
-			}
+// exprLexer finds where an expression starting at a { ends, as the
+// grammar's lexer rule EXPRESSION does:
+//
+//	'{' (~[\r\n{}] | ('{' ~[\r\n]* '}'))* '}'
+//
+// longest match first. The inner '{' … '}' may hold any braces, so the
+// content between the outer braces is valid when it has no brace, or when
+// its first brace is a {, a } comes after it, and no { follows the last }.
+type exprLexer struct {
+	rs                  []rune
+	nextBrace           []int // first brace at or after j, or len(rs)
+	prevOpen, prevClose []int // last { or } at or before j, or -1
+	lastClose           int
+}
+
+// maxExprTries bounds the candidate ends tried for one {, so that hostile
+// lines stay linear; past it the { is text.
+const maxExprTries = 256
+
+func newExprLexer(rs []rune) *exprLexer {
+	n := len(rs)
+	l := &exprLexer{rs: rs, nextBrace: make([]int, n+1), prevOpen: make([]int, n), prevClose: make([]int, n), lastClose: -1}
+	l.nextBrace[n] = n
+	for j := n - 1; j >= 0; j-- {
+		l.nextBrace[j] = l.nextBrace[j+1]
+		if rs[j] == '{' || rs[j] == '}' {
+			l.nextBrace[j] = j
 		}
 	}
-	return m
+	po, pc := -1, -1
+	for j, r := range rs {
+		switch r {
+		case '{':
+			po = j
+		case '}':
+			pc = j
+		}
+		l.prevOpen[j], l.prevClose[j] = po, pc
+	}
+	l.lastClose = pc
+	return l
+}
+
+// end returns the index after the expression that starts at rs[i], a {,
+// or -1 when no expression starts there.
+func (l *exprLexer) end(_ []rune, i int) int {
+	f := l.nextBrace[i+1]
+	switch {
+	case f == len(l.rs):
+		return -1
+	case l.rs[f] == '}':
+		return f + 1
+	}
+	// Candidate ends e, from the line's last } down: the content
+	// rs[i+1:e] needs a } after f, and no { after its last }.
+	e := l.lastClose
+	for tries := 0; e > f && tries < maxExprTries; tries++ {
+		last := l.prevClose[e-1]
+		if last <= f {
+			return -1
+		}
+		if l.prevOpen[e-1] < last {
+			return e + 1
+		}
+		e = last
+	}
+	return -1
 }
 
 // tokenizeExpr splits an expression into text and entities, with the
