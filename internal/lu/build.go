@@ -316,8 +316,8 @@ func (b *builder) modelInfo(s *section) error {
 			}
 		}
 		b.app.Settings = append(b.app.Settings, &Setting{Name: name, Value: v})
-	case lower == "enablesections" && strings.EqualFold(value, "true"):
-		return s.errorf("@enableSections (nested intent sections) is not supported; write each intent as # Name")
+		// @enableSections and @enableMergeIntents shape the sections; parseFile
+		// reads them.
 	}
 	// Other keys (@app.onAmbiguousLabels, @enableMergeIntents, @kb, @qna …)
 	// do not change a LUIS application; bf-lu ignores them too.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -318,6 +319,12 @@ func parseFile(name string, src []byte, lim Limits) (*file, error) {
 	// **Filters:**, **Prompts:**) may share a .lu file with the LUIS
 	// content; like bf-lu's LUIS build, the converter skips them.
 	var inQnA, inFence bool
+	// With > !# @enableSections = true, a # Parent line followed by
+	// ## Child lines is a nested section: the children's utterances go to
+	// Parent (or to Parent.Child with @enableMergeIntents = false).
+	sections, merge := false, true
+	var parent *section // the last # line's section, while it may nest
+	nested := false     // parent has ## children
 	lines := strings.Split(text, "\n")
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
@@ -358,7 +365,16 @@ func parseFile(name string, src []byte, lim Limits) (*file, error) {
 				if strings.HasPrefix(strings.TrimLeft(rest[2:], " \t"), "@qna") {
 					continue
 				}
-				f.sections = append(f.sections, &section{kind: kindModelInfo, pos: p, head: strings.TrimSpace(rest[2:])})
+				head := strings.TrimSpace(rest[2:])
+				f.sections = append(f.sections, &section{kind: kindModelInfo, pos: p, head: head})
+				if k, v, ok := strings.Cut(head, "="); ok {
+					switch strings.ToLower(strings.TrimSpace(k)) {
+					case "@enablesections":
+						sections = strings.EqualFold(strings.TrimSpace(v), "true")
+					case "@enablemergeintents":
+						merge = !strings.EqualFold(strings.TrimSpace(v), "false")
+					}
+				}
 			}
 			// Any other > line is a comment; it ends nothing.
 		case trimmed[0] == '#':
@@ -374,8 +390,28 @@ func parseFile(name string, src []byte, lim Limits) (*file, error) {
 			if name == "" {
 				return nil, p.errorf("intent line without a name; write # IntentName")
 			}
+			level := len(trimmed) - len(rest)
+			if sections && level == 2 && parent != nil && (nested || len(parent.items) == 0) {
+				if !nested && !merge {
+					// The parent is only a heading: drop its section.
+					f.sections = slices.DeleteFunc(f.sections, func(x *section) bool { return x == parent })
+				}
+				nested = true
+				if !merge {
+					name = parent.head + "." + name
+				} else {
+					name = parent.head
+				}
+				cur = &section{kind: kindIntent, pos: p, head: name}
+				f.sections = append(f.sections, cur)
+				continue
+			}
 			cur = &section{kind: kindIntent, pos: p, head: name}
 			f.sections = append(f.sections, cur)
+			parent, nested = nil, false
+			if sections && level == 1 {
+				parent = cur
+			}
 		case trimmed[0] == '@':
 			cur = &section{kind: kindEntity, pos: p, head: strings.TrimSpace(trimmed[1:])}
 			f.sections = append(f.sections, cur)

@@ -95,6 +95,11 @@ func TestParseConstructs(t *testing.T) {
 		{"CRLF and BOM", "\ufeff# A\r\n- hi\r\n", "utterances", `[{"text":"hi","intent":"A","entities":[]}]`},
 		{"QnA pairs are skipped", "<a id = \"1\"></a>\n# ? what\n- what is it\n**Filters:**\n- a = b\n```\n# an answer\n- not an utterance\n```\n# A\n- hi\n", "utterances",
 			`[{"text":"hi","intent":"A","entities":[]}]`},
+		{"nested sections merge", "> !# @enableSections = true\n# G\n## Hi\n- hi\n## Bye\n- bye\n# H\n- help\n", "utterances",
+			`[{"text":"hi","intent":"G","entities":[]},{"text":"bye","intent":"G","entities":[]},{"text":"help","intent":"H","entities":[]}]`},
+		{"nested sections without merging", "> !# @enableSections = true\n> !# @enableMergeIntents = false\n# G\n## Hi\n- hi\n## Bye\n- bye\n", "intents",
+			`[{"name":"G.Hi"},{"name":"G.Bye"}]`},
+		{"## without sections is an intent", "# G\n## Hi\n- hi\n", "intents", `[{"name":"G"},{"name":"Hi"}]`},
 		{"reference links are skipped", "[ref]: http://example.com\n# A\n- hi\n", "intents", `[{"name":"A"}]`},
 	}
 	for _, tt := range tests {
@@ -144,7 +149,6 @@ func TestParseErrors(t *testing.T) {
 		{"intent without name", "#\n", 1, 1, "intent line without a name"},
 		{"QnA answer block", "```\nanswer\n```\n", 1, 1, "QnA Maker"},
 		{"bad model info", "> !# @app.name\n", 1, 1, "invalid model information"},
-		{"nested sections", "> !# @enableSections = true\n", 1, 1, "not supported"},
 		{"old-style unknown type", "$x:weird thing\n", 1, 1, "unknown entity type"},
 		{"invalid UTF-8", "# A\n- \xff\n", 2, 0, "not valid UTF-8"},
 		{"utterance reference", "# A\n- [all](./other.lu#B)\n", 2, 1, "utterance references"},
