@@ -3,9 +3,12 @@ package lu
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"os"
 	"path"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,7 +54,16 @@ func TestOracle(t *testing.T) {
 				if err == nil {
 					t.Fatalf("Parse(%s) succeeded; bf-lu fails with %s", c, *probe.Error)
 				}
-				t.Logf("Parse: %v; bf-lu: %s", err, *probe.Error)
+				// Where bf-lu names lines ("[ERROR] line 3:0 - …"), the
+				// converter's error is on one of them, in the same file.
+				var lines []string
+				for _, m := range bfLine.FindAllStringSubmatch(*probe.Error, -1) {
+					lines = append(lines, m[1])
+				}
+				var le *Error
+				if len(lines) > 0 && (!errors.As(err, &le) || le.File != c+".lu" || !slices.Contains(lines, strconv.Itoa(le.Line))) {
+					t.Errorf("Parse(%s) = %v; bf-lu refuses line %v: %s", c, err, lines, *probe.Error)
+				}
 				return
 			}
 			if err != nil {
@@ -67,6 +79,9 @@ func TestOracle(t *testing.T) {
 		})
 	}
 }
+
+// bfLine finds the lines bf-lu's errors name.
+var bfLine = regexp.MustCompile(`\[ERROR\] line (\d+):`)
 
 // decodeOracle reads bf-lu's output as an App. bf-lu writes schema 3.2.0
 // (model_features, fewer members) when a file uses nothing of 7.x; Parse
