@@ -950,13 +950,32 @@ func (b *builder) intent(s *section) error {
 	return nil
 }
 
-// linkRef is an utterance that is only a link, "[text](file.lu#Intent)":
-// bf-lu's deep reference to another file's utterances.
-var linkRef = regexp.MustCompile(`^\[[^\[]+\](\([^|]+\)|\[[^\[]+\])$`)
-
 func (b *builder) utterance(in *Intent, it item) error {
+	if r := it.ref; r != nil {
+		// An utterance or pattern another file's intent lent (see
+		// expandRefs): utterances come without labels, as in bf-lu.
+		if r.pattern {
+			for _, x := range r.refs {
+				if err := b.patternRef(it, x); err != nil {
+					return err
+				}
+			}
+			// bf-lu adds a lent pattern even when another intent has it;
+			// here it is kept once, like every other text.
+			if !b.seen[r.text] {
+				b.seen[r.text] = true
+				b.app.Patterns = append(b.app.Patterns, &Pattern{Pattern: r.text, Intent: in.Name})
+			}
+			return nil
+		}
+		if !b.seen[r.text] {
+			b.seen[r.text] = true
+			b.app.Utterances = append(b.app.Utterances, &Utterance{Text: r.text, Intent: in.Name, Entities: []*Label{}})
+		}
+		return nil
+	}
 	if linkRef.MatchString(it.text) {
-		return it.errorf("utterance references such as %s (another file's utterances) are not supported; copy the utterances here, or import the whole file with a [text](file.lu) line of its own", it.text)
+		return it.errorf("utterance reference %s was not resolved", it.text)
 	}
 	pu, err := parseUtterance(it.raw)
 	if err != nil {

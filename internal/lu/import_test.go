@@ -25,7 +25,23 @@ func TestImports(t *testing.T) {
 		"url.lu":               {Data: []byte("[x](https://example.com/a.lu)\n")},
 		"badfile.lu":           {Data: []byte("[x](./bad.lu)\n")},
 		"bad.lu":               {Data: []byte("# A\n- ok\nbroken line\n")},
+		"refs.lu":              {Data: []byte("# R\n- [a](./parts/a.lu#PA)\n- [b](./parts/b.lu#*utterances*)\n- own\n")},
+		"cycle1.lu":            {Data: []byte("# C\n- [x](./cycle2.lu#D)\n")},
+		"cycle2.lu":            {Data: []byte("# D\n- [x](./cycle1.lu#C)\n")},
 	}
+	t.Run("utterance references", func(t *testing.T) {
+		app, err := Parse(fsys, "refs.lu", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		for _, u := range app.Utterances {
+			texts = append(texts, u.Intent+":"+u.Text)
+		}
+		if got := strings.Join(texts, ","); got != "R:a,R:b,R:own" || len(app.Intents) != 1 {
+			t.Errorf("utterances = %s, intents %d; want R:a,R:b,R:own and one intent", got, len(app.Intents))
+		}
+	})
 	t.Run("relative paths, cycle read once", func(t *testing.T) {
 		app, err := Parse(fsys, "main.lu", nil)
 		if err != nil {
@@ -60,6 +76,7 @@ func TestImports(t *testing.T) {
 		{"qna.lu", "qna.lu:1:1: import \"./kb.qna\": .qna (QnA Maker) files are not supported"},
 		{"url.lu", "url.lu:1:1: import \"https://example.com/a.lu\": only relative paths"},
 		{"badfile.lu", "bad.lu:3:1: invalid intent body line"},
+		{"cycle1.lu", "cycle2.lu:2:1: utterance reference \"./cycle1.lu#C\" leads back to cycle1.lu"},
 	}
 	for _, tt := range errs {
 		t.Run(tt.file, func(t *testing.T) {

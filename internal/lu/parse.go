@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -111,6 +112,15 @@ type item struct {
 	indent int    // columns of white space before the marker
 	text   string // what follows the marker and one space, right-trimmed
 	raw    string // what follows the marker, untrimmed
+	ref    *lent  // set for what an utterance reference brought in
+}
+
+// lent is an utterance or pattern of another file's intent that an
+// utterance reference, - [text](file.lu#Intent), brings in.
+type lent struct {
+	text    string
+	pattern bool
+	refs    []ref
 }
 
 // at returns the place of the entity name in the item's text, preferring
@@ -226,6 +236,9 @@ func readFrom(fsys fs.FS, name string, src []byte, lim Limits) ([]*file, error) 
 		if err != nil {
 			return nil, err
 		}
+		if err := expandRefs(fsys, f, lim, &refState{cache: map[string]*file{}, active: map[string]bool{q.name: true}, files: &seenCount{n: len(seen)}}, 0); err != nil {
+			return nil, err
+		}
 		files = append(files, f)
 		for _, imp := range f.imports {
 			targets, err := resolveImport(fsys, q.name, imp)
@@ -256,6 +269,149 @@ func readFrom(fsys fs.FS, name string, src []byte, lim Limits) ([]*file, error) 
 		}
 	}
 	return files, nil
+}
+
+// linkRef is an utterance that is only a link, "[text](file.lu#Intent)":
+// bf-lu's reference to another file's utterances and patterns.
+var linkRef = regexp.MustCompile(`^\[[^\[]+\](\([^|]+\)|\[[^\[]+\])$`)
+
+// refState is what expandRefs shares while it follows references.
+type refState struct {
+	cache  map[string]*file // referenced files, parsed, their references expanded
+	active map[string]bool  // files whose references are being expanded
+	files  *seenCount
+}
+
+type seenCount struct{ n int }
+
+// expandRefs replaces each utterance reference of f's intents,
+//
+//   - [text](other.lu#Intent)                 its utterances and patterns
+//   - [text](other.lu#Intent*utterances*)     its utterances (*patterns*: its patterns)
+//   - [text](other.lu#*utterances*)           every intent's (also *patterns*,
+//     *utterancesandpatterns*); no # at all: both
+//
+// by what it names, as bf-lu does: the intent name matches case-insensitively,
+// with - for a space; utterances come as text, without their labels; the
+// referenced file adds nothing else to the application.
+func expandRefs(fsys fs.FS, f *file, lim Limits, st *refState, depth int) error {
+	for _, s := range f.sections {
+		if s.kind != kindIntent {
+			continue
+		}
+		var out []item
+		for _, it := range s.items {
+			if it.ref != nil || !linkRef.MatchString(it.text) {
+				out = append(out, it)
+				continue
+			}
+			got, err := resolveRef(fsys, f.name, it, lim, st, depth)
+			if err != nil {
+				return err
+			}
+			out = append(out, got...)
+		}
+		s.items = out
+	}
+	return nil
+}
+
+func resolveRef(fsys fs.FS, from string, it item, lim Limits, st *refState, depth int) ([]item, error) {
+	target, ok := importTarget(it.text)
+	if !ok {
+		return nil, it.errorf("invalid utterance reference %s; write - [text](file.lu#Intent)", it.text)
+	}
+	target = strings.TrimSpace(target)
+	file, frag, _ := strings.Cut(target, "#")
+	if strings.Contains(file, "://") || strings.HasPrefix(file, "/") || strings.Contains(file, `\`) {
+		return nil, it.errorf("utterance reference %q: only relative paths with / separators are supported", target)
+	}
+	p := path.Join(path.Dir(from), file)
+	switch {
+	case !fs.ValidPath(p):
+		return nil, it.errorf("utterance reference %q: the path leaves the directory the files are read from", target)
+	case strings.EqualFold(path.Ext(p), ".qna"):
+		return nil, it.errorf("utterance reference %q: .qna (QnA Maker) files are not supported", target)
+	case !strings.EqualFold(path.Ext(p), ".lu"):
+		return nil, it.errorf("utterance reference %q: only .lu files can be referenced", target)
+	case strings.ContainsAny(p, "*?["):
+		return nil, it.errorf("utterance reference %q: wildcard file names are not supported; name the file", target)
+	case depth+1 > lim.MaxImportDepth:
+		return nil, it.errorf("%v: utterance references nest deeper than %d files", ErrTooLarge, lim.MaxImportDepth)
+	case st.active[p]:
+		return nil, it.errorf("utterance reference %q leads back to %s: references form a cycle", target, p)
+	}
+	tf, ok := st.cache[p]
+	if !ok {
+		if st.files.n >= lim.MaxFiles {
+			return nil, it.errorf("%v: more than %d files read", ErrTooLarge, lim.MaxFiles)
+		}
+		st.files.n++
+		src, err := readLimited(fsys, p, lim)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return nil, it.errorf("cannot read referenced file %s: %v", p, pe.Err)
+			}
+			return nil, err
+		}
+		if tf, err = parseFile(p, src, lim); err != nil {
+			return nil, err
+		}
+		st.active[p] = true
+		err = expandRefs(fsys, tf, lim, st, depth+1)
+		delete(st.active, p)
+		if err != nil {
+			return nil, err
+		}
+		st.cache[p] = tf
+	}
+	utterances, patterns := true, true
+	intent := strings.ToLower(frag)
+	for _, suf := range []string{"*utterancesandpatterns*", "*utterances*", "*patterns*"} {
+		if strings.HasSuffix(intent, suf) {
+			intent = strings.TrimSuffix(intent, suf)
+			utterances, patterns = suf != "*patterns*", suf != "*utterances*"
+			break
+		}
+	}
+	intent = strings.TrimSpace(strings.ReplaceAll(intent, "-", " "))
+	if intent == "*" {
+		intent = ""
+	}
+	var out []item
+	for _, s := range tf.sections {
+		if s.kind != kindIntent || (intent != "" && strings.ToLower(s.head) != intent) {
+			continue
+		}
+		for _, x := range s.items {
+			l := x.ref
+			if l == nil {
+				pu, err := parseUtterance(x.raw)
+				if err != nil {
+					return nil, x.errorf("utterance %q: %v", x.text, err)
+				}
+				l = &lent{text: pu.text, refs: pu.refs}
+				switch {
+				case len(pu.refs) > 0:
+					l.pattern = true
+				case len(pu.spans) == 0 && isPattern(pu.text):
+					l.pattern = true
+				case len(pu.spans) == 0:
+					l.text = unescapeText(pu.text)
+				}
+				if l.text == "" {
+					continue
+				}
+			}
+			if l.pattern && patterns || !l.pattern && utterances {
+				y := x
+				y.ref = l
+				out = append(out, y)
+			}
+		}
+	}
+	return out, nil
 }
 
 // resolveImport returns the files an import names, relative to the

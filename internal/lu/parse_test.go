@@ -151,7 +151,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad model info", "> !# @app.name\n", 1, 1, "invalid model information"},
 		{"old-style unknown type", "$x:weird thing\n", 1, 1, "unknown entity type"},
 		{"invalid UTF-8", "# A\n- \xff\n", 2, 0, "not valid UTF-8"},
-		{"utterance reference", "# A\n- [all](./other.lu#B)\n", 2, 1, "utterance references"},
+		{"utterance reference to a missing file", "# A\n- [all](./other.lu#B)\n", 2, 1, "cannot read referenced file other.lu"},
 		{"bad import line", "[x](\n", 1, 1, "invalid import"},
 	}
 	for _, tt := range tests {
