@@ -78,6 +78,7 @@ type builder struct {
 	plForAll   map[string]bool            // phrase lists whose enabledForAllModels is decided
 	sets       sets                       // members of lists, to add each once in constant time
 	listed     map[string]bool            // intents in app.Intents
+	explicit   map[string]bool            // machine-learned entities defined, not only labelled
 	intentDefs []string                   // intents "@ intent" lines name
 }
 
@@ -224,7 +225,7 @@ func newBuilder(culture string) *builder {
 		prebuilts: map[string]*PrebuiltEntity{}, composites: map[string]*Composite{},
 		patternAny: map[string]*PatternAny{}, phrases: map[string]*PhraseList{},
 		children: map[string]*Child{}, childOf: map[string]string{}, roleOwner: map[string]string{},
-		seen: map[string]bool{}, files: map[string]map[string]bool{}, plForAll: map[string]bool{}, sets: sets{}, listed: map[string]bool{},
+		seen: map[string]bool{}, files: map[string]map[string]bool{}, plForAll: map[string]bool{}, sets: sets{}, listed: map[string]bool{}, explicit: map[string]bool{},
 	}
 }
 
@@ -271,6 +272,7 @@ func build(files []*file, culture string) (*App, error) {
 			return nil, err
 		}
 	}
+	b.pruneForChildren()
 	b.phraseListsForAll()
 	if b.app.RegexFeatures == nil {
 		b.app.RegexFeatures = []json0{}
@@ -597,6 +599,7 @@ func (b *builder) entity(s *section) error {
 	switch h.typ {
 	case kindML:
 		e := b.ensureEntity(h.name)
+		b.explicit[h.name] = true
 		b.addRoles(h.name, &e.Roles, h.roles)
 		if len(h.features) > 0 {
 			b.features = append(b.features, featureUse{pos: s.pos, owner: "entity " + h.name, dst: &e.Features, names: h.features})
@@ -857,6 +860,7 @@ func (b *builder) oldEntity(s *section) error {
 			return err
 		}
 		e := b.ensureEntity(name)
+		b.explicit[name] = true
 		b.addRoles(name, &e.Roles, roles)
 		return b.noBody(s, "a simple entity")
 	case strings.HasPrefix(typ, "/"):
@@ -1265,6 +1269,36 @@ func (b *builder) nest(p pendingUtterance) error {
 		done = append(done, placed{sp, l})
 	}
 	return nil
+}
+
+// pruneForChildren does what bf-lu does to an application once one of
+// its machine-learned entities has children (its 7.x layout): entities
+// only labelled, never defined, go (unless a composite or phrase list
+// names them), and so do the top-level labels of anything but a
+// machine-learned entity (list, prebuilt, regex, composite labels).
+func (b *builder) pruneForChildren() {
+	if !slices.ContainsFunc(b.app.Entities, func(e *Entity) bool { return len(e.Children) > 0 }) {
+		return
+	}
+	named := map[string]bool{}
+	for _, c := range b.app.Composites {
+		for _, ch := range c.Children {
+			named[ch.Name] = true
+		}
+	}
+	for _, pl := range b.app.PhraseLists {
+		named[pl.Name] = true
+	}
+	b.app.Entities = slices.DeleteFunc(b.app.Entities, func(e *Entity) bool {
+		gone := !b.explicit[e.Name] && !named[e.Name]
+		if gone {
+			delete(b.entities, e.Name)
+		}
+		return gone
+	})
+	for _, u := range b.app.Utterances {
+		u.Entities = slices.DeleteFunc(u.Entities, func(l *Label) bool { return b.entities[l.Entity] == nil })
+	}
 }
 
 // depth is 0 for a top-level entity, 1 for its children, and so on.
