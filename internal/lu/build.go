@@ -304,13 +304,8 @@ func (b *builder) modelInfo(s *section) error {
 		b.app.TokenizerVersion = value
 	case strings.HasPrefix(lower, "app.settings."):
 		name := key[len("app.settings."):]
-		var v any = value
-		switch strings.ToLower(value) {
-		case "true":
-			v = true
-		case "false":
-			v = false
-		}
+		// LUIS settings are booleans; bf-lu writes anything but true as false.
+		v := strings.EqualFold(value, "true")
 		for _, st := range b.app.Settings {
 			if st.Name == name {
 				st.Value = v

@@ -87,7 +87,7 @@ func TestParseConstructs(t *testing.T) {
 		{"pattern.any", "@ patternany any hasRoles r\n", "patternAnyEntities", `[{"name":"any","explicitList":[],"roles":["r"]}]`},
 		{"roles added by a typeless line", "@ prebuilt number\n@ number hasRoles count\n", "prebuiltEntities", `[{"name":"number","roles":["count"]}]`},
 		{"app settings", "> !# @app.settings.NormalizePunctuation = true\n> !# @app.settings.Other = x\n", "settings",
-			`[{"name":"NormalizePunctuation","value":true},{"name":"Other","value":"x"}]`},
+			`[{"name":"NormalizePunctuation","value":true},{"name":"Other","value":false}]`},
 		{"app name", "> !# @app.name = My app\n", "name", `"My app"`},
 		{"app culture is lower case", "> !# @app.culture = EN-GB\n", "culture", `"en-gb"`},
 		{"app version", "> !# @app.versionId = 2.0\n", "versionId", `"2.0"`},
