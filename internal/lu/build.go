@@ -141,8 +141,6 @@ func (b *builder) applyAmends() error {
 			for _, it := range a.items {
 				b.addCompositeChildren(b.composites[a.h.name], it.text)
 			}
-		default:
-			err = b.noBody(a.section, kindWord(k))
 		}
 		if err != nil {
 			return err
@@ -583,7 +581,7 @@ func (b *builder) entity(s *section) error {
 			return s.errorf("intent %q: intents have no roles; write @ intent %s usesFeatures …", h.name, h.name)
 		}
 		b.features = append(b.features, featureUse{pos: s.pos, owner: "intent " + h.name, dst: &in.Features, names: h.features})
-		return b.noBody(s, "an @ intent definition")
+		return nil // bf-lu ignores - lines under it, and so does the converter
 	}
 	if err := b.define(h.name, h.typ, s.pos); err != nil {
 		return err
@@ -622,11 +620,11 @@ func (b *builder) entity(s *section) error {
 			}
 			r.RegexPattern = pat
 		}
-		return b.noBody(s, "a regex entity")
+		return nil // bf-lu ignores - lines under it, and so does the converter
 	case kindPrebuilt:
 		e := b.ensurePrebuilt(h.name)
 		b.addRoles(h.name, &e.Roles, h.roles)
-		return b.noBody(s, "a prebuilt entity")
+		return nil // bf-lu ignores - lines under it, and so does the converter
 	case kindComposite:
 		c := b.ensureComposite(h.name)
 		b.addRoles(h.name, &c.Roles, h.roles)
@@ -667,13 +665,6 @@ func (b *builder) entity(s *section) error {
 		}
 		b.addWords(pl, s.items)
 		return nil
-	}
-	return nil
-}
-
-func (b *builder) noBody(s *section, what string) error {
-	if len(s.items) > 0 {
-		return s.items[0].errorf("%s has no list of items; this - line belongs to nothing", what)
 	}
 	return nil
 }
@@ -842,14 +833,14 @@ func (b *builder) oldEntity(s *section) error {
 		}
 		e := b.ensurePrebuilt(word)
 		b.addRoles(word, &e.Roles, roles)
-		return b.noBody(s, "a prebuilt entity")
+		return nil // bf-lu ignores - lines under it, and so does the converter
 	case strings.EqualFold(name, "prebuilt"):
 		if err := b.define(word, kindPrebuilt, s.pos); err != nil {
 			return err
 		}
 		e := b.ensurePrebuilt(word)
 		b.addRoles(word, &e.Roles, roles)
-		return b.noBody(s, "a prebuilt entity")
+		return nil // bf-lu ignores - lines under it, and so does the converter
 	case lw == "simple" || lw == "ml":
 		if err := b.define(name, kindML, s.pos); err != nil {
 			return err
@@ -857,7 +848,7 @@ func (b *builder) oldEntity(s *section) error {
 		e := b.ensureEntity(name)
 		b.explicit[name] = true
 		b.addRoles(name, &e.Roles, roles)
-		return b.noBody(s, "a simple entity")
+		return nil // bf-lu ignores - lines under it, and so does the converter
 	case strings.HasPrefix(typ, "/"):
 		if err := b.define(name, kindRegex, s.pos); err != nil {
 			return err
@@ -873,13 +864,13 @@ func (b *builder) oldEntity(s *section) error {
 			b.regexes[name] = r
 			b.app.RegexEntities = append(b.app.RegexEntities, r)
 		}
-		return b.noBody(s, "a regex entity")
+		return nil // bf-lu ignores - lines under it, and so does the converter
 	case strings.HasPrefix(typ, "["):
 		if err := b.define(name, kindComposite, s.pos); err != nil {
 			return err
 		}
 		b.addCompositeChildren(b.ensureComposite(name), typ)
-		return b.noBody(s, "a composite entity")
+		return nil // bf-lu ignores - lines under it, and so does the converter
 	case lw == "phraselist":
 		if err := b.define(name, kindPhraseList, s.pos); err != nil {
 			return err

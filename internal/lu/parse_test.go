@@ -145,7 +145,6 @@ func TestParseErrors(t *testing.T) {
 		{"regex without slashes", "@ regex r = /abc\n", 1, 1, "between slashes"},
 		{"features on a list", "@ phraselist pl\n@ list c usesFeature pl\n", 2, 1, "cannot use features"},
 		{"roles on a phrase list", "@ phraselist pl hasRoles r\n", 1, 1, "phrase lists have no roles"},
-		{"body on a prebuilt", "@ prebuilt number\n    - x\n", 2, 5, "has no list of items"},
 		{"intent without name", "#\n", 1, 1, "intent line without a name"},
 		{"QnA answer block", "```\nanswer\n```\n", 1, 1, "QnA Maker"},
 		{"bad model info", "> !# @app.name\n", 1, 1, "invalid model information"},
