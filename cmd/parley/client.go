@@ -318,7 +318,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			"imports read relative to it, and imported with format=Luis into the project\n"+
 			"its > !# @app.name names, or --project. On a terminal the job's progress is\n"+
 			"drawn on stderr.", stdout)
-	project := fs.String("project", "", "project to import into; default the file's metadata.projectName, which is rewritten when they differ")
+	project := fs.String("project", "", "project to import into; default the file's metadata.projectName (a .lu file's @app.name), which is rewritten when they differ")
 	luRoot := fs.String("lu-root", "", "`DIR` that a .lu file's imports may read from; default the directory of FILE")
 	pos, err := parseArgs(fs, args)
 	if err != nil {

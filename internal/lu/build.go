@@ -214,7 +214,7 @@ func newBuilder(culture string) *builder {
 		app: &App{
 			SchemaVersion: SchemaVersion, VersionID: "0.1", Culture: culture,
 			Intents: []*Intent{}, Entities: []*Entity{}, Composites: []*Composite{}, ClosedLists: []*ClosedList{},
-			RegexEntities: []*RegexEntity{}, RegexFeatures: nil, PrebuiltEntities: []*PrebuiltEntity{},
+			RegexEntities: []*RegexEntity{}, RegexFeatures: []any{}, PrebuiltEntities: []*PrebuiltEntity{},
 			PatternAnyEntities: []*PatternAny{}, PhraseLists: []*PhraseList{}, Patterns: []*Pattern{},
 			Utterances: []*Utterance{}, Settings: []*Setting{},
 		},
@@ -232,7 +232,6 @@ func newBuilder(culture string) *builder {
 // intents; then features, then the labels' nesting.
 func build(files []*file, culture string) (*App, error) {
 	b := newBuilder(culture)
-	b.app.RegexFeatures = nil
 	var all []*section
 	for _, f := range files {
 		all = append(all, f.sections...)
@@ -272,9 +271,6 @@ func build(files []*file, culture string) (*App, error) {
 	}
 	b.pruneForChildren()
 	b.phraseListsForAll()
-	if b.app.RegexFeatures == nil {
-		b.app.RegexFeatures = []json0{}
-	}
 	return b.app, nil
 }
 
@@ -1295,7 +1291,3 @@ func (b *builder) depth(name string) int {
 	}
 	return d
 }
-
-// json0 is an element of regex_features, which LUIS has deprecated: the
-// converter writes it empty and reads it as opaque JSON.
-type json0 = any

@@ -11,17 +11,19 @@ const SchemaVersion = "7.0.0"
 // App is a LUIS application in the JSON shape of luis_schema_version 7.0.0.
 // Slices are never nil in what Parse returns, so they encode as [].
 type App struct {
-	SchemaVersion      string            `json:"luis_schema_version"`
-	VersionID          string            `json:"versionId"`
-	Name               string            `json:"name"`
-	Desc               string            `json:"desc"`
-	Culture            string            `json:"culture"`
-	TokenizerVersion   string            `json:"tokenizerVersion,omitempty"`
-	Intents            []*Intent         `json:"intents"`
-	Entities           []*Entity         `json:"entities"`
-	Composites         []*Composite      `json:"composites"`
-	ClosedLists        []*ClosedList     `json:"closedLists"`
-	RegexEntities      []*RegexEntity    `json:"regex_entities"`
+	SchemaVersion    string         `json:"luis_schema_version"`
+	VersionID        string         `json:"versionId"`
+	Name             string         `json:"name"`
+	Desc             string         `json:"desc"`
+	Culture          string         `json:"culture"`
+	TokenizerVersion string         `json:"tokenizerVersion,omitempty"`
+	Intents          []*Intent      `json:"intents"`
+	Entities         []*Entity      `json:"entities"`
+	Composites       []*Composite   `json:"composites"`
+	ClosedLists      []*ClosedList  `json:"closedLists"`
+	RegexEntities    []*RegexEntity `json:"regex_entities"`
+	// RegexFeatures is deprecated in LUIS: Parse writes it empty, ReadJSON
+	// keeps what it holds, and Write leaves it out.
 	RegexFeatures      []any             `json:"regex_features"`
 	PrebuiltEntities   []*PrebuiltEntity `json:"prebuiltEntities"`
 	PatternAnyEntities []*PatternAny     `json:"patternAnyEntities"`
