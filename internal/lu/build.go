@@ -971,7 +971,7 @@ func (b *builder) utterance(in *Intent, it item) error {
 		return it.errorf("empty utterance; write text after the -")
 	}
 	if len(pu.spans)+len(pu.refs) > maxLabels {
-		return it.errorf("%v: the utterance has %d labels, more than %d", ErrTooLarge, len(pu.spans)+len(pu.refs), maxLabels)
+		return it.tooLarge("the utterance has %d labels, more than %d", len(pu.spans)+len(pu.refs), maxLabels)
 	}
 	// Like bf-lu, an utterance or pattern text is kept once, in the first
 	// intent that has it (LUIS refuses one text in two intents).

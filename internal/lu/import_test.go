@@ -100,7 +100,7 @@ func TestImportLimits(t *testing.T) {
 	}
 	_, err := Parse(fsys, "f0.lu", &Options{Limits: Limits{MaxImportDepth: 3}})
 	var le *Error
-	if !errors.As(err, &le) || le.File != "f3.lu" || le.Line != 1 || !strings.Contains(err.Error(), "deeper than 3") {
+	if !errors.As(err, &le) || le.File != "f3.lu" || le.Line != 1 || !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "deeper than 3") {
 		t.Errorf("Parse(depth 3) = %v, want f3.lu:1 deeper than 3", err)
 	}
 	_, err = Parse(fsys, "f0.lu", &Options{Limits: Limits{MaxFiles: 4}})

@@ -71,7 +71,12 @@ type Error struct {
 	Line int
 	Col  int
 	Msg  string
+	// Err is ErrTooLarge for inputs beyond Limits, else nil.
+	Err error
 }
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	switch {
@@ -94,6 +99,13 @@ type pos struct {
 
 func (p pos) errorf(format string, args ...any) *Error {
 	return &Error{File: p.file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// tooLarge is errorf for an input beyond Limits: it wraps ErrTooLarge.
+func (p pos) tooLarge(format string, args ...any) *Error {
+	e := p.errorf("%v: "+format, append([]any{ErrTooLarge}, args...)...)
+	e.Err = ErrTooLarge
+	return e
 }
 
 // sectionKind is what a section of a .lu file defines.
@@ -209,7 +221,7 @@ func readLimited(fsys fs.FS, name string, lim Limits) ([]byte, error) {
 		return nil, &Error{File: name, Msg: "cannot read imported files here: no directory to read them from"}
 	}
 	if st, err := fs.Stat(fsys, name); err == nil && st.Size() > int64(lim.MaxFileSize) {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("%v: the file has %d bytes, more than the limit of %d", ErrTooLarge, st.Size(), lim.MaxFileSize)}
+		return nil, &Error{File: name, Err: ErrTooLarge, Msg: fmt.Sprintf("%v: the file has %d bytes, more than the limit of %d", ErrTooLarge, st.Size(), lim.MaxFileSize)}
 	}
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
@@ -250,10 +262,10 @@ func readFrom(fsys fs.FS, name string, src []byte, lim Limits) ([]*file, error) 
 					continue // a cycle, or a file imported twice: read once
 				}
 				if q.depth+1 > lim.MaxImportDepth {
-					return nil, imp.errorf("%v: imports nest deeper than %d files; flatten the imports", ErrTooLarge, lim.MaxImportDepth)
+					return nil, imp.tooLarge("imports nest deeper than %d files; flatten the imports", lim.MaxImportDepth)
 				}
 				if len(seen) >= lim.MaxFiles {
-					return nil, imp.errorf("%v: more than %d files imported", ErrTooLarge, lim.MaxFiles)
+					return nil, imp.tooLarge("more than %d files imported", lim.MaxFiles)
 				}
 				seen[t] = true
 				b, err := readLimited(fsys, t, lim)
@@ -337,14 +349,14 @@ func resolveRef(fsys fs.FS, from string, it item, lim Limits, st *refState, dept
 	case strings.ContainsAny(p, "*?["):
 		return nil, it.errorf("utterance reference %q: wildcard file names are not supported; name the file", target)
 	case depth+1 > lim.MaxImportDepth:
-		return nil, it.errorf("%v: utterance references nest deeper than %d files", ErrTooLarge, lim.MaxImportDepth)
+		return nil, it.tooLarge("utterance references nest deeper than %d files", lim.MaxImportDepth)
 	case st.active[p]:
 		return nil, it.errorf("utterance reference %q leads back to %s: references form a cycle", target, p)
 	}
 	tf, ok := st.cache[p]
 	if !ok {
 		if st.files.n >= lim.MaxFiles {
-			return nil, it.errorf("%v: more than %d files read", ErrTooLarge, lim.MaxFiles)
+			return nil, it.tooLarge("more than %d files read", lim.MaxFiles)
 		}
 		st.files.n++
 		src, err := readLimited(fsys, p, lim)
@@ -458,7 +470,7 @@ func resolveImport(fsys fs.FS, from string, imp importRef) ([]string, error) {
 // build gives them meaning.
 func parseFile(name string, src []byte, lim Limits) (*file, error) {
 	if len(src) > lim.MaxFileSize {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("%v: the file has %d bytes, more than the limit of %d", ErrTooLarge, len(src), lim.MaxFileSize)}
+		return nil, &Error{File: name, Err: ErrTooLarge, Msg: fmt.Sprintf("%v: the file has %d bytes, more than the limit of %d", ErrTooLarge, len(src), lim.MaxFileSize)}
 	}
 	if !utf8.Valid(src) {
 		return nil, &Error{File: name, Line: firstInvalidLine(src), Msg: "the file is not valid UTF-8; save it as UTF-8"}
@@ -486,7 +498,7 @@ func parseFile(name string, src []byte, lim Limits) (*file, error) {
 		line := lines[i]
 		p := pos{file: name, line: i + 1}
 		if len(line) > lim.MaxLineLength {
-			return nil, p.errorf("%v: the line has %d bytes, more than the limit of %d", ErrTooLarge, len(line), lim.MaxLineLength)
+			return nil, p.tooLarge("the line has %d bytes, more than the limit of %d", len(line), lim.MaxLineLength)
 		}
 		trimmed := strings.TrimLeft(line, " \t\u00a0\ufeff")
 		indent := utf8.RuneCountInString(line[:len(line)-len(trimmed)])

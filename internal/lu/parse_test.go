@@ -175,15 +175,15 @@ func TestParseLimits(t *testing.T) {
 	t.Parallel()
 	long := "# A\n- " + strings.Repeat("a", 200) + "\n"
 	_, err := Parse(fstest.MapFS{"app.lu": {Data: []byte(long)}}, "app.lu", &Options{Limits: Limits{MaxLineLength: 100}})
-	if !errors.Is(err, ErrTooLarge) && !strings.Contains(err.Error(), ErrTooLarge.Error()) {
+	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Parse(long line) = %v, want a line length error", err)
 	}
 	_, err = Parse(fstest.MapFS{"app.lu": {Data: []byte(long)}}, "app.lu", &Options{Limits: Limits{MaxFileSize: 100}})
-	if err == nil || !strings.Contains(err.Error(), "more than the limit of 100") {
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "more than the limit of 100") {
 		t.Errorf("Parse(large file) = %v, want a file size error", err)
 	}
 	many := "# A\n- " + strings.Repeat("{@x=a} ", maxLabels+1) + "\n"
-	if _, err := parseString(t, many); err == nil || !strings.Contains(err.Error(), "labels, more than") {
+	if _, err := parseString(t, many); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "labels, more than") {
 		t.Errorf("Parse(%d labels) = %v, want a labels error", maxLabels+1, err)
 	}
 }
