@@ -48,8 +48,22 @@ func checkName(name, k string, p pos) error {
 		}
 		return nil
 	}
+	if k != kindIntentDef && strings.ContainsAny(name, `'"`) {
+		// An @ line cannot spell such a name, quoted or not.
+		return p.errorf("entity name %q holds a quote, which entity names cannot", name)
+	}
 	if strings.ContainsAny(name, invalidNameChars) {
 		return p.errorf("name %q holds one of < > * %% & : \\ $ { }, which intent and entity names cannot", name)
+	}
+	return nil
+}
+
+// checkRoles refuses role names an @ line could not spell.
+func checkRoles(p pos, roles ...string) error {
+	for _, r := range roles {
+		if strings.ContainsAny(r, `'"`+invalidNameChars) {
+			return p.errorf("role name %q holds a quote or one of < > * %% & : \\ $ { }, which role names cannot", r)
+		}
 	}
 	return nil
 }
@@ -456,7 +470,7 @@ type entityHead struct {
 var entityTypes = []string{"simple", kindList, kindRegex, kindPrebuilt, kindComposite, kindML, kindPatternAny, kindPhraseList, kindIntentDef}
 
 // parseEntityHead reads "type name [hasRoles r, …] [usesFeatures f, …] [= definition]".
-func parseEntityHead(s string, p pos) (*entityHead, error) {
+func parseEntityHead(s string, p pos) (_ *entityHead, err error) {
 	h := &entityHead{}
 	word, rest := cutWord(s)
 	h.typ = strings.ToLower(word)
@@ -478,6 +492,11 @@ func parseEntityHead(s string, p pos) (*entityHead, error) {
 		h.interchangeable = strings.EqualFold(strings.TrimSuffix(label, ")"), "interchangeable")
 	}
 	h.name = name
+	defer func() {
+		if err == nil {
+			err = checkRoles(p, h.roles...)
+		}
+	}()
 	mode := &h.roles
 	for {
 		rest = strings.TrimLeft(rest, " \t,;")
@@ -819,6 +838,9 @@ func (b *builder) oldEntity(s *section) error {
 			isList, roles, typ = true, oldRoles(after), typ[:i+1]
 		}
 	}
+	if err := checkRoles(s.pos, roles...); err != nil {
+		return err
+	}
 	switch {
 	case isList && strings.EqualFold(strings.TrimSpace(strings.TrimSuffix(typ, "=")), "qna-alterations"):
 		return nil // QnA Maker alterations, not part of a LUIS application
@@ -1025,6 +1047,9 @@ func (b *builder) utterance(in *Intent, it item) error {
 // labelEntity resolves the entity of a label: an entity, a child, a role,
 // or a new machine-learned entity.
 func (b *builder) labelEntity(it item, sp *span, all []span) error {
+	if err := checkRoles(it.at(sp.entity), sp.role); err != nil {
+		return err
+	}
 	if _, isChild := b.children[sp.entity]; isChild {
 		if _, top := b.kind[sp.entity]; !top {
 			return nil
@@ -1080,6 +1105,9 @@ func inside(sp span, all []span) bool {
 
 // patternRef records an entity a pattern names.
 func (b *builder) patternRef(it item, r ref) error {
+	if err := checkRoles(it.at(r.entity), r.role); err != nil {
+		return err
+	}
 	if _, ok := b.kind[r.entity]; ok {
 		if r.role != "" {
 			if roles := b.rolesOf(r.entity); roles != nil {
