@@ -1116,12 +1116,8 @@ func (b *builder) patternRef(it item, r ref) error {
 		}
 		return nil
 	}
-	if _, ok := b.children[r.entity]; ok {
-		return nil
-	}
-	if _, ok := b.roleOwner[r.entity]; ok && r.role == "" {
-		return nil
-	}
+	// A child's or a role's name is no entity here: like bf-lu, the
+	// pattern gets a pattern.any of that name.
 	if slices.Contains(prebuiltNames, strings.ToLower(r.entity)) {
 		return it.at(r.entity).errorf("pattern %q names the prebuilt entity %s, which is not defined; add @ prebuilt %s", it.text, r.entity, r.entity)
 	}
@@ -1167,7 +1163,7 @@ func (b *builder) resolveFeatures() error {
 				return fu.errorf("%s cannot be an instance of the composite %q; a child is an instance of ml, list, regex or prebuilt entities", fu.owner, n)
 			case ok:
 				f.ModelName = n
-			case b.intents[n] != nil && !instance:
+			case b.intents[n] != nil && !instance, b.children[n] != nil && !instance:
 				f.ModelName = n
 			default:
 				if instance {
