@@ -165,7 +165,24 @@ func Write(w io.Writer, app *App) error {
 		}
 		fmt.Fprintf(&b, "\n@ composite %s%s%s = [%s]\n", quoteName(c.Name), roles(c.Roles), features(c.Features), strings.Join(names, ", "))
 	}
+	// A pattern.any that patterns name, with the roles they give it, needs
+	// no definition: Parse makes it again. Leaving it out also keeps
+	// bf-lu reading the file when the name is a role elsewhere.
+	inPatterns := map[string]map[string]bool{}
+	for _, p := range app.Patterns {
+		if pu, err := parseUtterance(p.Pattern); err == nil {
+			for _, r := range pu.refs {
+				if inPatterns[r.entity] == nil {
+					inPatterns[r.entity] = map[string]bool{}
+				}
+				inPatterns[r.entity][r.role] = true
+			}
+		}
+	}
 	for _, p := range app.PatternAnyEntities {
+		if seen := inPatterns[p.Name]; seen != nil && !slices.ContainsFunc(p.Roles, func(r string) bool { return !seen[r] }) {
+			continue
+		}
 		fmt.Fprintf(&b, "\n@ patternany %s%s\n", quoteName(p.Name), roles(p.Roles))
 	}
 	for _, in := range app.Intents {
