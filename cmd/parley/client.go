@@ -344,9 +344,13 @@ func formatUTC(t time.Time) string {
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cf := newClientFlags("import", "FILE [--project NAME]",
 		"FILE is a CLU project file; it is imported into the project its\n"+
-			"metadata.projectName names, or --project. On a terminal the job's progress is\n"+
+			"metadata.projectName names, or --project. A .lu (LUDown) file, known by its\n"+
+			"extension or by content that is not JSON, is converted to LUIS JSON, its\n"+
+			"imports read relative to it, and imported with format=Luis into the project\n"+
+			"its > !# @app.name names, or --project. On a terminal the job's progress is\n"+
 			"drawn on stderr.", stdout)
-	project := fs.String("project", "", "project to import into; default the file's metadata.projectName, which is rewritten when they differ")
+	project := fs.String("project", "", "project to import into; default the file's metadata.projectName (a .lu file's @app.name), which is rewritten when they differ")
+	luRoot := fs.String("lu-root", "", "`DIR` that a .lu file's imports may read from; default the directory of FILE")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -357,6 +361,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	file, err := os.ReadFile(pos[0])
 	if err != nil {
 		return err
+	}
+	if isLUFile(pos[0], file) {
+		return importLU(ctx, cf, pos[0], *project, *luRoot, stderr)
 	}
 	name, err := projectFileName(file)
 	if err != nil {
@@ -386,9 +393,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // runExport implements "parley export PROJECT [-o FILE]".
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("export", "PROJECT [-o FILE]",
-		"The exported CLU project file goes to standard output, or to FILE.", stdout)
+	fs, cf := newClientFlags("export", "PROJECT [-o FILE] [--format clu|luis|lu]",
+		"The exported project file goes to standard output, or to FILE: a CLU project\n"+
+			"file, a LUIS application JSON file (format=Luis), or that converted to a .lu\n"+
+			"file.", stdout)
 	out := fs.String("o", "-", "file to write the exported project to; - is standard output")
+	format := fs.String("format", "clu", "format of the file: clu, luis or lu")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -396,13 +406,21 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(pos) != 1 {
 		return usageError(fs, "export: want one PROJECT, got %d arguments", len(pos))
 	}
+	var wire string
+	switch *format {
+	case "clu":
+	case "luis", "lu":
+		wire = "Luis"
+	default:
+		return usageError(fs, "export: --format %q is not clu, luis or lu", *format)
+	}
 	c, err := cf.client()
 	if err != nil {
 		return err
 	}
 	name := pos[0]
 	pr := startProgress(stderr, "export "+name)
-	b, err := c.ExportProject(ctx, name, &client.ExportOptions{JobOptions: client.JobOptions{ProgressFunc: func(s *client.JobState) {
+	b, err := c.ExportProject(ctx, name, &client.ExportOptions{Format: wire, JobOptions: client.JobOptions{ProgressFunc: func(s *client.JobState) {
 		if s.Status == client.JobSucceeded {
 			pr.set("downloading")
 			return
@@ -415,6 +433,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	pr.finish(err)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", name, err)
+	}
+	if *format == "lu" {
+		if b, err = exportLU(b); err != nil {
+			return fmt.Errorf("export %s: %w", name, err)
+		}
 	}
 	if *out != "-" {
 		// The file holds exactly what the server exported.

@@ -5,6 +5,7 @@
 //	parley project list|show|delete [NAME]    manage projects
 //	parley import FILE [--project NAME]       import a project file
 //	parley export PROJECT [-o FILE]           export a project file
+//	parley convert FILE [--to luis|lu]        convert a .lu file to LUIS JSON, or back
 //	parley train PROJECT --model LABEL [--split N|--manual]   train a model, print its evaluation
 //	parley eval PROJECT MODEL [--min-accuracy X] ...          print a model's evaluation; fail below thresholds
 //	parley deploy PROJECT DEPLOYMENT --model LABEL            deploy a trained model
@@ -37,6 +38,7 @@ var commands = []struct{ name, does string }{
 	{"project", "Lists, shows or deletes projects."},
 	{"import", "Imports a project file."},
 	{"export", "Exports a project file."},
+	{"convert", "Converts a .lu file to LUIS JSON, or LUIS JSON to a .lu file."},
 	{"train", "Trains a model, then prints its evaluation."},
 	{"eval", "Prints a trained model's evaluation, and fails below thresholds."},
 	{"deploy", "Deploys a trained model."},
@@ -67,7 +69,7 @@ func writeUsage(w io.Writer) {
 		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.does)
 	}
 	tw.Flush()
-	b.WriteString("\nThe client commands (all but serve, version and help) take --endpoint\n" +
+	b.WriteString("\nThe client commands (all but serve, convert, version and help) take --endpoint\n" +
 		"(PARLEY_ENDPOINT), --key (PARLEY_KEY) and --api-version, before or after\n" +
 		"their arguments. Run parley help COMMAND, or parley COMMAND -h, for a\n" +
 		"command's usage and flags.\n")
@@ -121,6 +123,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return runServeCommand(ctx, args[1:], stdout, stderr)
+	case "convert":
+		if err := runConvert(ctx, args[1:], stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return nil // it printed its help
 	case "help", "-h", "--help", "-help":
 		if len(args) == 2 && (args[1] == "-h" || args[1] == "--help" || args[1] == "-help") {
 			args = []string{"help", "help"}

@@ -48,7 +48,7 @@ func TestVersionLine(t *testing.T) {
 }
 
 // commandNames are every command parley has.
-var commandNames = []string{"serve", "project", "import", "export", "train", "eval", "deploy", "predict", "version", "help"}
+var commandNames = []string{"serve", "project", "import", "export", "convert", "train", "eval", "deploy", "predict", "version", "help"}
 
 // TestHelp: parley CMD -h and parley help CMD print the same help on stdout
 // and exit 0, in one shape for every command: a usage line, one sentence of

@@ -31,7 +31,7 @@ type rule struct {
 var rules = map[string]rule{
 	// cmd/parley also reads project's list of served api-versions, for the
 	// hint after a gateway 404; it never opens a store or the api itself.
-	"cmd/parley":  {internal: []string{"internal/server", "internal/client", "internal/wire", "internal/azerr", "internal/project", "internal/devcert"}, any: true},
+	"cmd/parley":  {internal: []string{"internal/server", "internal/client", "internal/wire", "internal/azerr", "internal/project", "internal/devcert", "internal/lu"}, any: true},
 	"cmd/nlueval": {internal: []string{"internal/project", "internal/nlu/", "internal/nlu", "internal/azerr"}, any: true},
 	"bench/":      {internal: []string{"internal/client", "internal/wire", "internal/azerr"}, any: true},
 	"tests/":      {internal: []string{"internal/client", "internal/wire", "internal/azerr"}, any: true},
@@ -58,6 +58,7 @@ var rules = map[string]rule{
 	"internal/devcert": {},
 	// internal/metrics is the Prometheus instrumentation, over the official client library.
 	"internal/metrics": {external: []string{"github.com/prometheus/client_golang"}},
+	"internal/lu":      {}, // .lu <-> LUIS JSON: standard library only
 	// wire is the spec's shapes; the spec's Error is azerr's, itself a leaf
 	// on the standard library only.
 	"internal/wire":  {internal: []string{"internal/azerr"}},
