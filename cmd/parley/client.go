@@ -342,15 +342,21 @@ func formatUTC(t time.Time) string {
 
 // runImport implements "parley import FILE [--project NAME]".
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cf := newClientFlags("import", "FILE [--project NAME]",
+	fs, cf := newClientFlags("import", "FILE [--project NAME] [--luis-app-id GUID] [--luis-patterns utterances|drop]",
 		"FILE is a CLU project file; it is imported into the project its\n"+
-			"metadata.projectName names, or --project. A .lu (LUDown) file, known by its\n"+
-			"extension or by content that is not JSON, is converted to LUIS JSON, its\n"+
-			"imports read relative to it, and imported with format=Luis into the project\n"+
-			"its > !# @app.name names, or --project. On a terminal the job's progress is\n"+
+			"metadata.projectName names, or --project. A LUIS application JSON file (it has\n"+
+			"luis_schema_version) is imported with format=Luis into --project, or the\n"+
+			"project its name names. A .lu (LUDown) file, known by its extension or by\n"+
+			"content that is not JSON, is converted to LUIS JSON, its imports read relative\n"+
+			"to it, and imported with format=Luis into the project its > !# @app.name\n"+
+			"names, or --project. A LUIS import prints the project's LUIS app id, which\n"+
+			"the LUIS prediction endpoints know it by. On a terminal the job's progress is\n"+
 			"drawn on stderr.", stdout)
 	project := fs.String("project", "", "project to import into; default the file's metadata.projectName (a .lu file's @app.name), which is rewritten when they differ")
 	luRoot := fs.String("lu-root", "", "`DIR` that a .lu file's imports may read from; default the directory of FILE")
+	var lo luisImportFlags
+	fs.StringVar(&lo.appID, "luis-app-id", "", "LUIS imports: the LUIS app `GUID` to give the project (your bot's), so that its LUIS URL finds it; default the project's own, or a new one")
+	fs.StringVar(&lo.patterns, "luis-patterns", "", "LUIS imports: utterances (the server's default) makes each pattern a labelled utterance, drop drops them")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -363,7 +369,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if isLUFile(pos[0], file) {
-		return importLU(ctx, cf, pos[0], *project, *luRoot, stderr)
+		return importLU(ctx, cf, pos[0], *project, *luRoot, lo, stdout, stderr)
+	}
+	if isLUISJSON(file) {
+		return importLUISJSON(ctx, cf, pos[0], file, *project, lo, stdout, stderr)
+	}
+	if lo != (luisImportFlags{}) {
+		return usageError(fs, "import: --luis-app-id and --luis-patterns apply to LUIS files; %s is a CLU project file", pos[0])
 	}
 	name, err := projectFileName(file)
 	if err != nil {

@@ -9,13 +9,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/parley-dev/parley/internal/client"
 	"github.com/parley-dev/parley/internal/lu"
 )
 
@@ -125,8 +125,8 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{escape}, escape + `:1:1: import "../bad.lu": the path leaves the directory`, 1},
 		{[]string{escape, "--lu-root", dir}, bad + ":3:8:", 1},
 		{[]string{filepath.Join(dir, "none.lu")}, "no such file", 1},
-		{[]string{bad, "--to", "xml"}, `convert: --to "xml" is not luis or lu (see parley convert -h)`, 2},
-		{[]string{bad, "--to", "clu"}, "--to clu is not available", 2},
+		{[]string{bad, "--to", "xml"}, `convert: --to "xml" is not luis, lu or clu (see parley convert -h)`, 2},
+		{[]string{bad, "--to", "clu"}, bad + `:3:8: "city" is a list entity`, 1},
 		{[]string{}, "convert: want one FILE, got 0 arguments (see parley convert -h)", 2},
 		{[]string{bad, "--frob"}, "convert: flag provided but not defined: -frob (see parley convert -h)", 2},
 	} {
@@ -211,6 +211,9 @@ func newFakeLUISServer(t *testing.T, export []byte) *fakeLUISServer {
 		case strings.HasSuffix(r.URL.Path, "/export/jobs/j1/result"):
 			w.Header().Set("Content-Type", "application/json")
 			w.Write(f.export)
+		case r.Method == http.MethodGet && strings.Count(strings.TrimPrefix(r.URL.Path, projects), "/") == 0:
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"projectName":"`+strings.TrimPrefix(r.URL.Path, projects)+`","luisAppId":"3f9c1a52-7b0e-4d6a-9c2b-5e8f1a0d4c37"}`)
 		default:
 			http.NotFound(w, r)
 		}
@@ -238,6 +241,7 @@ func TestImportLU(t *testing.T) {
 			wantReq := []string{
 				"POST /language/authoring/analyze-conversations/projects/" + tc.project + "/:import?Luis",
 				"GET /language/authoring/analyze-conversations/projects/Pizza/import/jobs/j1?",
+				"GET /language/authoring/analyze-conversations/projects/" + tc.project + "?", // its LUIS app id, printed
 			}
 			if diff := cmp.Diff(wantReq, f.requests); diff != "" {
 				t.Errorf("requests (-want +got):\n%s", diff)
@@ -309,22 +313,19 @@ func TestExportLU(t *testing.T) {
 }
 
 // TestImportLUEndToEnd imports a .lu file into the real server with
-// format=Luis, then exports it back as .lu. It needs the server side of
-// format=Luis (issue 12); until that is merged the server refuses the
-// format, and the test says so and stops.
+// format=Luis, then exports it back as .lu.
 func TestImportLUEndToEnd(t *testing.T) {
 	t.Parallel()
 	endpoint := startTestServer(t)
 	file := writeLUApp(t)
-	_, _, err := cli(t, endpoint, "k", "import", file)
-	var ce *client.Error
-	if errors.As(err, &ce) && strings.Contains(err.Error(), "format=Luis is not supported by Parley yet") {
-		t.Skipf("the server does not support format=Luis yet (%v); this test must pass once it does: delete this skip then", err)
-	}
+	out, _, err := cli(t, endpoint, "k", "import", file)
 	if err != nil {
 		t.Fatalf("parley import %s = %v", file, err)
 	}
-	out := mustCLI(t, endpoint, "export", "Pizza", "--format", "lu")
+	if !regexp.MustCompile(`imported Pizza; LUIS app id [0-9a-f-]{36}\n`).MatchString(out) {
+		t.Errorf("parley import %s printed %q, want the project's new LUIS app id", file, out)
+	}
+	out = mustCLI(t, endpoint, "export", "Pizza", "--format", "lu")
 	back, err := lu.ParseBytes(nil, "exported.lu", []byte(out), nil)
 	if err != nil {
 		t.Fatalf("export --format lu: %v\n%s", err, out)
@@ -337,5 +338,43 @@ func TestImportLUEndToEnd(t *testing.T) {
 		if !strings.Contains(strings.Join(intents, ","), want) {
 			t.Errorf("exported intents %v, want %s among them", intents, want)
 		}
+	}
+}
+
+// TestImportLUISJSON imports a LUIS application JSON file (schema 3.2) with
+// the CLI, giving it the app id a bot calls, and converts one to a CLU
+// project file offline.
+func TestImportLUISJSON(t *testing.T) {
+	t.Parallel()
+	endpoint := startTestServer(t)
+	app := filepath.Join("..", "..", "internal", "project", "testdata", "luis", "flightbooking-corebot.v3.2.json")
+	const id = "3f9c1a52-7b0e-4d6a-9c2b-5e8f1a0d4c37"
+	out, errOut, err := cli(t, endpoint, "k", "import", app, "--project", "flights", "--luis-app-id", strings.ToUpper(id), "--luis-patterns", "drop")
+	if err != nil || out != "imported flights; LUIS app id "+id+"\n" {
+		t.Fatalf("parley import LUIS JSON = %q, %v (stderr %q)", out, err, errOut)
+	}
+	if !strings.Contains(errOut, "warning: LuisSchemaVersionUpgraded") {
+		t.Errorf("stderr %q, want the import's warnings", errOut)
+	}
+	if _, _, err := cli(t, endpoint, "k", "import", app, "--project", "other", "--luis-app-id", id); err == nil || !strings.Contains(err.Error(), "luisAppId") {
+		t.Errorf("a second project with the same app id: %v, want a conflict naming luisAppId", err)
+	}
+	if _, _, err := cli(t, endpoint, "k", "import", smokeFile, "--luis-app-id", id); exitCode(err) != 2 {
+		t.Errorf("--luis-app-id on a CLU file: %v, want a usage error", err)
+	}
+
+	var stdout, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"convert", app, "--to", "clu"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Metadata struct{ ProjectName, Language string }
+		Assets   struct{ Intents, Entities []any }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &f); err != nil || f.Metadata.ProjectName != "FlightBooking" || len(f.Assets.Intents) != 4 || len(f.Assets.Entities) != 4 {
+		t.Errorf("convert --to clu = %+v, %v; want FlightBooking with 4 intents and 4 entities (LUIS.md §6)", f, err)
+	}
+	if !strings.Contains(stderr.String(), "warning: ") {
+		t.Errorf("convert --to clu printed no warnings: %q", stderr.String())
 	}
 }

@@ -193,6 +193,9 @@ type ImportOptions struct {
 	// Format is the file's format: "" or "Conversation" for a CLU project
 	// file, "Luis" for a LUIS application.
 	Format string
+	// LUISAppID and LUISPatterns are the luisAppId and luisPatterns query
+	// parameters of a format=Luis import (Parley extensions); "" sends none.
+	LUISAppID, LUISPatterns string
 	JobOptions
 }
 
@@ -307,8 +310,10 @@ func (c *Client) ImportProject(ctx context.Context, name string, file []byte, op
 		opts = &ImportOptions{}
 	}
 	q := url.Values{}
-	if opts.Format != "" {
-		q.Set("format", opts.Format)
+	for k, v := range map[string]string{"format": opts.Format, "luisAppId": opts.LUISAppID, "luisPatterns": opts.LUISPatterns} {
+		if v != "" {
+			q.Set(k, v)
+		}
 	}
 	return c.runJob(ctx, http.MethodPost, c.url(projectPath(name)+"/:import", q), file, opts.ProgressFunc)
 }
