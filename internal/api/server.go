@@ -169,7 +169,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if key == "" && strings.HasPrefix(r.URL.Path, "/luis/") {
 			// Old LUIS URLs carry the key in the query (v2 spec examples,
 			// the LUIS portal's endpoint URLs): accepted on the LUIS routes
-			// only. The request log records the path, never the query.
+			// only. The access log redacts it (internal/server, logPath).
 			key = r.URL.Query().Get("subscription-key")
 		}
 		if cr, ok := copyTokenRequest(r, key); ok && !s.validKey(key) {
