@@ -329,10 +329,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 					s.fail("classifier")
 				}
 			}
-			c.index = make(map[uint64]int32, f)
-			for r, h := range c.hashes {
-				c.index[h] = int32(r)
-			}
+			c.index = newRowIndex(c.hashes)
 			n.clf = c
 		case "oos":
 			o := &oosDetector{words: s.u64s(), idf: s.f32s()}
@@ -356,10 +353,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 				}
 				o.numDocs = max(o.numDocs, int(doc)+1)
 			}
-			o.index = make(map[uint64]int32, len(o.words))
-			for r, h := range o.words {
-				o.index[h] = int32(r)
-			}
+			o.index = newRowIndex(o.words)
 			n.oos = o
 		case "tagger":
 			t := &tagger{cats: s.strs(), hashes: s.u64s(), rowOff: s.i32s(), rowTag: s.u16s(), rowW: s.f32s(),

@@ -19,7 +19,7 @@ type classifier struct {
 	idf        []float32          // inverse document frequency of each row
 	w          []float32          // len(hashes) rows of len(classes) weights
 	b          []float32          // bias per class
-	index      map[uint64]int32   // hash -> row, rebuilt on load
+	index      rowIndex           // hash -> row, rebuilt on load
 	phrases    *phraseSet         // the model's phrase lists; nil when it has none
 }
 
@@ -45,7 +45,7 @@ func (c *classifier) vectorize(toks []token, pm []phraseMatch, fb *featureBuf) s
 	fb.hashes, fb.groups = c.features(toks, pm, fb.hashes[:0], fb.groups[:0])
 	fb.rows = fb.rows[:0]
 	for _, h := range fb.hashes {
-		if r, ok := c.index[h]; ok {
+		if r, ok := c.index.get(c.hashes, h); ok {
 			fb.rows = append(fb.rows, r)
 		}
 	}
@@ -162,7 +162,7 @@ func defaultIntentConfig(o Options) intentConfig {
 // phrase lists).
 func trainIntents(ctx context.Context, exs []Example, docs [][]token, pms [][]phraseMatch, phrases *phraseSet, intents []string, o Options, report func(float64)) (*classifier, *oosDetector, error) {
 	cfg := defaultIntentConfig(o)
-	c := &classifier{spec: cfg.spec, groupScale: cfg.groupScale, index: map[uint64]int32{}, phrases: phrases}
+	c := &classifier{spec: cfg.spec, groupScale: cfg.groupScale, phrases: phrases}
 	if phrases != nil {
 		c.groupScale[groupPhrase] = phrases.scale
 	}
@@ -196,11 +196,11 @@ func trainIntents(ctx context.Context, exs []Example, docs [][]token, pms [][]ph
 		hs, gs = c.features(toks, pm, hs[:0], gs[:0])
 		rows := make([]int32, len(hs))
 		for j, h := range hs {
-			r, ok := c.index[h]
+			r, ok := c.index.get(c.hashes, h)
 			if !ok {
 				r = int32(len(c.hashes))
-				c.index[h] = r
 				c.hashes = append(c.hashes, h)
+				c.index.add(c.hashes, r)
 				c.groups = append(c.groups, gs[j])
 				df = append(df, 0)
 			}

@@ -21,7 +21,7 @@ type oosDetector struct {
 	numDocs  int       // 1 + the highest document number in the postings
 	center   float32   // similarity that maps to 0.5
 	width    float32   // logistic scale
-	index    map[uint64]int32
+	index    rowIndex  // word hash -> row of words, rebuilt on load
 	scratchP sync.Pool
 	phrases  *phraseSet // the model's phrase lists; nil when it has none
 }
@@ -55,7 +55,7 @@ func (o *oosDetector) tfidf(ws []uint64) (idx []int32, val []float32, norm float
 			j++
 		}
 		tf := 1 + math.Log(float64(j-i))
-		if r, ok := o.index[ws[i]]; ok {
+		if r, ok := o.index.get(o.words, ws[i]); ok {
 			v := float32(tf) * o.idf[r]
 			idx = append(idx, r)
 			val = append(val, v)
@@ -72,7 +72,7 @@ func (o *oosDetector) tfidf(ws []uint64) (idx []int32, val []float32, norm float
 // trainOOS fits the detector on docs; pms holds each document's
 // phrase-list matches (nil without phrase lists).
 func trainOOS(docs [][]token, pms [][]phraseMatch, phrases *phraseSet, exs []Example) *oosDetector {
-	o := &oosDetector{index: map[uint64]int32{}, phrases: phrases}
+	o := &oosDetector{phrases: phrases}
 	var df []int32
 	wordsOf := make([][]uint64, len(docs))
 	for i, toks := range docs {
@@ -86,11 +86,11 @@ func trainOOS(docs [][]token, pms [][]phraseMatch, phrases *phraseSet, exs []Exa
 		u := slices.Clone(ws)
 		slices.Sort(u)
 		for _, h := range slices.Compact(u) {
-			r, ok := o.index[h]
+			r, ok := o.index.get(o.words, h)
 			if !ok {
 				r = int32(len(o.words))
-				o.index[h] = r
 				o.words = append(o.words, h)
+				o.index.add(o.words, r)
 				df = append(df, 0)
 			}
 			df[r]++

@@ -25,7 +25,7 @@ type tagger struct {
 	trans  []float32 // (numTags+1) x numTags: from tag (numTags = start) to tag
 	final  []float32 // tag -> end of sentence
 	gaz    gazetteer
-	index  map[uint64]int32 // hash -> row, rebuilt on load
+	index  rowIndex // hash -> row, rebuilt on load
 	// exp(trans) (0 where BIO forbids the transition) and exp(final), both
 	// shifted by the largest weight; rebuilt on load.
 	expTrans, expFinal []float64
@@ -300,7 +300,7 @@ const gazFolds = 5
 // phrase-list matches of each document (nil without phrase lists). It
 // returns nil when no example has a span of a known category.
 func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phraseMatch, phrases *phraseSet, defs []EntityDef, o Options, report func(float64)) (*tagger, error) {
-	tg := &tagger{index: map[uint64]int32{}, phrases: phrases}
+	tg := &tagger{phrases: phrases}
 	catIndex := map[string]int{}
 	addCat := func(name string) {
 		if _, ok := catIndex[name]; !ok {
@@ -468,11 +468,11 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 		for j, fs := range hs {
 			rows[j] = make([]int32, len(fs))
 			for a, h := range fs {
-				r, ok := tg.index[h]
+				r, ok := tg.index.get(tg.hashes, h)
 				if !ok {
 					r = int32(len(tg.hashes))
-					tg.index[h] = r
 					tg.hashes = append(tg.hashes, h)
+					tg.index.add(tg.hashes, r)
 				}
 				rows[j][a] = r
 			}
@@ -584,10 +584,7 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 
 // buildIndex prepares the derived tables that are not stored in the blob.
 func (tg *tagger) buildIndex() {
-	tg.index = make(map[uint64]int32, len(tg.hashes))
-	for r, h := range tg.hashes {
-		tg.index[h] = int32(r)
-	}
+	tg.index = newRowIndex(tg.hashes)
 	T := tg.numTags()
 	tmax := float32(math.Inf(-1))
 	for _, v := range tg.trans {
@@ -630,7 +627,7 @@ func (tg *tagger) emissions(toks []token, pm []phraseMatch, scratch *tagScratch)
 	for j, hs := range fs {
 		e := em[j*T : (j+1)*T]
 		for _, h := range hs {
-			r, ok := tg.index[h]
+			r, ok := tg.index.get(tg.hashes, h)
 			if !ok {
 				continue
 			}
