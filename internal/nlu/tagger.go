@@ -154,7 +154,7 @@ func tokenFeatures(toks []token, gm []gazMatch, cats int, sub []string) [][]uint
 		hw[i] = hashString(fnvOffset, w)
 	}
 	out := make([][]uint64, n)
-	var rs []rune
+	var offs []int
 	for i := range toks {
 		p := i + 2
 		f := make([]uint64, 0, 32)
@@ -167,13 +167,18 @@ func tokenFeatures(toks []token, gm []gazMatch, cats int, sub []string) [][]uint
 			mix(tagSm1, hashString(hashString(fnvOffset, shapes[p-1]), shapes[p])),
 			mix(tagSp1, hashString(hashString(fnvOffset, shapes[p]), shapes[p+1])),
 		)
-		rs = append(rs[:0], []rune(words[p])...)
-		if sub != nil && sub[i] != "" {
-			rs = rs[:0]
+		// Prefixes and suffixes of up to 4 runes, shorter than the word,
+		// hashed in place: offs holds the byte offset of each rune.
+		w := words[p]
+		offs = offs[:0]
+		if sub == nil || sub[i] == "" {
+			for o := range w {
+				offs = append(offs, o)
+			}
 		}
-		for k := 1; k <= 4 && k < len(rs); k++ {
-			f = append(f, mix(tagPre+uint64(k), hashString(fnvOffset, string(rs[:k]))))
-			f = append(f, mix(tagSuf+uint64(k), hashString(fnvOffset, string(rs[len(rs)-k:]))))
+		for k := 1; k <= 4 && k < len(offs); k++ {
+			f = append(f, mix(tagPre+uint64(k), hashString(fnvOffset, w[:offs[k]])))
+			f = append(f, mix(tagSuf+uint64(k), hashString(fnvOffset, w[offs[len(offs)-k]:])))
 		}
 		out[i] = f
 	}
@@ -228,27 +233,52 @@ func viterbi(em []float32, n, T int, trans, final []float32, scratch *tagScratch
 			score[t] = negInf
 		}
 	}
+	// The range of the transitions into O and B-x, to skip the tags that
+	// cannot be the best predecessor of any of them.
+	tMin, tMax := float32(math.Inf(1)), float32(math.Inf(-1))
+	for a := range T {
+		row := trans[a*T : (a+1)*T]
+		for t := 0; t < T; t = nextOB(t) {
+			tMin, tMax = min(tMin, row[t]), max(tMax, row[t])
+		}
+	}
 	for i := 1; i < n; i++ {
 		prev := score[(i-1)*T : i*T]
 		cur := score[i*T : (i+1)*T]
 		bk := back[i*T : (i+1)*T]
-		for t := range T {
-			best, arg := negInf, int32(0)
-			if t != 0 && t%2 == 0 {
-				for _, a := range [2]int{t - 1, t} {
-					if s := prev[a] + trans[a*T+t]; s > best {
-						best, arg = s, int32(a)
-					}
-				}
-			} else {
-				for a := range T {
-					if s := prev[a] + trans[a*T+t]; s > best {
-						best, arg = s, int32(a)
-					}
+		// O and B-x follow any tag: sweep the rows of trans in order (the
+		// first best a wins ties, as a column scan would), so that trans is
+		// read contiguously. A tag a with prev[a]+tMax < max(prev)+tMin
+		// loses to the best previous tag for every t, so it is skipped,
+		// which changes no result. I-x follows only B-x and I-x.
+		bound := slices.Max(prev) + tMin // float32 rounding is monotonic: the test is exact
+		row := trans[:T]
+		for t := 0; t < T; t = nextOB(t) {
+			cur[t], bk[t] = prev[0]+row[t], 0
+		}
+		for a := 1; a < T; a++ {
+			pa := prev[a]
+			if pa+tMax < bound || math.IsInf(float64(pa), -1) {
+				continue
+			}
+			row := trans[a*T : (a+1)*T]
+			for t := 0; t < T; t = nextOB(t) {
+				if s := pa + row[t]; s > cur[t] {
+					cur[t], bk[t] = s, int32(a)
 				}
 			}
-			cur[t] = best + em[i*T+t]
-			bk[t] = arg
+		}
+		for t := 2; t < T; t += 2 {
+			best, arg := negInf, int32(0)
+			for _, a := range [2]int{t - 1, t} {
+				if s := prev[a] + trans[a*T+t]; s > best {
+					best, arg = s, int32(a)
+				}
+			}
+			cur[t], bk[t] = best, arg
+		}
+		for t := range cur {
+			cur[t] += em[i*T+t]
 		}
 	}
 	last := score[(n-1)*T : n*T]
@@ -263,6 +293,14 @@ func viterbi(em []float32, n, T int, trans, final []float32, scratch *tagScratch
 		path[i-1] = int(back[i*T+path[i]])
 	}
 	return path
+}
+
+// nextOB returns the O or B tag after tag t: 0, 1, 3, 5, ...
+func nextOB(t int) int {
+	if t == 0 {
+		return 1
+	}
+	return t + 2
 }
 
 // goldTags converts the spans of an example into BIO tags over its tokens.
@@ -710,6 +748,9 @@ func marginals(em []float32, n, T int, tr, final []float64, scratch *tagScratch)
 		alpha[t] = e[t] * tr[T*T+t]
 	}
 	normalize(alpha[:T])
+	// Only allowed transitions are summed, in the order of a sum over every
+	// tag, so the sums are those of the dense loops (the others add exact
+	// zeros): O and B-x come from any tag, I-x from B-x and I-x.
 	for i := 1; i < n; i++ {
 		prev, cur := alpha[(i-1)*T:i*T], alpha[i*T:(i+1)*T]
 		for a, pa := range prev {
@@ -717,9 +758,12 @@ func marginals(em []float32, n, T int, tr, final []float64, scratch *tagScratch)
 				continue
 			}
 			row := tr[a*T : (a+1)*T]
-			for t, x := range row {
-				cur[t] += pa * x
+			for t := 0; t < T; t = nextOB(t) {
+				cur[t] += pa * row[t]
 			}
+		}
+		for t := 2; t < T; t += 2 {
+			cur[t] = prev[t-1]*tr[(t-1)*T+t] + prev[t]*tr[t*T+t]
 		}
 		for t := range cur {
 			cur[t] *= e[i*T+t]
@@ -735,9 +779,16 @@ func marginals(em []float32, n, T int, tr, final []float64, scratch *tagScratch)
 		cur := beta[i*T : (i+1)*T]
 		for a := range T {
 			row := tr[a*T : (a+1)*T]
-			var s float64
-			for t, x := range row {
-				s += x * next[t]
+			iTag := -1 // the I tag a may move to
+			if a != 0 {
+				iTag = 2 + 2*((a-1)/2)
+			}
+			s := row[0] * next[0]
+			for t := 1; t < T; t += 2 {
+				s += row[t] * next[t]
+				if t+1 == iTag {
+					s += row[t+1] * next[t+1]
+				}
 			}
 			cur[a] = s
 		}
