@@ -168,6 +168,9 @@ func (d *decoder) u8s() []uint8 { return append([]uint8(nil), d.bytes(d.count(1)
 // MarshalBinary encodes the model as a versioned, self-describing blob.
 // The same model always gives the same bytes.
 func (m *Model) MarshalBinary() ([]byte, error) {
+	if m.tuning.predictSettings() != RecipeTuning(m.recipe).predictSettings() {
+		return nil, errors.New("nlu: a model trained with prediction settings other than its recipe's (Options.Tuning) cannot be saved")
+	}
 	e := &encoder{b: []byte(blobMagic)}
 	e.uint(blobVersion)
 	if m.recipe > RecipeBase || m.fold != 0 {
@@ -407,6 +410,10 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	for _, x := range n.entities {
 		x.buildListIndex(n.fold) // after every section: the recipe's may come later
+	}
+	n.tuning = RecipeTuning(n.recipe)
+	if n.tagger != nil {
+		n.tagger.setTuning(n.tuning)
 	}
 	if err := n.attachPhrases(); err != nil {
 		return err

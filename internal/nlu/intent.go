@@ -145,14 +145,14 @@ func defaultIntentConfig(o Options) intentConfig {
 	// Tuned on BANKING77 and SNIPS (cmd/nlueval): feature dropout is what
 	// lifts a linear model from about 91% to 92% on BANKING77.
 	return intentConfig{
-		spec:       featureSpec{minN: 2, maxN: 5, wordN: 2},
-		groupScale: [numGroups]float32{groupWord: 1, groupBigram: 2, groupChar: 1},
+		spec:       featureSpec{minN: 2, maxN: o.Tuning.IntentCharMax, wordN: 2, crossChar: o.Tuning.IntentCrossChar},
+		groupScale: [numGroups]float32{groupWord: 1, groupBigram: o.Tuning.IntentBigramScale, groupChar: 1},
 		epochs:     o.IntentEpochs,
 		l2:         o.IntentL2,
 		eta0:       0.5,
 		balance:    1,
 		idfPow:     1,
-		dropout:    0.7,
+		dropout:    o.Tuning.IntentDropout,
 		avgFrom:    0.5,
 	}
 }

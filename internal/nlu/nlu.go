@@ -139,6 +139,9 @@ type Options struct {
 	// Recipe is the engine version to train with (RecipeBase when 0); the
 	// model predicts with the same recipe.
 	Recipe int
+	// Tuning, when set, replaces the recipe's settings (RecipeTuning), for
+	// bench/cv; IntentEpochs, IntentL2 and TaggerEpochs still override it.
+	Tuning *Tuning
 	// NormalizeCasing makes every feature case-insensitive, word shapes
 	// included (CLU's settings.normalizeCasing).
 	NormalizeCasing bool
@@ -149,18 +152,24 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.IntentEpochs <= 0 {
-		o.IntentEpochs = 30
-	}
-	if o.IntentL2 <= 0 {
-		o.IntentL2 = 5e-7
-	}
-	if o.TaggerEpochs <= 0 {
-		o.TaggerEpochs = 8
-	}
 	if o.Recipe == 0 {
 		o.Recipe = RecipeBase
 	}
+	t := RecipeTuning(o.Recipe)
+	if o.Tuning != nil {
+		t = *o.Tuning
+	}
+	if o.IntentEpochs > 0 {
+		t.IntentEpochs = o.IntentEpochs
+	}
+	if o.IntentL2 > 0 {
+		t.IntentL2 = o.IntentL2
+	}
+	if o.TaggerEpochs > 0 {
+		t.TaggerEpochs = o.TaggerEpochs
+	}
+	o.Tuning = &t
+	o.IntentEpochs, o.IntentL2, o.TaggerEpochs = t.IntentEpochs, t.IntentL2, t.TaggerEpochs
 	return o
 }
 
@@ -204,6 +213,7 @@ type Model struct {
 	entities []*entityRuntime
 	warnings []string
 	recipe   int
+	tuning   Tuning // the settings it was trained with
 	fold     textFold
 	phrases  *phraseSet // nil when trained without phrase lists
 }
@@ -225,7 +235,7 @@ func Train(ctx context.Context, d TrainingData, o Options) (*Model, error) {
 	if o.Recipe < RecipeBase || o.Recipe > LatestRecipe {
 		return nil, fmt.Errorf("nlu: unknown recipe %d", o.Recipe)
 	}
-	m := &Model{language: d.Language, recipe: o.Recipe, fold: foldOf(o)}
+	m := &Model{language: d.Language, recipe: o.Recipe, tuning: *o.Tuning, fold: foldOf(o)}
 	m.intents = slices.Clone(d.Intents)
 	for _, ex := range d.Examples {
 		if ex.Intent == "" {
@@ -306,28 +316,33 @@ func (m *Model) Predict(text, language string, o *PredictOptions) Prediction {
 	toks := m.fold.apply(tokenize(text))
 	pm := m.phrases.match(toks)
 	var p Prediction
-	p.Intents = m.scoreIntents(toks, pm)
+	var top string // the classifier's top intent, before out-of-scope detection
+	p.Intents, top = m.scoreIntents(toks, pm)
 	var learned []Entity
 	if m.tagger != nil {
-		learned = m.tagger.predict(toks, pm)
+		learned = m.tagger.predict(toks, pm, top)
 	}
 	p.Entities = m.resolveEntities(text, toks, language, learned, o)
 	return p
 }
 
-func (m *Model) scoreIntents(toks []token, pm []phraseMatch) []IntentScore {
+func (m *Model) scoreIntents(toks []token, pm []phraseMatch) (_ []IntentScore, top string) {
 	out := make([]IntentScore, len(m.intents))
 	for i, name := range m.intents {
 		out[i].Intent = name
 	}
-	probs := m.clf.predict(toks, pm, m.recipe >= RecipeLoraNorm) // over m.clf.classes
+	probs := m.clf.predict(toks, pm, m.tuning.LoraNorm) // over m.clf.classes
 	inDomain := 1.0
 	if m.oos != nil {
 		inDomain = m.oos.score(toks, pm)
 	}
+	best := -1.0
 	for c, name := range m.clf.classes {
 		i := slices.Index(m.intents, name)
 		out[i].Score = probs[c] * inDomain
+		if probs[c] > best {
+			best, top = probs[c], name
+		}
 	}
 	none := slices.Index(m.intents, NoneIntent)
 	out[none].Score += 1 - inDomain
@@ -340,7 +355,7 @@ func (m *Model) scoreIntents(toks []token, pm []phraseMatch) []IntentScore {
 		}
 		return strings.Compare(a.Intent, b.Intent)
 	})
-	return out
+	return out, top
 }
 
 // progress serialises and combines the progress of parallel training parts.

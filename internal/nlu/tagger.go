@@ -30,6 +30,22 @@ type tagger struct {
 	// shifted by the largest weight; rebuilt on load.
 	expTrans, expFinal []float64
 	phrases            *phraseSet // the model's phrase lists; nil when it has none
+	// Prediction settings of the model's Tuning.
+	intentFeatures bool    // the intent is a feature (Tuning.TaggerIntent)
+	outsideBias    float32 // Tuning.OutsideBias
+}
+
+func (tg *tagger) setTuning(t Tuning) {
+	tg.intentFeatures, tg.outsideBias = t.TaggerIntent, t.OutsideBias
+}
+
+// intentKey is the feature hash of an intent for the tagger, 0 (no intent
+// features) when the tagger does not use them.
+func (tg *tagger) intentKey(intent string) uint64 {
+	if !tg.intentFeatures || intent == "" {
+		return 0
+	}
+	return mix(tagIntent, hashString(fnvOffset, intent))
 }
 
 func (tg *tagger) numTags() int { return 1 + 2*len(tg.cats) }
@@ -82,25 +98,27 @@ func (g *gazetteer) matches(words []string, lookup func(uint64) []int32) []gazMa
 }
 
 var (
-	tagBias  = hashTag("bias")
-	tagW     = hashTag("w")
-	tagShape = hashTag("shape")
-	tagPre   = hashTag("pre")
-	tagSuf   = hashTag("suf")
-	tagWm1   = hashTag("w-1")
-	tagWp1   = hashTag("w+1")
-	tagWm2   = hashTag("w-2")
-	tagWp2   = hashTag("w+2")
-	tagBm1   = hashTag("b-1")
-	tagBp1   = hashTag("b+1")
-	tagSm1   = hashTag("s-1")
-	tagSp1   = hashTag("s+1")
-	tagGazB  = hashTag("gB")
-	tagGazI  = hashTag("gI")
-	tagGazL  = hashTag("gL")
-	tagGazU  = hashTag("gU")
-	tagGazP  = hashTag("g-1")
-	tagGazN  = hashTag("g+1")
+	tagBias    = hashTag("bias")
+	tagW       = hashTag("w")
+	tagShape   = hashTag("shape")
+	tagPre     = hashTag("pre")
+	tagSuf     = hashTag("suf")
+	tagWm1     = hashTag("w-1")
+	tagWp1     = hashTag("w+1")
+	tagWm2     = hashTag("w-2")
+	tagWp2     = hashTag("w+2")
+	tagBm1     = hashTag("b-1")
+	tagBp1     = hashTag("b+1")
+	tagSm1     = hashTag("s-1")
+	tagSp1     = hashTag("s+1")
+	tagGazB    = hashTag("gB")
+	tagGazI    = hashTag("gI")
+	tagGazL    = hashTag("gL")
+	tagGazU    = hashTag("gU")
+	tagGazP    = hashTag("g-1")
+	tagGazN    = hashTag("g+1")
+	tagIntent  = hashTag("intent")
+	tagIntentW = hashTag("intent-w")
 )
 
 // shape maps a word to its character classes, runs collapsed: "McDonald's"
@@ -135,8 +153,10 @@ func shape(s string) string {
 // tokenFeatures returns the feature hashes of every token of a sentence.
 // sub, when not nil, gives the word of a token that stands for a phrase
 // list ("" for the others): it replaces the token's word in every word
-// feature, and the token has no prefix and suffix features.
-func tokenFeatures(toks []token, gm []gazMatch, cats int, sub []string) [][]uint64 {
+// feature, and the token has no prefix and suffix features. intent, when
+// not 0, is the sentence's intent key (intentKey): every token has it, alone
+// and with its word.
+func tokenFeatures(toks []token, gm []gazMatch, cats int, sub []string, intent uint64) [][]uint64 {
 	n := len(toks)
 	words := make([]string, n+4)
 	shapes := make([]string, n+4)
@@ -179,6 +199,9 @@ func tokenFeatures(toks []token, gm []gazMatch, cats int, sub []string) [][]uint
 		for k := 1; k <= 4 && k < len(offs); k++ {
 			f = append(f, mix(tagPre+uint64(k), hashString(fnvOffset, w[:offs[k]])))
 			f = append(f, mix(tagSuf+uint64(k), hashString(fnvOffset, w[offs[len(offs)-k]:])))
+		}
+		if intent != 0 {
+			f = append(f, intent, mix(tagIntentW, mix(intent, hw[p])))
 		}
 		out[i] = f
 	}
@@ -347,6 +370,7 @@ type tagWeight struct {
 // returns nil when no example has a span of a known category.
 func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phraseMatch, phrases *phraseSet, defs []EntityDef, o Options, report func(float64)) (*tagger, error) {
 	tg := &tagger{phrases: phrases}
+	tg.setTuning(*o.Tuning)
 	catIndex := map[string]int{}
 	addCat := func(name string) {
 		if _, ok := catIndex[name]; !ok {
@@ -506,7 +530,7 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 		if pms != nil && len(pms[i]) > 0 {
 			sub = phrases.tagWords(len(docs[i]), pms[i])
 		}
-		hs := tokenFeatures(docs[i], tg.gaz.matches(words, lookup), len(tg.cats), sub)
+		hs := tokenFeatures(docs[i], tg.gaz.matches(words, lookup), len(tg.cats), sub, tg.intentKey(exs[i].Intent))
 		if pms != nil && len(pms[i]) > 0 {
 			phrases.tagFeatures(hs, pms[i])
 		}
@@ -670,7 +694,7 @@ func (tg *tagger) buildIndex() {
 
 // emissions returns the emission scores of a sentence (n x T) with its
 // phrase-list matches pm.
-func (tg *tagger) emissions(toks []token, pm []phraseMatch, scratch *tagScratch) []float32 {
+func (tg *tagger) emissions(toks []token, pm []phraseMatch, intent string, scratch *tagScratch) []float32 {
 	T := tg.numTags()
 	words := make([]string, len(toks))
 	for j, t := range toks {
@@ -680,7 +704,7 @@ func (tg *tagger) emissions(toks []token, pm []phraseMatch, scratch *tagScratch)
 	if len(pm) > 0 {
 		sub = tg.phrases.tagWords(len(toks), pm)
 	}
-	fs := tokenFeatures(toks, tg.gaz.matches(words, tg.gaz.lookup), len(tg.cats), sub)
+	fs := tokenFeatures(toks, tg.gaz.matches(words, tg.gaz.lookup), len(tg.cats), sub, tg.intentKey(intent))
 	if len(pm) > 0 {
 		tg.phrases.tagFeatures(fs, pm)
 	}
@@ -696,6 +720,9 @@ func (tg *tagger) emissions(toks []token, pm []phraseMatch, scratch *tagScratch)
 				e[tg.rowTag[p]] += tg.rowW[p]
 			}
 		}
+		if tg.outsideBias != 0 {
+			e[0] -= tg.outsideBias
+		}
 	}
 	return em
 }
@@ -703,7 +730,7 @@ func (tg *tagger) emissions(toks []token, pm []phraseMatch, scratch *tagScratch)
 // predict returns the learned entity spans of a sentence, with its
 // phrase-list matches pm, each scored by the smallest marginal probability
 // of its tags.
-func (tg *tagger) predict(toks []token, pm []phraseMatch) []Entity {
+func (tg *tagger) predict(toks []token, pm []phraseMatch, intent string) []Entity {
 	n := len(toks)
 	if n == 0 {
 		return nil
@@ -711,7 +738,7 @@ func (tg *tagger) predict(toks []token, pm []phraseMatch) []Entity {
 	T := tg.numTags()
 	scratch := getTagScratch()
 	defer putTagScratch(scratch)
-	em := tg.emissions(toks, pm, scratch)
+	em := tg.emissions(toks, pm, intent, scratch)
 	path := viterbi(em, n, T, tg.trans, tg.final, scratch)
 	if !slices.ContainsFunc(path, func(t int) bool { return t != 0 }) {
 		return nil
