@@ -292,7 +292,7 @@ func keys() []string {
 func parseVariant(spec string, base nlu.Tuning) (variant, error) {
 	name, body, ok := strings.Cut(strings.TrimSpace(spec), ":")
 	if !ok || name == "" {
-		return variant{}, fmt.Errorf("variant %q: want NAME:KEY=VALUE,...", spec)
+		return variant{}, fmt.Errorf("variant %q: want NAME:KEY=VALUE,KEY=VALUE", spec)
 	}
 	v := variant{name: name, t: base}
 	for kv := range strings.SplitSeq(body, ",") {
