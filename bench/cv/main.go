@@ -4,7 +4,10 @@
 // recipe's settings (nlu.Tuning) on all folds but one and scores the one
 // left out, and prints, per dataset and variant, intent accuracy, entity
 // micro-F1 (exact span and category) and training time, then the variant
-// with the best mean score.
+// with the best mean score; variants within -tie of it count as equal, and
+// the fastest to train of those is chosen. Under -oos, a variant whose None
+// recall falls more than -keep-none below the recipe's on any file cannot
+// be chosen: out-of-scope detection is kept while accuracy is raised.
 //
 //	go run ./bench/cv -variants 'more:taggerEpochs=12;intent:taggerIntent=true' \
 //	    testdata/datasets/snips2017.clu.json testdata/datasets/banking77.clu.json
@@ -60,19 +63,17 @@ func (s score) accuracy() float64 { return ratio(s.correct, s.inScope) }
 func (s score) f1() float64       { return ratio(2*s.tp, 2*s.tp+s.fp+s.fn) }
 func (s score) hasEntities() bool { return s.tp+s.fp+s.fn > 0 }
 
-// objective is the number variants are ranked by: intent accuracy, averaged
-// with entity micro-F1 where the data has entities, and with None recall
-// under -oos.
+// objective is the number variants are ranked by: intent accuracy,
+// averaged with entity micro-F1 where the data has entities. None recall
+// is a constraint, not a score (see run).
 func (s score) objective() float64 {
-	v, n := s.accuracy(), 1.0
 	if s.hasEntities() {
-		v, n = v+s.f1(), n+1
+		return (s.accuracy() + s.f1()) / 2
 	}
-	if s.oosTotal > 0 {
-		v, n = v+ratio(s.noneHits, s.oosTotal), n+1
-	}
-	return v / n
+	return s.accuracy()
 }
+
+func (s score) noneRecall() float64 { return ratio(s.noneHits, s.oosTotal) }
 
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("cv", flag.ContinueOnError)
@@ -80,6 +81,8 @@ func run(args []string, out io.Writer) error {
 	seed := fs.Int64("seed", 1, "seed of the folds and of training")
 	recipe := fs.Int("recipe", nlu.LatestRecipe, "the recipe whose settings are the baseline")
 	oos := fs.Float64("oos", 0, "fraction of intents held out as out-of-scope queries in each fold")
+	keepNone := fs.Float64("keep-none", 0.01, "under -oos, the most None recall a chosen variant may lose against the recipe's")
+	tie := fs.Float64("tie", 0.001, "scores within this of the best count as equal; the fastest of them is chosen")
 	variants := fs.String("variants", "", "variants to compare with the recipe's settings: NAME:KEY=VALUE,KEY=VALUE;... (keys: "+strings.Join(keys(), ", ")+")")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: cv [flags] FILE.clu.json...")
@@ -105,6 +108,11 @@ func run(args []string, out io.Writer) error {
 	}
 
 	total := make([]float64, len(vs))
+	secs := make([]float64, len(vs))
+	eligible := make([]bool, len(vs))
+	for i := range eligible {
+		eligible[i] = true
+	}
 	for _, file := range fs.Args() {
 		raw, err := os.ReadFile(file)
 		if err != nil {
@@ -116,6 +124,7 @@ func run(args []string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "%s: %d Train utterances, %d intents, %d folds, recipe %d\n", file, len(d.Examples), len(d.Intents), *folds, *recipe)
 		fmt.Fprintf(out, "  %-20s %9s %9s %9s %9s %10s\n", "variant", "accuracy", "entityF1", "noneRec", "score", "train s")
+		var baseNone float64
 		for i, v := range vs {
 			s, err := crossValidate(d, v.t, *recipe, *folds, *oos, *seed)
 			if err != nil {
@@ -126,19 +135,32 @@ func run(args []string, out io.Writer) error {
 				f1 = fmt.Sprintf("%.4f", s.f1())
 			}
 			if s.oosTotal > 0 {
-				none = fmt.Sprintf("%.4f", ratio(s.noneHits, s.oosTotal))
+				none = fmt.Sprintf("%.4f", s.noneRecall())
 			}
 			fmt.Fprintf(out, "  %-20s %9.4f %9s %9s %9.4f %10.2f\n", v.name, s.accuracy(), f1, none, s.objective(), s.train.Seconds()/float64(s.folds))
 			total[i] += s.objective()
+			if i == 0 {
+				baseNone = s.noneRecall()
+			} else if s.oosTotal > 0 && s.noneRecall() < baseNone-*keepNone {
+				eligible[i] = false
+			}
+			secs[i] += s.train.Seconds() / float64(s.folds)
 		}
 	}
-	best := 0
+	top := 0.0
 	for i := range vs {
-		if total[i] > total[best] {
+		if eligible[i] {
+			top = max(top, total[i])
+		}
+	}
+	best := -1
+	for i := range vs {
+		if eligible[i] && total[i] >= top-*tie*float64(fs.NArg()) && (best < 0 || secs[i] < secs[best]) {
 			best = i
 		}
 	}
-	fmt.Fprintf(out, "chosen: %s (mean score %.4f over %d files)\n", vs[best].name, total[best]/float64(fs.NArg()), fs.NArg())
+	fmt.Fprintf(out, "chosen: %s (mean score %.4f over %d files, the best %.4f; %.2f s of training a fold)\n",
+		vs[best].name, total[best]/float64(fs.NArg()), fs.NArg(), top/float64(fs.NArg()), secs[best])
 	return nil
 }
 
@@ -269,9 +291,11 @@ var setters = map[string]func(t *nlu.Tuning, v string) error{
 		t.IntentBigramScale = float32(f)
 		return err
 	},
-	"taggerEpochs": func(t *nlu.Tuning, v string) (err error) { t.TaggerEpochs, err = strconv.Atoi(v); return },
-	"taggerIntent": func(t *nlu.Tuning, v string) (err error) { t.TaggerIntent, err = strconv.ParseBool(v); return },
-	"loraNorm":     func(t *nlu.Tuning, v string) (err error) { t.LoraNorm, err = strconv.ParseBool(v); return },
+	"taggerEpochs":     func(t *nlu.Tuning, v string) (err error) { t.TaggerEpochs, err = strconv.Atoi(v); return },
+	"taggerIntent":     func(t *nlu.Tuning, v string) (err error) { t.TaggerIntent, err = strconv.ParseBool(v); return },
+	"taggerIntentTags": func(t *nlu.Tuning, v string) (err error) { t.TaggerIntentTags, err = strconv.ParseBool(v); return },
+	"intentMinDF":      func(t *nlu.Tuning, v string) (err error) { t.IntentMinDF, err = strconv.Atoi(v); return },
+	"loraNorm":         func(t *nlu.Tuning, v string) (err error) { t.LoraNorm, err = strconv.ParseBool(v); return },
 	"outsideBias": func(t *nlu.Tuning, v string) error {
 		f, err := strconv.ParseFloat(v, 32)
 		t.OutsideBias = float32(f)

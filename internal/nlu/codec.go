@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 )
@@ -246,6 +247,16 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 			e.i32s(t.gaz.cats)
 			e.int(t.gaz.maxLen)
 		})
+		if t.intentCats != nil {
+			// Its own section, so that the tagger section keeps its bytes.
+			e.section("tagger-intents", func(e *encoder) {
+				names := slices.Sorted(maps.Keys(t.intentCats))
+				e.strs(names)
+				for _, name := range names {
+					e.i32s(t.intentCats[name])
+				}
+			})
+		}
 	}
 	if m.phrases != nil {
 		// Written only with phrase lists, so that a model without them
@@ -266,6 +277,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	n := Model{recipe: RecipeBase}
 	var regexWarnings []string
+	var intentCats map[string][]int32
 	seen := map[string]bool{}
 	for len(d.b) > 0 && d.err == nil {
 		name := d.str()
@@ -389,6 +401,11 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 			n.tagger = t
 		case "phrases":
 			n.phrases = decodePhrases(s)
+		case "tagger-intents":
+			intentCats = map[string][]int32{}
+			for _, name := range s.strs() {
+				intentCats[name] = s.i32s()
+			}
 		}
 		if s.err != nil {
 			return fmt.Errorf("section %q: %w", name, s.err)
@@ -410,6 +427,19 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	for _, x := range n.entities {
 		x.buildListIndex(n.fold) // after every section: the recipe's may come later
+	}
+	if intentCats != nil {
+		if n.tagger == nil {
+			return fmt.Errorf("%w: tagger intents without a tagger", ErrFormat)
+		}
+		for _, cs := range intentCats {
+			for i, c := range cs {
+				if c < 0 || int(c) >= len(n.tagger.cats) || (i > 0 && c <= cs[i-1]) {
+					return fmt.Errorf("%w: tagger intent category %d", ErrFormat, c)
+				}
+			}
+		}
+		n.tagger.intentCats = intentCats
 	}
 	n.tuning = RecipeTuning(n.recipe)
 	if n.tagger != nil {

@@ -213,6 +213,9 @@ func trainIntents(ctx context.Context, exs []Example, docs [][]token, pms [][]ph
 			df[r]++
 		}
 	}
+	if min := o.Tuning.IntentMinDF; min > 1 {
+		df, rowsOf = c.dropRare(df, rowsOf, int32(min))
+	}
 	n := float64(len(exs))
 	c.idf = make([]float32, len(df))
 	for r, d := range df {
@@ -339,4 +342,33 @@ func sgd(ctx context.Context, c *classifier, xs []sparse, y []int, cw []float64,
 		c.b[j] = float32(b[j])
 	}
 	return nil
+}
+
+// dropRare removes the rows found in fewer than min documents from c and
+// from the documents' rows, and returns the kept rows' document
+// frequencies and the documents' rows.
+func (c *classifier) dropRare(df []int32, rowsOf [][]int32, min int32) ([]int32, [][]int32) {
+	newRow := make([]int32, len(df))
+	var hashes []uint64
+	var groups []uint8
+	var kept []int32
+	for r, d := range df {
+		if d < min {
+			newRow[r] = -1
+			continue
+		}
+		newRow[r] = int32(len(hashes))
+		hashes = append(hashes, c.hashes[r])
+		groups = append(groups, c.groups[r])
+		kept = append(kept, d)
+	}
+	for i, rows := range rowsOf {
+		rowsOf[i] = slices.DeleteFunc(rows, func(r int32) bool { return newRow[r] < 0 })
+		for j, r := range rowsOf[i] {
+			rowsOf[i][j] = newRow[r]
+		}
+	}
+	c.hashes, c.groups = hashes, groups
+	c.index = newRowIndex(c.hashes)
+	return kept, rowsOf
 }

@@ -178,12 +178,15 @@ func (o *oosDetector) nearest(ws []uint64, sc *oosScratch, skip func(int32) bool
 	defer func() { sc.touched = touched[:0] }()
 	for a, r := range idx {
 		v := val[a] / float32(norm)
-		for p := o.postOff[r]; p < o.postOff[r+1]; p++ {
-			d := o.postDoc[p]
-			if acc[d] == 0 {
+		lo, hi := o.postOff[r], o.postOff[r+1]
+		docs, ws := o.postDoc[lo:hi], o.postW[lo:hi]
+		ws = ws[:len(docs)] // no bounds checks in the loop
+		for i, d := range docs {
+			x := acc[d]
+			if x == 0 {
 				touched = append(touched, d)
 			}
-			acc[d] += v * o.postW[p]
+			acc[d] = x + v*ws[i]
 		}
 	}
 	best := 0.0

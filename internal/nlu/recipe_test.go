@@ -153,3 +153,52 @@ func TestNormalizeCasing(t *testing.T) {
 		t.Errorf("casing normalised: Predict(%q) found a person", q)
 	}
 }
+
+// Recipe 3's tagger finds only the categories labelled with the
+// utterance's (predicted) intent, and its model, with the categories of
+// each intent, survives the blob.
+func TestRecipeIntentTags(t *testing.T) {
+	d, test := loadSplit(t, smokeFile("snips2017.smoke.clu.json"))
+	labelled := map[string]map[string]bool{}
+	for _, ex := range d.Examples {
+		for _, s := range ex.Spans {
+			if labelled[ex.Intent] == nil {
+				labelled[ex.Intent] = map[string]bool{}
+			}
+			labelled[ex.Intent][s.Category] = true
+		}
+	}
+	m, err := Train(t.Context(), d, Options{Seed: 1, Recipe: RecipeIntentTags})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n Model
+	if err := n.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if n.Recipe() != RecipeIntentTags || n.tagger.intentCats == nil {
+		t.Fatalf("decoded recipe %d, intent categories %v", n.Recipe(), n.tagger.intentCats)
+	}
+	found := 0
+	for _, ex := range test {
+		p, q := m.Predict(ex.Text, "", nil), n.Predict(ex.Text, "", nil)
+		if !equalPredictions(p, q) {
+			t.Errorf("Predict(%q) after decoding = %+v, want %+v", ex.Text, q, p)
+		}
+		toks := m.fold.apply(tokenize(ex.Text))
+		_, top := m.scoreIntents(toks, m.phrases.match(toks))
+		for _, e := range m.tagger.predict(toks, nil, top) {
+			found++
+			if !labelled[top][e.Category] {
+				t.Errorf("%q: %s found for intent %s, which has no such label", ex.Text, e.Category, top)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("the tagger found no entity in the smoke test set")
+	}
+}

@@ -33,6 +33,65 @@ type tagger struct {
 	// Prediction settings of the model's Tuning.
 	intentFeatures bool    // the intent is a feature (Tuning.TaggerIntent)
 	outsideBias    float32 // Tuning.OutsideBias
+	// intentCats lists, per intent, the categories labelled in its
+	// training utterances, sorted (Tuning.TaggerIntentTags); nil when the
+	// tagger decodes every category.
+	intentCats map[string][]int32
+}
+
+// lattice is the part of the tag set a sentence is decoded over: O and the
+// B and I tags of some categories, in their order, with the transition
+// tables restricted to them. tags[k] is the tagger's tag of lattice tag k.
+// Its slices are reused from one sentence to the next.
+type lattice struct {
+	tags               []int
+	em                 []float32
+	trans, final       []float32
+	expTrans, expFinal []float64
+}
+
+// restrict fills l with the lattice of cats for emissions em (n x T) and
+// the transitions trans/final (and their exponentials when expTrans is not
+// nil). It returns the lattice's number of tags.
+func (l *lattice) restrict(cats []int32, em []float32, n, T int, trans, final []float32, expTrans, expFinal []float64) int {
+	l.tags = append(l.tags[:0], 0)
+	for _, c := range cats {
+		l.tags = append(l.tags, 1+2*int(c), 2+2*int(c))
+	}
+	k := len(l.tags)
+	l.em = grow(l.em, n*k)
+	for i := range n {
+		for a, t := range l.tags {
+			l.em[i*k+a] = em[i*T+t]
+		}
+	}
+	l.trans, l.final = grow(l.trans, (k+1)*k), grow(l.final, k)
+	from := func(a int) int { // the full tag of lattice row a; k is the start
+		if a == k {
+			return T
+		}
+		return l.tags[a]
+	}
+	for a := 0; a <= k; a++ {
+		for b, t := range l.tags {
+			l.trans[a*k+b] = trans[from(a)*T+t]
+		}
+	}
+	for b, t := range l.tags {
+		l.final[b] = final[t]
+	}
+	if expTrans != nil {
+		l.expTrans, l.expFinal = grow(l.expTrans, (k+1)*k), grow(l.expFinal, k)
+		for a := 0; a <= k; a++ {
+			for b, t := range l.tags {
+				l.expTrans[a*k+b] = expTrans[from(a)*T+t]
+			}
+		}
+		for b, t := range l.tags {
+			l.expFinal[b] = expFinal[t]
+		}
+	}
+	return k
 }
 
 func (tg *tagger) setTuning(t Tuning) {
@@ -371,6 +430,7 @@ type tagWeight struct {
 func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phraseMatch, phrases *phraseSet, defs []EntityDef, o Options, report func(float64)) (*tagger, error) {
 	tg := &tagger{phrases: phrases}
 	tg.setTuning(*o.Tuning)
+	restrict := o.Tuning.TaggerIntentTags
 	catIndex := map[string]int{}
 	addCat := func(name string) {
 		if _, ok := catIndex[name]; !ok {
@@ -431,6 +491,18 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 	for i, ex := range exs {
 		toks := docs[i]
 		golds[i] = goldTags(toks, ex.Spans, catIndex)
+		if restrict {
+			if tg.intentCats == nil {
+				tg.intentCats = map[string][]int32{}
+			}
+			cs := tg.intentCats[ex.Intent]
+			for _, t := range golds[i] {
+				if c := int32((t - 1) / 2); t != 0 && !slices.Contains(cs, c) {
+					cs = append(cs, c)
+				}
+			}
+			tg.intentCats[ex.Intent] = cs
+		}
 		var subst []phraseMatch
 		if pms != nil {
 			subst = phrases.substitutions(pms[i])
@@ -568,8 +640,12 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 	for i := range order {
 		order[i] = i
 	}
+	for _, cs := range tg.intentCats {
+		slices.Sort(cs)
+	}
 	count := 1.0
 	var em []float32
+	var lat lattice
 	for epoch := range o.TaggerEpochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for k, i := range order {
@@ -591,7 +667,17 @@ func trainTagger(ctx context.Context, exs []Example, docs [][]token, pms [][]phr
 					}
 				}
 			}
-			pred := viterbi(em, n, T, tw[:(T+1)*T], tw[(T+1)*T:], nil)
+			var pred []int
+			if restrict {
+				cats := tg.intentCats[exs[i].Intent]
+				k := lat.restrict(cats, em, n, T, tw[:(T+1)*T], tw[(T+1)*T:], nil, nil)
+				pred = viterbi(lat.em, n, k, lat.trans, lat.final, nil)
+				for j, t := range pred {
+					pred[j] = lat.tags[t]
+				}
+			} else {
+				pred = viterbi(em, n, T, tw[:(T+1)*T], tw[(T+1)*T:], nil)
+			}
 			gold := golds[i]
 			upd := func(arr []float32, acc []float64, idx int, d float32) {
 				arr[idx] += d
@@ -736,14 +822,45 @@ func (tg *tagger) predict(toks []token, pm []phraseMatch, intent string) []Entit
 		return nil
 	}
 	T := tg.numTags()
+	var cats []int32
+	if tg.intentCats != nil {
+		if cats = tg.intentCats[intent]; len(cats) == 0 {
+			return nil // the intent has no entities
+		}
+	}
 	scratch := getTagScratch()
 	defer putTagScratch(scratch)
 	em := tg.emissions(toks, pm, intent, scratch)
-	path := viterbi(em, n, T, tg.trans, tg.final, scratch)
-	if !slices.ContainsFunc(path, func(t int) bool { return t != 0 }) {
-		return nil
+	var path []int
+	var marg []float64
+	if cats == nil {
+		path = viterbi(em, n, T, tg.trans, tg.final, scratch)
+		if !slices.ContainsFunc(path, func(t int) bool { return t != 0 }) {
+			return nil
+		}
+		marg = marginals(em, n, T, tg.expTrans, tg.expFinal, scratch)
+	} else {
+		// Decode over the intent's lattice, then map its tags back: the
+		// marginals are kept at the full tags' places.
+		l := &scratch.lat
+		k := l.restrict(cats, em, n, T, tg.trans, tg.final, tg.expTrans, tg.expFinal)
+		path = viterbi(l.em, n, k, l.trans, l.final, scratch)
+		if !slices.ContainsFunc(path, func(t int) bool { return t != 0 }) {
+			return nil
+		}
+		lm := marginals(l.em, n, k, l.expTrans, l.expFinal, scratch)
+		full := grow(scratch.full, n*T)
+		for i := range n {
+			for a, t := range l.tags {
+				full[i*T+t] = lm[i*k+a]
+			}
+		}
+		scratch.full = full
+		for i, t := range path {
+			path[i] = l.tags[t]
+		}
+		marg = full
 	}
-	marg := marginals(em, n, T, tg.expTrans, tg.expFinal, scratch)
 	var out []Entity
 	for a := 0; a < n; a++ {
 		t := path[a]
@@ -862,6 +979,8 @@ type tagScratch struct {
 	i32  []int32
 	ints []int
 	f64  []float64
+	lat  lattice   // the restricted lattice (Tuning.TaggerIntentTags)
+	full []float64 // its marginals at the full tags' places
 }
 
 var tagScratchPool = sync.Pool{New: func() any { return new(tagScratch) }}

@@ -14,6 +14,10 @@ type Tuning struct {
 	// IntentDropout is the fraction of an utterance's features dropped at
 	// each step of the classifier's training.
 	IntentDropout float64
+	// IntentMinDF drops the classifier's features found in fewer training
+	// utterances than this (0 and 1: none dropped): a smaller model,
+	// faster to train.
+	IntentMinDF int
 	// IntentCharMax is the longest character n-gram within words (from 2).
 	IntentCharMax int
 	// IntentCrossChar is the longest character n-gram across a word
@@ -28,6 +32,12 @@ type Tuning struct {
 	// the labelled intent while training, the classifier's top intent
 	// when predicting. Prediction setting.
 	TaggerIntent bool
+	// TaggerIntentTags makes the tagger consider, for an utterance, only
+	// the entity categories labelled in its intent's training utterances
+	// (the labelled intent while training, the classifier's top intent when
+	// predicting): no entity of another category, and a lattice of a few
+	// tags instead of all. Prediction setting.
+	TaggerIntentTags bool
 	// OutsideBias is subtracted from every token's score for the O tag
 	// (outside any entity) when predicting: above 0 the tagger finds more
 	// entities. Prediction setting.
@@ -40,8 +50,12 @@ type Tuning struct {
 // RecipeTuning returns the settings recipe trains and predicts with.
 func RecipeTuning(recipe int) Tuning {
 	t := Tuning{IntentEpochs: 30, IntentL2: 5e-7, IntentDropout: 0.7, IntentCharMax: 5, IntentBigramScale: 2, TaggerEpochs: 8}
-	if recipe >= RecipeLoraNorm {
+	switch recipe {
+	case RecipeLoraNorm:
 		t.LoraNorm = true
+	case RecipeIntentTags:
+		t.TaggerIntent, t.TaggerIntentTags = true, true
+		t.TaggerEpochs = 6 // as good as 8 in bench/cv, and faster
 	}
 	return t
 }
@@ -49,5 +63,5 @@ func RecipeTuning(recipe int) Tuning {
 // predictSettings is the part of t that changes predictions, not only
 // training.
 func (t Tuning) predictSettings() Tuning {
-	return Tuning{TaggerIntent: t.TaggerIntent, OutsideBias: t.OutsideBias, LoraNorm: t.LoraNorm}
+	return Tuning{TaggerIntent: t.TaggerIntent, TaggerIntentTags: t.TaggerIntentTags, OutsideBias: t.OutsideBias, LoraNorm: t.LoraNorm}
 }

@@ -34,6 +34,9 @@ const farFuture = "9998-12-31"
 // suite replays; Parley does not enforce it. 2023-04-15 is CLU's
 // "LoraNorm" (intent confidences normalised); the out-of-domain previews
 // train with the base recipe, whose out-of-scope detector plays that role.
+// 2026-12-01-parley is Parley's own: the engine whose entity tagger knows
+// the intent (nlu.RecipeIntentTags), named with a suffix no Azure config
+// has, so that it cannot be mistaken for one of theirs.
 var TrainingConfigVersions = []TrainingConfigVersion{
 	{Version: "2022-05-01", Recipe: nlu.RecipeBase, ExpirationDate: "2022-10-28"},
 	{Version: "2022-09-01", Recipe: nlu.RecipeBase, ExpirationDate: farFuture},
@@ -41,13 +44,17 @@ var TrainingConfigVersions = []TrainingConfigVersion{
 	{Version: "2024-06-01-preview", Recipe: nlu.RecipeBase, ExpirationDate: farFuture},
 	{Version: "2024-08-01-preview", Recipe: nlu.RecipeBase, ExpirationDate: farFuture},
 	{Version: "2025-07-01-preview", Recipe: nlu.RecipeBase, ExpirationDate: farFuture},
+	{Version: "2026-12-01-parley", Recipe: nlu.RecipeIntentTags, ExpirationDate: farFuture},
 }
 
 // LatestConfigVersion is what "latest" (or no trainingConfigVersion)
-// resolves to: the newest generally available config the docs name, the
-// one CLU's model-lifecycle page marks "(latest)" (VERSIONS.md §6). The
+// resolves to: Parley's newest engine, as "latest" is Azure's newest
+// released config. A project retrained with "latest" gets the newest
+// engine; one retrained with a named version gets that version's model
+// again. Until Parley's 2026-12 engine it was 2022-09-01, the config
+// CLU's model-lifecycle page marks "(latest)" (VERSIONS.md §6). The
 // previews are for those who ask for them by name.
-const LatestConfigVersion = "2022-09-01"
+const LatestConfigVersion = "2026-12-01-parley"
 
 // configVersion returns the entry of version ("" and "latest" mean
 // LatestConfigVersion), and whether there is one.
