@@ -56,6 +56,7 @@ func RecipeTuning(recipe int) Tuning {
 	case RecipeIntentTags:
 		t.TaggerIntent, t.TaggerIntentTags = true, true
 		t.TaggerEpochs = 6 // as good as 8 in bench/cv, and faster
+		t.IntentMinDF = 2  // as good in bench/cv, and a third smaller
 	}
 	return t
 }
