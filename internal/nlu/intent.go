@@ -234,12 +234,18 @@ func trainIntents(ctx context.Context, exs []Example, docs [][]token, pms [][]ph
 	for j := range cw {
 		cw[j] = math.Pow(n/float64(k)/float64(counts[j]), cfg.balance)
 	}
+	// The out-of-scope detector learns from the documents alone: it trains
+	// on the other core while the classifier's SGD, which is sequential,
+	// runs on this one.
+	oosDone := make(chan *oosDetector, 1)
+	go func() { oosDone <- trainOOS(docs, pms, phrases, exs) }()
 	if k > 1 {
 		if err := sgd(ctx, c, xs, y, cw, cfg, o.Seed, report); err != nil {
+			<-oosDone
 			return nil, nil, err
 		}
 	}
-	oos := trainOOS(docs, pms, phrases, exs)
+	oos := <-oosDone
 	return c, oos, nil
 }
 
