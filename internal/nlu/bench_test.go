@@ -3,6 +3,7 @@ package nlu
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -263,6 +264,47 @@ func BenchmarkPhraseMatch(b *testing.B) {
 				p.match(toks)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/token")
+		})
+	}
+}
+
+// datasetFile is a full dataset of testdata/datasets.
+func datasetFile(name string) string {
+	return filepath.Join("..", "..", "testdata", "datasets", name+".clu.json")
+}
+
+// BenchmarkTrainFull trains the latest recipe on the Train split of the
+// full datasets (docs/benchmarks.md).
+func BenchmarkTrainFull(b *testing.B) {
+	for _, name := range []string{"snips2017", "banking77"} {
+		d, _ := loadSplit(b, datasetFile(name))
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Train(context.Background(), d, Options{Seed: 1, Recipe: LatestRecipe}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPredictFull predicts the Test utterances of the full datasets
+// with a model of the latest recipe, engine only (internal/api's
+// BenchmarkPredict measures the service around it).
+func BenchmarkPredictFull(b *testing.B) {
+	for _, name := range []string{"snips2017", "banking77"} {
+		d, test := loadSplit(b, datasetFile(name))
+		m, err := Train(context.Background(), d, Options{Seed: 1, Recipe: LatestRecipe})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				m.Predict(test[i%len(test)].Text, "en-us", nil)
+				i++
+			}
 		})
 	}
 }
